@@ -1,0 +1,43 @@
+import type { BotAdapter } from 'botbuilder';
+import type { i18n } from 'i18next';
+import type { SupportedLocale } from '../config';
+import type { Logger } from '../logger';
+import type { BotStateSet } from '../state';
+import type { TurnQueue } from '../turnQueue';
+import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
+import { LocaleResolution } from './localeResolution';
+import { SerializeTurns } from './serializeTurns';
+import { TurnLogging } from './turnLogging';
+
+export {
+  LocaleResolution,
+  localize,
+  setTurnLanguage,
+  turnLanguage,
+  type TurnLanguage,
+} from './localeResolution';
+export { SerializeTurns, conversationKey } from './serializeTurns';
+export { TurnLogging } from './turnLogging';
+
+/** What the shared middleware needs; built once per process and shared by every adapter. */
+export interface SharedMiddlewareDeps {
+  turnQueue: TurnQueue;
+  i18n: i18n;
+  state: BotStateSet;
+  defaultLocale: SupportedLocale;
+  logger: Logger;
+}
+
+/**
+ * Puts the shared turn path on an adapter. Every channel adapter calls this, so no channel can
+ * skip it. Order matters: turns are serialized before any state is read, and a failed turn is
+ * recovered before the next turn of its conversation starts.
+ */
+export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareDeps): void {
+  const onTurnError = turnErrorHandler(deps);
+  adapter.onTurnError = onTurnError;
+  adapter.use(new SerializeTurns(deps.turnQueue));
+  adapter.use(new TurnErrorBoundary(onTurnError));
+  adapter.use(new TurnLogging(deps.logger));
+  adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale));
+}

@@ -1,0 +1,54 @@
+import type { Middleware, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { i18n } from 'i18next';
+import type { SupportedLocale } from '../config';
+import { resolveLocale, translator, type Translate } from '../i18n';
+import type { CustomerProfile } from '../state';
+
+const LOCALE_KEY = Symbol('switchboard.locale');
+
+/** The language of one turn, as dialogs use it. */
+export interface TurnLanguage {
+  locale: string;
+  t: Translate;
+}
+
+/**
+ * Decides the turn's locale: the customer's saved choice, then the channel's `activity.locale`,
+ * then `DEFAULT_LOCALE`; a regional tag falls back to its base language (`es-MX` → `es`).
+ */
+export class LocaleResolution implements Middleware {
+  constructor(
+    private readonly i18n: i18n,
+    private readonly profile: StatePropertyAccessor<CustomerProfile>,
+    private readonly defaultLocale: SupportedLocale,
+  ) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const profile = await this.profile.get(context);
+    const locale = resolveLocale([profile?.locale, context.activity.locale], this.defaultLocale);
+    setTurnLanguage(context, { locale, t: translator(this.i18n, locale) });
+    await next();
+  }
+}
+
+/** Sets the turn's language; the middleware does it, and dialogs do after the customer picks one. */
+export function setTurnLanguage(context: TurnContext, language: TurnLanguage): void {
+  context.turnState.set(LOCALE_KEY, language);
+}
+
+/** The turn's language; throws when {@link LocaleResolution} did not run for this turn. */
+export function turnLanguage(context: TurnContext): TurnLanguage {
+  const language = findTurnLanguage(context);
+  if (!language) throw new Error('turnLanguage(): LocaleResolution middleware did not run for this turn');
+  return language;
+}
+
+/** The turn's language, or undefined before {@link LocaleResolution} ran. */
+export function findTurnLanguage(context: TurnContext): TurnLanguage | undefined {
+  return context.turnState.get<TurnLanguage | undefined>(LOCALE_KEY);
+}
+
+/** Shorthand for `turnLanguage(context).t`. */
+export function localize(context: TurnContext): Translate {
+  return turnLanguage(context).t;
+}

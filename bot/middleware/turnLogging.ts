@@ -1,0 +1,28 @@
+import type { Middleware, TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
+
+/**
+ * One log line per turn: channel, conversation, activity type and duration at info level.
+ * Message text is customer data, so it is only logged at debug level.
+ */
+export class TurnLogging implements Middleware {
+  constructor(private readonly logger: Logger) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
+    const started = process.hrtime.bigint();
+    const fields = {
+      channelId: activity.channelId,
+      conversationId: activity.conversation?.id,
+      activityType: activity.type,
+    };
+    if (this.logger.isLevelEnabled('debug'))
+      this.logger.debug({ ...fields, text: activity.text }, 'turn received');
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      this.logger.info({ ...fields, ms: Math.round(ms * 10) / 10 }, 'turn done');
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  ConversationState,
+  UserState,
+  type StatePropertyAccessor,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+
+/** What the bot remembers about a customer across conversations (user state). */
+export interface CustomerProfile {
+  /** Locale the customer chose explicitly; wins over the channel's locale. */
+  locale?: string;
+}
+
+/** What the bot remembers about one conversation, beside the dialog stack. */
+export interface ConversationData {
+  /** The automated-assistant notice was shown. */
+  welcomed: boolean;
+  /** Customer messages handled so far in this conversation. */
+  turns: number;
+  /** Consecutive customer messages the bot did not understand. */
+  notUnderstoodInARow: number;
+}
+
+export function newConversationData(): ConversationData {
+  return { welcomed: false, turns: 0, notUnderstoodInARow: 0 };
+}
+
+/** Conversation and user state with typed accessors for everything the bot keeps. */
+export class BotStateSet {
+  readonly conversationState: ConversationState;
+  readonly userState: UserState;
+  readonly dialogState: StatePropertyAccessor<DialogState>;
+  readonly conversationData: StatePropertyAccessor<ConversationData>;
+  readonly profile: StatePropertyAccessor<CustomerProfile>;
+
+  constructor(storage: Storage) {
+    this.conversationState = new ConversationState(storage);
+    this.userState = new UserState(storage);
+    this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
+    this.conversationData = this.conversationState.createProperty<ConversationData>('conversationData');
+    this.profile = this.userState.createProperty<CustomerProfile>('customerProfile');
+  }
+
+  /** The conversation's data, created on first use. */
+  async conversation(context: TurnContext): Promise<ConversationData> {
+    return this.conversationData.get(context, newConversationData());
+  }
+
+  /** Writes both states when they changed during the turn. */
+  async save(context: TurnContext): Promise<void> {
+    await this.conversationState.saveChanges(context, false);
+    await this.userState.saveChanges(context, false);
+  }
+}

@@ -1,0 +1,77 @@
+import { ActivityTypes } from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogTurnStatus,
+  type DialogContext,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
+import type { Recognizer } from '../bot/language/recognizer';
+import { localize, turnLanguage } from '../bot/middleware';
+import type { TranslationKey } from '../bot/i18n';
+
+/** How a task dialog ended; MainDialog decides what comes next from it. */
+export type TaskOutcome =
+  | { outcome: 'completed' }
+  | { outcome: 'cancelled' }
+  /** The customer asked for a person in the middle of the task. */
+  | { outcome: 'handoff' };
+
+/**
+ * A message counts as an interruption only when the keyword is most of it, so "help" or
+ * "cancel" inside a longer answer ("cancel order 1234 please") is left to the step.
+ */
+const INTERRUPTION_MIN_SCORE = 0.5;
+
+/**
+ * Base of every task dialog: before any step runs, catches the global interruptions
+ * (as core-bot's CancelAndHelpDialog does):
+ * - help: this dialog's own help text, then the current question again;
+ * - cancel: leaves the task and returns to the menu;
+ * - agent: leaves the task with outcome `handoff`.
+ */
+export abstract class InterruptibleDialog extends ComponentDialog {
+  /** Help text for this dialog's context. */
+  protected abstract readonly helpKey: TranslationKey;
+
+  constructor(
+    dialogId: string,
+    protected readonly recognizer: Recognizer,
+  ) {
+    super(dialogId);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(innerDc);
+    return interrupted ?? super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { activity } = innerDc.context;
+    if (activity.type !== ActivityTypes.Message || !activity.text) return undefined;
+    const { intent, score } = await this.recognizer.recognize(
+      activity.text,
+      turnLanguage(innerDc.context).locale,
+    );
+    if (score < INTERRUPTION_MIN_SCORE) return undefined;
+    const t = localize(innerDc.context);
+    switch (intent) {
+      case 'help':
+        await innerDc.context.sendActivity(t(this.helpKey));
+        await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      case 'cancel':
+        await innerDc.context.sendActivity(t('cancel.done'));
+        return this.leave(innerDc, { outcome: 'cancelled' });
+      case 'humanAgent':
+        return this.leave(innerDc, { outcome: 'handoff' });
+      default:
+        return undefined;
+    }
+  }
+
+  /** Ends every step of this task; the component then ends with `outcome` as its result. */
+  private async leave(innerDc: DialogContext, outcome: TaskOutcome): Promise<DialogTurnResult> {
+    await innerDc.cancelAllDialogs();
+    return { status: DialogTurnStatus.complete, result: outcome };
+  }
+}

@@ -1,0 +1,69 @@
+import type { StatePropertyAccessor } from 'botbuilder';
+import {
+  ChoicePrompt,
+  ListStyle,
+  WaterfallDialog,
+  type Choice,
+  type DialogTurnResult,
+  type FoundChoice,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { i18n } from 'i18next';
+import { translator, type TranslationKey } from '../bot/i18n';
+import type { Recognizer } from '../bot/language/recognizer';
+import { localize, setTurnLanguage } from '../bot/middleware';
+import type { CustomerProfile } from '../bot/state';
+import { InterruptibleDialog, type TaskOutcome } from './interruptibleDialog';
+
+export const LANGUAGE_DIALOG = 'languageDialog';
+const WATERFALL = 'languageDialog.waterfall';
+const LANGUAGE_PROMPT = 'languageDialog.languagePrompt';
+
+/** Lets the customer pick the bot's language; the choice is kept in user state and wins over the channel's. */
+export class LanguageDialog extends InterruptibleDialog {
+  protected readonly helpKey: TranslationKey = 'help.language';
+
+  constructor(
+    recognizer: Recognizer,
+    private readonly i18n: i18n,
+    private readonly profile: StatePropertyAccessor<CustomerProfile>,
+    private readonly locales: readonly string[],
+  ) {
+    super(LANGUAGE_DIALOG, recognizer);
+    this.addDialog(new ChoicePrompt(LANGUAGE_PROMPT));
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [this.askLanguageStep.bind(this), this.saveLanguageStep.bind(this)]),
+    );
+    this.initialDialogId = WATERFALL;
+  }
+
+  private async askLanguageStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = localize(step.context);
+    return step.prompt(LANGUAGE_PROMPT, {
+      prompt: t('language.prompt'),
+      retryPrompt: t('language.retry'),
+      choices: this.languageChoices(),
+      style: ListStyle.suggestedAction,
+    });
+  }
+
+  private async saveLanguageStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const chosen = this.locales[(step.result as FoundChoice).index];
+    if (chosen === undefined) throw new Error('LanguageDialog.saveLanguageStep(): choice outside the list');
+    const profile = await this.profile.get(step.context, {});
+    await this.profile.set(step.context, { ...profile, locale: chosen });
+    // The rest of this turn speaks the new language already.
+    const t = translator(this.i18n, chosen);
+    setTurnLanguage(step.context, { locale: chosen, t });
+    await step.context.sendActivity(t('language.changed'));
+    return step.endDialog({ outcome: 'completed' } satisfies TaskOutcome);
+  }
+
+  /** Each language is offered under its own name ("Español"), with its code as a synonym. */
+  private languageChoices(): Choice[] {
+    return this.locales.map((locale) => ({
+      value: translator(this.i18n, locale)(`language.names.${locale}` as TranslationKey),
+      synonyms: [locale],
+    }));
+  }
+}

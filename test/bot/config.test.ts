@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from '../../bot/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env, '/srv/bot');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
+  }
+  assert.fail('parseConfig() accepted an invalid environment');
+}
+
+describe('parseConfig()', () => {
+  it('applies the laptop defaults to an empty environment', () => {
+    assert.deepEqual(parseConfig({}, '/srv/bot'), {
+      port: 3978,
+      host: undefined,
+      dataDir: path.resolve('/srv/bot', 'data'),
+      storage: 'sqlite',
+      defaultLocale: 'en',
+      logLevel: 'info',
+      botFramework: { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
+    });
+  });
+
+  it('reads every variable it knows', () => {
+    const config = parseConfig(
+      {
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATA_DIR: 'state',
+        STORAGE: 'memory',
+        DEFAULT_LOCALE: 'es',
+        LOG_LEVEL: 'warn',
+        MicrosoftAppId: 'app-id',
+        MicrosoftAppPassword: 'secret',
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: 'tenant',
+      },
+      '/srv/bot',
+    );
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.dataDir, '/srv/bot/state');
+    assert.equal(config.storage, 'memory');
+    assert.equal(config.defaultLocale, 'es');
+    assert.equal(config.logLevel, 'warn');
+    assert.deepEqual(config.botFramework, {
+      appId: 'app-id',
+      appPassword: 'secret',
+      appType: 'SingleTenant',
+      tenantId: 'tenant',
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    assert.equal(parseConfig({ PORT: '', STORAGE: '  ' }).port, 3978);
+  });
+
+  const badValues: [env: Record<string, string>, message: string][] = [
+    [{ STORAGE: 'mongo' }, 'STORAGE must be one of sqlite, memory (received "mongo")'],
+    [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (received "http")'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (received "70000")'],
+    [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (received "-1")'],
+    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es (received "fr")'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (received "loud")',
+    ],
+    [
+      { MicrosoftAppType: 'Tenant' },
+      'MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI (received "Tenant")',
+    ],
+    [{ MicrosoftAppId: 'id' }, 'MicrosoftAppPassword must be set when MicrosoftAppId is set (value hidden)'],
+    [{ MicrosoftAppPassword: 'p' }, 'MicrosoftAppId must be set when MicrosoftAppPassword is set'],
+    [
+      { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' },
+      'MicrosoftAppTenantId must be set when MicrosoftAppType is SingleTenant',
+    ],
+  ];
+  for (const [env, message] of badValues) {
+    it(`rejects ${JSON.stringify(env)} naming the variable and the expected form`, () => {
+      assert.deepEqual(problemsOf(env), [message]);
+    });
+  }
+
+  it('reports every problem at once', () => {
+    assert.equal(problemsOf({ STORAGE: 'mongo', PORT: 'x', DEFAULT_LOCALE: 'fr' }).length, 3);
+  });
+
+  it('never prints a secret in its message', () => {
+    const secret = 'super-secret-password-value';
+    try {
+      parseConfig({ MicrosoftAppPassword: secret, MicrosoftAppType: 'Nope' });
+      assert.fail('expected a ConfigError');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(!error.message.includes(secret), error.message);
+    }
+  });
+});
+
+describe('loadConfig()', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-config-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a .env file in the working directory', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'PORT=4000\nSTORAGE=memory\n# comment\n');
+    const config = loadConfig({}, dir);
+    assert.equal(config.port, 4000);
+    assert.equal(config.storage, 'memory');
+  });
+
+  it('lets the environment win over the .env file', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'PORT=4000\n');
+    assert.equal(loadConfig({ PORT: '5000' }, dir).port, 5000);
+  });
+
+  it('works without a .env file', () => {
+    assert.equal(loadConfig({}, dir).port, 3978);
+  });
+
+  it('validates values from the .env file too', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'STORAGE=mongo\n');
+    assert.throws(() => loadConfig({}, dir), /STORAGE must be one of sqlite, memory \(received "mongo"\)/);
+  });
+});

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SUPPORTED_LOCALES } from '../../bot/config';
+import { bundleProblems, flattenBundle, localesDir, placeholdersOf, readBundle } from '../../bot/i18n';
+import { INTENTS, KeywordRecognizer } from '../../bot/language/recognizer';
+
+const SOURCE_FOLDERS = ['bot', 'channels', 'dialogs', 'handoff', 'services'];
+function sourceFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const root = path.dirname(localesDir());
+const bundles = new Map(SUPPORTED_LOCALES.map((locale) => [locale, flattenBundle(readBundle(locale))]));
+const english = bundles.get('en')!;
+/** Top-level sections of the bundle; a quoted 'section.something' in code is taken as a key. */
+const sections = new Set([...english.keys()].map((key) => key.split('.')[0]!));
+const normalizeKey = (key: string): string => key.replace(/_(zero|one|two|few|many|other)$/, '');
+
+describe('locale bundles', () => {
+  it('bundleProblems() finds nothing wrong with the shipped bundles', () => {
+    assert.deepEqual(bundleProblems(), []);
+  });
+
+  it('bundleProblems() reports missing, extra and empty keys and differing placeholders', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-locales-'));
+    try {
+      const write = (locale: string, bundle: unknown) => {
+        fs.mkdirSync(path.join(dir, locale));
+        fs.writeFileSync(path.join(dir, locale, 'translation.json'), JSON.stringify(bundle));
+      };
+      write('en', { a: { b: 'Hi {{name}}', c: 'Bye' }, d: 'x' });
+      write('es', { a: { b: 'Hola {{nombre}}', c: '' }, e: 'y' });
+      assert.deepEqual(bundleProblems(['en', 'es'], dir), [
+        'es: a.b uses {{nombre}} but en uses {{name}}',
+        'es: empty text for a.c',
+        'es: missing key d',
+        'es: key e is not in en',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const [locale, bundle] of bundles) {
+    it(`${locale} has exactly the keys of en`, () => {
+      assert.deepEqual([...bundle.keys()].sort(), [...english.keys()].sort());
+    });
+
+    it(`${locale} uses the same {{placeholders}} as en in every key`, () => {
+      for (const [key, text] of english) {
+        assert.deepEqual(placeholdersOf(bundle.get(key) ?? ''), placeholdersOf(text), `${locale}: ${key}`);
+      }
+    });
+
+    it(`${locale} has no empty texts`, () => {
+      for (const [key, text] of bundle) assert.notEqual(text.trim(), '', `${locale}: ${key}`);
+    });
+
+    it(`${locale} names every supported language`, () => {
+      for (const other of SUPPORTED_LOCALES)
+        assert.ok(bundle.has(`language.names.${other}`), `${locale}: ${other}`);
+    });
+  }
+
+  it('every translation key used in code exists in every locale', () => {
+    const used = new Set<string>();
+    for (const file of SOURCE_FOLDERS.flatMap((folder) => sourceFiles(path.join(root, folder)))) {
+      const source = fs.readFileSync(file, 'utf8');
+      for (const [, key] of source.matchAll(/['"`]([a-z][A-Za-z]*(?:\.[A-Za-z0-9_]+)+)['"`]/g)) {
+        if (sections.has(key!.split('.')[0]!)) used.add(key!);
+      }
+    }
+    assert.ok(used.size >= 15, `expected to find the keys used in code, found ${used.size}`);
+    for (const [locale, bundle] of bundles) {
+      const keys = new Set([...bundle.keys()].map(normalizeKey));
+      const missing = [...used].filter((key) => !keys.has(key));
+      assert.deepEqual(missing, [], `keys used in code but missing from ${locale}`);
+    }
+  });
+});
+
+describe('intent examples', () => {
+  const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+
+  for (const locale of SUPPORTED_LOCALES) {
+    it(`${locale} has examples for every intent but None`, () => {
+      const examples = JSON.parse(
+        fs.readFileSync(path.join(localesDir(), locale, 'intents.json'), 'utf8'),
+      ) as Record<string, string[]>;
+      const expected = INTENTS.filter((intent) => intent !== 'None');
+      assert.deepEqual(Object.keys(examples).sort(), [...expected].sort());
+      for (const intent of expected) assert.ok((examples[intent] ?? []).length >= 3, `${locale}: ${intent}`);
+    });
+
+    it(`${locale}: every menu label is recognized as its own intent`, async () => {
+      const bundle = bundles.get(locale)!;
+      const menu = {
+        orderStatus: 'menu.orderStatus',
+        returnItem: 'menu.returnItem',
+        appointment: 'menu.appointment',
+        humanAgent: 'menu.humanAgent',
+      };
+      for (const [intent, key] of Object.entries(menu)) {
+        const result = await recognizer.recognize(bundle.get(key)!, locale);
+        assert.equal(result.intent, intent, `${locale}: "${bundle.get(key)}"`);
+        assert.equal(result.score, 1);
+      }
+    });
+  }
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryStorage } from 'botbuilder';
+import Database from 'better-sqlite3';
+import { ETagConflictError, SqliteStorage, openStateStore } from '../../bot/storage';
+import { item, storageContract } from '../support/storageContract';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-storage-'));
+  tempDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+storageContract('MemoryStorage (STORAGE=memory)', { open: () => new MemoryStorage() });
+
+storageContract('SqliteStorage (STORAGE=sqlite)', {
+  open: () => new SqliteStorage(path.join(tempDir(), 'state.sqlite')),
+  reopen: (current) => {
+    const sqlite = current as SqliteStorage;
+    sqlite.close();
+    return new SqliteStorage(sqlite.file);
+  },
+  close: (current) => (current as SqliteStorage).close(),
+});
+
+describe('SqliteStorage', () => {
+  it('creates its folder and uses WAL journal mode', () => {
+    const file = path.join(tempDir(), 'nested', 'deeper', 'state.sqlite');
+    const storage = new SqliteStorage(file);
+    storage.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('write() is atomic: a conflict on one key leaves the other keys of the call unchanged', async () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'));
+    try {
+      await storage.write({ a: { n: 1 }, b: { n: 1 } });
+      const staleB = ((await storage.read(['b'])).b as { eTag: string }).eTag;
+      await storage.write({ b: { n: 2 } });
+      await assert.rejects(storage.write({ a: { n: 10 }, b: { n: 10, eTag: staleB } }), ETagConflictError);
+      const items = await storage.read(['a', 'b']);
+      assert.equal(item(items, 'a')?.n, 1);
+      assert.equal(item(items, 'b')?.n, 2);
+    } finally {
+      storage.close();
+    }
+  });
+
+  it("two stores on one file see each other's writes and conflicts", async () => {
+    const file = path.join(tempDir(), 'state.sqlite');
+    const one = new SqliteStorage(file);
+    const two = new SqliteStorage(file);
+    try {
+      await one.write({ k: { n: 1 } });
+      const seen = (await two.read(['k'])).k as { eTag: string };
+      await one.write({ k: { n: 2 } });
+      await assert.rejects(two.write({ k: { n: 3, eTag: seen.eTag } }), /eTag conflict/);
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+
+  it('close() is idempotent and isOpen reports it', () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'));
+    assert.equal(storage.isOpen, true);
+    storage.close();
+    storage.close();
+    assert.equal(storage.isOpen, false);
+  });
+});
+
+describe('openStateStore()', () => {
+  it('opens SQLite in DATA_DIR for STORAGE=sqlite', () => {
+    const dataDir = tempDir();
+    const store = openStateStore({ storage: 'sqlite', dataDir });
+    try {
+      assert.ok(store.storage instanceof SqliteStorage);
+      assert.equal(fs.existsSync(path.join(dataDir, 'state.sqlite')), true);
+    } finally {
+      store.close();
+    }
+    assert.equal(store.isOpen(), false);
+  });
+
+  it('uses botbuilder MemoryStorage for STORAGE=memory and writes no file', () => {
+    const dataDir = tempDir();
+    const store = openStateStore({ storage: 'memory', dataDir });
+    assert.ok(store.storage instanceof MemoryStorage);
+    assert.deepEqual(fs.readdirSync(dataDir), []);
+    store.close();
+    assert.equal(store.isOpen(), false);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { AutoSaveStateMiddleware, MemoryStorage, type Activity } from 'botbuilder';
+import type { Dialog } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { SUPPORTED_LOCALES } from '../../bot/config';
+import { createI18n, translator, type TranslationKey } from '../../bot/i18n';
+import { KeywordRecognizer } from '../../bot/language/recognizer';
+import { localesDir } from '../../bot/i18n';
+import { LocaleResolution } from '../../bot/middleware';
+import { BotStateSet } from '../../bot/state';
+
+/**
+ * A bot reply as a test expects it: a translation key in the case's locale, or with variables
+ * and another locale (after the customer changed language).
+ */
+export type ExpectedReply =
+  TranslationKey | { key: TranslationKey; vars?: Record<string, string | number>; locale?: string };
+
+/** One row of a dialog table: what the customer says and the replies expected, in order. */
+export interface DialogCase {
+  name: string;
+  locale: string;
+  steps: [userSays: string, botReplies: ExpectedReply[]][];
+  /** Checked against the dialog's result after the last step, when given. */
+  expectedResult?: unknown;
+}
+
+export const i18n = createI18n();
+export const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+
+/** Fresh state over MemoryStorage, as a test conversation needs. */
+export function newState(): BotStateSet {
+  return new BotStateSet(new MemoryStorage());
+}
+
+/** The text the bot should send for an expected reply in `locale`. */
+export function expectedText(locale: string, reply: ExpectedReply): string {
+  if (typeof reply === 'string') return translator(i18n, locale)(reply);
+  return translator(i18n, reply.locale ?? locale)(reply.key, reply.vars);
+}
+
+/**
+ * Runs one table row through DialogTestClient with the shared locale middleware: every reply
+ * must match in order, and no reply may be left over after a step.
+ */
+export async function runDialogCase(
+  dialogCase: DialogCase,
+  makeDialog: (state: BotStateSet) => Dialog,
+): Promise<{ client: DialogTestClient; replies: Partial<Activity>[][] }> {
+  const state = newState();
+  const client = new DialogTestClient(
+    'test',
+    makeDialog(state),
+    undefined,
+    [new LocaleResolution(i18n, state.profile, 'en'), new AutoSaveStateMiddleware(state.userState)],
+    state.conversationState,
+  );
+  const replies: Partial<Activity>[][] = [];
+  for (const [userSays, botReplies] of dialogCase.steps) {
+    const first = (await client.sendActivity({
+      type: 'message',
+      text: userSays,
+      locale: dialogCase.locale,
+    })) as Partial<Activity> | undefined;
+    const got: Partial<Activity>[] = first ? [first] : [];
+    for (
+      let next: Partial<Activity> | undefined = client.getNextReply();
+      next;
+      next = client.getNextReply()
+    ) {
+      got.push(next);
+    }
+    assert.deepEqual(
+      got.map((reply) => reply.text),
+      botReplies.map((reply) => expectedText(dialogCase.locale, reply)),
+      `${dialogCase.name}: replies to "${userSays}"`,
+    );
+    replies.push(got);
+  }
+  if ('expectedResult' in dialogCase) {
+    assert.deepEqual(client.dialogTurnResult.result, dialogCase.expectedResult, `${dialogCase.name}: result`);
+  }
+  return { client, replies };
+}
