@@ -23,6 +23,8 @@ export interface Config {
   host: string | undefined;
   /** Folder for the SQLite files and generated secrets (absolute). */
   dataDir: string;
+  /** Base URL customers' browsers reach the bot at, for links the bot sends (no trailing slash). */
+  publicUrl: string;
   /** Where conversation and user state live. */
   storage: StorageKind;
   /** Locale used when neither the customer nor the channel names one. */
@@ -77,6 +79,19 @@ function port(env: Env, name: string, fallback: number, problems: string[]): num
   return fallback;
 }
 
+function url(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return value.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  problems.push(`${name} must be an http(s) URL such as https://shop.example.com (received "${value}")`);
+  return fallback;
+}
+
 /**
  * Builds the configuration from environment variables. Pure: pass `process.env` merged with a
  * `.env` file through {@link loadConfig}, or a plain object in tests.
@@ -99,10 +114,12 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     problems.push('MicrosoftAppTenantId must be set when MicrosoftAppType is SingleTenant');
   }
 
+  const listenPort = port(env, 'PORT', 3978, problems);
   const config: Config = {
-    port: port(env, 'PORT', 3978, problems),
+    port: listenPort,
     host: read(env, 'HOST'),
     dataDir: path.resolve(cwd, read(env, 'DATA_DIR') ?? './data'),
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${listenPort}`, problems),
     storage: oneOf(env, 'STORAGE', STORAGE_KINDS, 'sqlite', problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),

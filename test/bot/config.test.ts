@@ -20,6 +20,7 @@ describe('parseConfig()', () => {
       port: 3978,
       host: undefined,
       dataDir: path.resolve('/srv/bot', 'data'),
+      publicUrl: 'http://localhost:3978',
       storage: 'sqlite',
       defaultLocale: 'en',
       logLevel: 'info',
@@ -33,6 +34,7 @@ describe('parseConfig()', () => {
         PORT: '8080',
         HOST: '127.0.0.1',
         DATA_DIR: 'state',
+        PUBLIC_URL: 'https://bot.shop.example/',
         STORAGE: 'memory',
         DEFAULT_LOCALE: 'es',
         LOG_LEVEL: 'warn',
@@ -46,6 +48,7 @@ describe('parseConfig()', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.dataDir, '/srv/bot/state');
+    assert.equal(config.publicUrl, 'https://bot.shop.example');
     assert.equal(config.storage, 'memory');
     assert.equal(config.defaultLocale, 'es');
     assert.equal(config.logLevel, 'warn');
@@ -57,6 +60,10 @@ describe('parseConfig()', () => {
     });
   });
 
+  it('derives the public URL from PORT by default', () => {
+    assert.equal(parseConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  });
+
   it('treats empty values as unset', () => {
     assert.equal(parseConfig({ PORT: '', STORAGE: '  ' }).port, 3978);
   });
@@ -66,6 +73,14 @@ describe('parseConfig()', () => {
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (received "http")'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (received "70000")'],
     [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (received "-1")'],
+    [
+      { PUBLIC_URL: 'shop.example' },
+      'PUBLIC_URL must be an http(s) URL such as https://shop.example.com (received "shop.example")',
+    ],
+    [
+      { PUBLIC_URL: 'ftp://shop.example' },
+      'PUBLIC_URL must be an http(s) URL such as https://shop.example.com (received "ftp://shop.example")',
+    ],
     [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es (received "fr")'],
     [
       { LOG_LEVEL: 'loud' },
