@@ -1,0 +1,133 @@
+import { ActivityTypes, type Activity, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+
+/** The channel id Switchboard's own Direct Line endpoint uses, as Azure's Direct Line does. */
+export const DIRECT_LINE_CHANNEL_ID = 'directline';
+
+/** Where and as whom an activity is being placed into a conversation. */
+export interface DirectLineParticipants {
+  conversationId: string;
+  userId: string;
+  userName?: string;
+  botId: string;
+  botName: string;
+  /** Base URL of this server, given to the bot as `serviceUrl`. */
+  serviceUrl: string;
+}
+
+/** Fields a client may set on an activity it posts; everything else is set by the server. */
+const CLIENT_FIELDS = [
+  'type',
+  'text',
+  'textFormat',
+  'locale',
+  'attachments',
+  'attachmentLayout',
+  'channelData',
+  'value',
+  'name',
+  'entities',
+  'speak',
+  'inputHint',
+  'localTimestamp',
+  'localTimezone',
+] as const;
+
+/** The first thing that makes a posted body unusable as an activity, if any. */
+export function clientActivityProblem(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'the body must be a JSON activity';
+  const activity = body as Record<string, unknown>;
+  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
+  if (activity.text !== undefined && typeof activity.text !== 'string')
+    return 'activity.text must be a string';
+  if (activity.attachments !== undefined && !Array.isArray(activity.attachments)) {
+    return 'activity.attachments must be an array';
+  }
+  return undefined;
+}
+
+/** The `clientActivityID` Web Chat puts in `channelData` to match its pending message with the echo. */
+export function clientActivityIdOf(activity: Partial<Activity>): string | undefined {
+  const value = (activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function user(participants: DirectLineParticipants): ChannelAccount {
+  return { id: participants.userId, name: participants.userName ?? '', role: 'user' };
+}
+
+function bot(participants: DirectLineParticipants): ChannelAccount {
+  return { id: participants.botId, name: participants.botName, role: 'bot' };
+}
+
+function conversation(participants: DirectLineParticipants): ConversationAccount {
+  return { id: participants.conversationId } as ConversationAccount;
+}
+
+/**
+ * A client's posted activity as the bot receives it and as it is echoed back to the client:
+ * the server's id and ISO timestamp, `from.role` user, and `channelData.clientActivityID` kept
+ * (without the echo Web Chat shows "send failed").
+ */
+export function fromClient(
+  posted: Partial<Activity>,
+  participants: DirectLineParticipants,
+  id: string,
+  now: Date,
+): Activity {
+  const activity: Partial<Activity> = {};
+  for (const field of CLIENT_FIELDS) {
+    if (posted[field] !== undefined) (activity as Record<string, unknown>)[field] = posted[field];
+  }
+  return {
+    ...activity,
+    type: posted.type ?? ActivityTypes.Message,
+    id,
+    timestamp: now,
+    channelId: DIRECT_LINE_CHANNEL_ID,
+    serviceUrl: participants.serviceUrl,
+    conversation: conversation(participants),
+    from: { ...user(participants), name: posted.from?.name ?? participants.userName ?? '' },
+    recipient: bot(participants),
+  } as Activity;
+}
+
+/** A bot reply as the client receives it: the server's id and timestamp, `from.role` bot. */
+export function fromBot(
+  reply: Partial<Activity>,
+  participants: DirectLineParticipants,
+  id: string,
+  now: Date,
+): Activity {
+  const { serviceUrl: _serviceUrl, deliveryMode: _deliveryMode, ...rest } = reply;
+  return {
+    ...rest,
+    type: reply.type ?? ActivityTypes.Message,
+    id,
+    timestamp: now,
+    channelId: DIRECT_LINE_CHANNEL_ID,
+    conversation: conversation(participants),
+    from: bot(participants),
+    recipient: user(participants),
+  } as Activity;
+}
+
+/** The conversationUpdate the bot gets when a conversation starts (bot and customer joined). */
+export function conversationStarted(
+  participants: DirectLineParticipants,
+  locale: string | undefined,
+  now: Date,
+): Activity {
+  return {
+    type: ActivityTypes.ConversationUpdate,
+    id: `${participants.conversationId}|start`,
+    timestamp: now,
+    channelId: DIRECT_LINE_CHANNEL_ID,
+    serviceUrl: participants.serviceUrl,
+    conversation: conversation(participants),
+    from: user(participants),
+    recipient: bot(participants),
+    membersAdded: [bot(participants), user(participants)],
+    locale,
+  } as Activity;
+}

@@ -1,0 +1,113 @@
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expectedText } from '../support/dialogTable';
+import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
+
+/** Debian's Chromium; CI installs it (`apt-get install -y chromium`). */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+/** The send box of the official Web Chat widget. */
+const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+
+describe('web chat page (official Web Chat in headless Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let server: RunningServer;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      // In CI a missing browser is a failure, never a skip.
+      if (process.env.CI)
+        throw new Error(`${CHROMIUM} is missing: the CI must install Debian's chromium package`);
+      console.log(
+        `    (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium to run the browser tests)`,
+      );
+      this.skip();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    server = await startServer({ BOT_NAME: 'Acme Helper' });
+  });
+
+  afterEach(async () => {
+    await server.app.close();
+    removeDataDir(server.dataDir);
+  });
+
+  /** Waits for a chat bubble with `text` (Web Chat renders markdown, so quotes come out curly). */
+  async function bubble(page: Page, text: string): Promise<void> {
+    await page.waitForFunction(
+      (expected) =>
+        Array.from(document.querySelectorAll('.webchat__bubble__content')).some(
+          (element) =>
+            (element as HTMLElement).innerText.replace(/[“”]/g, '"').replace(/[‘’]/g, "'").trim() ===
+            expected,
+        ),
+      text,
+      { timeout: 20_000 },
+    );
+  }
+
+  async function openPage(locale: string): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/`);
+    return { page, errors };
+  }
+
+  it('chats with the bot in English: welcome, a typed message and its reply', async () => {
+    const { page, errors } = await openPage('en-US');
+    assert.equal(await page.title(), 'Chat with Acme Helper');
+    await bubble(page, expectedText('en', 'welcome.greeting'));
+    await page.locator(SEND_BOX).fill('help');
+    await page.locator(SEND_BOX).press('Enter');
+    await bubble(page, expectedText('en', 'help.main'));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-en.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+
+  it('offers choices as buttons (suggested actions) that answer the prompt', async () => {
+    const { page } = await openPage('en-US');
+    await page
+      .getByRole('toolbar', { name: 'Suggested actions' })
+      .getByRole('button', { name: 'Talk to a person' })
+      .click();
+    await bubble(page, expectedText('en', { key: 'handoff.queued', vars: { position: 1, minutes: 3 } }));
+  });
+
+  it("takes the browser's language, and the picker switches it", async () => {
+    const { page, errors } = await openPage('es-MX');
+    assert.equal(await page.title(), 'Chatea con Acme Helper');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+    await bubble(page, expectedText('es', 'welcome.greeting'));
+    await page.getByLabel('Idioma').selectOption('en');
+    assert.equal(await page.title(), 'Chat with Acme Helper');
+    await page.locator(SEND_BOX).fill('help');
+    await page.locator(SEND_BOX).press('Enter');
+    await bubble(page, expectedText('en', 'help.main'));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-es-en.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+});
