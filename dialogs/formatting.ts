@@ -1,0 +1,56 @@
+import type { TurnContext } from 'botbuilder';
+import { DateTime, IANAZone } from 'luxon';
+import type { OrderItem, Slot } from '../services/types';
+
+/**
+ * Dates and times as the customer reads them: in the turn's locale, and in the customer's own
+ * timezone when the channel tells it (`activity.localTimezone`), else the shop's.
+ */
+
+/** The timezone to show times in. */
+export function customerZone(context: TurnContext, shopZone: string): string {
+  const zone = context.activity.localTimezone;
+  return zone && IANAZone.isValidZone(zone) ? zone : shopZone;
+}
+
+/** A calendar day (`yyyy-MM-dd`, shop timezone) such as "June 13, 2025" / "13 de junio de 2025". */
+export function formatDay(day: string, locale: string, shopZone: string): string {
+  return DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+}
+
+/** A calendar day with its weekday: "Thursday, June 12, 2025" / "jueves, 12 de junio de 2025". */
+export function formatWeekday(day: string, locale: string, shopZone: string): string {
+  return DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
+}
+
+/** The day of an instant, in `zone`. */
+export function formatInstantDay(instant: string, locale: string, zone: string): string {
+  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+}
+
+/** The weekday and day of an instant, in `zone`. */
+export function formatInstantWeekday(instant: string, locale: string, zone: string): string {
+  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
+}
+
+/** The time of an instant, in `zone`: "10:00 AM" / "10:00". */
+export function formatTime(instant: string, locale: string, zone: string): string {
+  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE);
+}
+
+/** A slot as a choice: its time, with a short day in front when the list spans several days. */
+export function slotLabel(slot: Slot, locale: string, zone: string, withDay: boolean): string {
+  const start = DateTime.fromISO(slot.start, { zone }).setLocale(locale);
+  if (!withDay) return start.toLocaleString(DateTime.TIME_SIMPLE);
+  return `${start.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' })} ${start.toLocaleString(DateTime.TIME_SIMPLE)}`;
+}
+
+/** Items as one line: "2 × Merino base-layer briefs, M; Rain jacket, M". */
+export function itemList(items: readonly Pick<OrderItem, 'name' | 'quantity'>[]): string {
+  return items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.name}` : item.name)).join('; ');
+}
+
+/** Today in the shop's timezone (`yyyy-MM-dd`). */
+export function shopToday(now: Date, shopZone: string): string {
+  return DateTime.fromJSDate(now, { zone: shopZone }).toISODate() ?? '';
+}
