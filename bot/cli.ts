@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { SUPPORTED_LOCALES } from './config';
+import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from '../handoff/agentDirectory';
+import { openHandoffDatabase, type HandoffDatabase } from '../handoff';
+import { SUPPORTED_LOCALES, loadConfig } from './config';
 import { bundleProblems, localesDir } from './i18n';
 import { KeywordRecognizer } from './language/recognizer';
 
@@ -8,13 +10,155 @@ const USAGE = `Usage: npm run --silent cli -- <command>
 Commands:
   recognize <text> [--locale <locale>]   the intent the bot reads in <text> (JSON)
   locales                                check every locale bundle against English
+
+Agent console accounts (in DATA_DIR/handoff.sqlite):
+  agents add <username> --name "Full Name" --role agent|lead|admin --teams support,orders-es
+                                         create an account; prints its password once
+  agents list                            every account with role, teams and status
+  agents passwd <username>               a new generated password (ends the account's sessions)
+  agents disable <username>              refuse logins and end the account's sessions
+  agents enable <username>               allow logins again
+  agents token <username>                a bearer token for another help desk (valid 12 hours)
 `;
+
+/** Who changes accounts from the command line, in the audit log. */
+const CLI_ACTOR = 'cli';
+
+function describeAccount(account: AgentAccount): string {
+  const teams = account.teams.length > 0 ? account.teams.join(',') : '-';
+  return `${account.username}\t${account.name}\t${account.role}\t${teams}\t${account.disabled ? 'disabled' : 'active'}`;
+}
+
+/** `agents …`: manages console accounts. Exit codes: 0 done, 1 failed, 2 usage. */
+async function agentsCommand(
+  args: string[],
+  options: { name?: string; role?: string; teams?: string },
+): Promise<number> {
+  const [action, username, ...extra] = args;
+  const usage = (message: string): number => {
+    process.stderr.write(`cli agents: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  if (action === undefined) return usage('name an action: add, list, passwd, disable, enable or token');
+  if (!['add', 'list', 'passwd', 'disable', 'enable', 'token'].includes(action)) {
+    return usage(`unknown action "${action}"`);
+  }
+  if (action !== 'list' && username === undefined) return usage(`${action} needs a username`);
+  if (extra.length > 0) return usage(`unexpected arguments: ${extra.join(' ')}`);
+
+  const config = loadConfig();
+  let database: HandoffDatabase;
+  try {
+    database = openHandoffDatabase(config.dataDir);
+  } catch (error) {
+    throw new Error(
+      `cannot open the handoff database in ${config.dataDir} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const { agents, store } = database;
+  const missing = (): number => {
+    process.stderr.write(`cli agents ${action}: no account named "${username}"\n`);
+    return 1;
+  };
+  try {
+    switch (action) {
+      case 'add': {
+        const name = username as string;
+        const role = (options.role ?? 'agent') as AgentRole;
+        if (!AGENT_ROLES.includes(role)) return usage(`--role must be one of ${AGENT_ROLES.join(', ')}`);
+        const teams = (options.teams ?? '')
+          .split(',')
+          .map((team) => team.trim())
+          .filter(Boolean);
+        if (role === 'agent' && teams.length === 0) {
+          return usage('an agent needs --teams (the queues they work), e.g. --teams support');
+        }
+        const password = generatePassword();
+        let account: AgentAccount;
+        try {
+          account = await agents.create({
+            username: name,
+            name: options.name ?? name,
+            role,
+            teams,
+            password,
+          });
+        } catch (error) {
+          process.stderr.write(`cli agents add: ${error instanceof Error ? error.message : String(error)}\n`);
+          return 1;
+        }
+        store.audit(CLI_ACTOR, 'agentCreated', undefined, { agent: account.id, role, teams });
+        process.stdout.write(
+          `created ${account.role} "${account.username}" (${account.name})` +
+            `${teams.length > 0 ? `, teams ${teams.join(', ')}` : ''}\n` +
+            `password (shown only now; hand it over privately): ${password}\n`,
+        );
+        return 0;
+      }
+      case 'list': {
+        const accounts = agents.list();
+        process.stdout.write('username\tname\trole\tteams\tstatus\n');
+        for (const account of accounts) process.stdout.write(`${describeAccount(account)}\n`);
+        return 0;
+      }
+      case 'passwd': {
+        const account = agents.find(username as string);
+        if (!account) return missing();
+        const password = generatePassword();
+        await agents.setPassword(account.id, password);
+        store.audit(CLI_ACTOR, 'passwordReset', undefined, { agent: account.id });
+        process.stdout.write(
+          `new password for "${account.username}" (shown only now; its sessions have ended): ${password}\n`,
+        );
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const account = agents.find(username as string);
+        if (!account) return missing();
+        agents.setDisabled(account.id, action === 'disable');
+        store.audit(CLI_ACTOR, action === 'disable' ? 'agentDisabled' : 'agentEnabled', undefined, {
+          agent: account.id,
+        });
+        process.stdout.write(
+          `"${account.username}" is ${action === 'disable' ? 'disabled; its sessions have ended' : 'enabled'}\n`,
+        );
+        return 0;
+      }
+      default: {
+        // token
+        const account = agents.find(username as string);
+        if (!account) return missing();
+        if (account.disabled) {
+          process.stderr.write(`cli agents token: "${account.username}" is disabled; enable it first\n`);
+          return 1;
+        }
+        const { token, session } = agents.startSession(account, 'bearer');
+        store.audit(CLI_ACTOR, 'tokenIssued', undefined, { agent: account.id, expiresAt: session.expiresAt });
+        process.stdout.write(`${token}\n`);
+        process.stderr.write(
+          `bearer token for "${account.username}", valid until ${new Date(session.expiresAt).toISOString()}; ` +
+            'send it as "Authorization: Bearer <token>" to /api/console/…\n',
+        );
+        return 0;
+      }
+    }
+  } finally {
+    database.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { locale: { type: 'string', short: 'l', default: 'en' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      locale: { type: 'string', short: 'l', default: 'en' },
+      help: { type: 'boolean', short: 'h' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      teams: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
@@ -45,6 +189,8 @@ async function main(argv: string[]): Promise<number> {
       );
       return problems.length === 0 ? 0 : 1;
     }
+    case 'agents':
+      return agentsCommand(rest, values);
     default:
       process.stderr.write(`cli: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { projectRoot } from './paths';
+import { IANAZone } from 'luxon';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
@@ -14,6 +16,12 @@ export type AppType = (typeof APP_TYPES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const COMMERCE_BACKENDS = ['demo', 'rest'] as const;
+export type CommerceBackendKind = (typeof COMMERCE_BACKENDS)[number];
+
+/** Categories never returnable unless `NON_RETURNABLE_CATEGORIES` says otherwise. */
+export const DEFAULT_NON_RETURNABLE_CATEGORIES = ['underwear', 'giftCards', 'openedSoftware'];
 
 /** Validated configuration of one Switchboard process. */
 export interface Config {
@@ -31,6 +39,49 @@ export interface Config {
   defaultLocale: SupportedLocale;
   /** Structured log level. */
   logLevel: LogLevel;
+  /** Name the bot shows customers (web chat title and sender name). */
+  botName: string;
+  /** Accent colour of the web chat page, `#rrggbb`. */
+  accentColor: string;
+  /** Self-hosted Direct Line 3.0 endpoint (`/v3/directline`). */
+  directLine: {
+    /** Secret clients use to start conversations or generate tokens; generated into DATA_DIR when unset. */
+    secret: string | undefined;
+    /** Browser origins allowed to call the endpoint from other sites (CORS); `*` allows any. */
+    allowedOrigins: string[];
+    /** How long an idle conversation's transcript is kept for clients to resume. */
+    retentionHours: number;
+    /** Largest upload (all files of one post together). */
+    maxUploadBytes: number;
+    /** Tokens `POST /api/directline/token` issues per client address and minute. */
+    tokenRequestsPerMinute: number;
+  };
+  /** The shop's systems behind the order status, returns and appointment dialogs. */
+  commerce: {
+    /** `demo`: the embedded demo store in `DATA_DIR`; `rest`: the shop's API (services/openapi.yaml). */
+    backend: CommerceBackendKind;
+    /** Base URL of the shop's API (required for `rest`, no trailing slash). */
+    apiUrl: string | undefined;
+    /** Bearer token for the shop's API. */
+    apiToken: string | undefined;
+    /** Time limit of one request to the shop's API. */
+    apiTimeoutMs: number;
+    /** IANA timezone of the shop: opening hours, delivery days and return windows are in it. */
+    shopTimezone: string;
+    /** Days after delivery a customer may start a return. */
+    returnWindowDays: number;
+    /** Product categories that can never be returned. */
+    nonReturnableCategories: string[];
+  };
+  /** Human handoff: teams, routing and queue updates. */
+  handoff: {
+    /** Teams file (routing, business hours, priority), absolute. */
+    teamsFile: string;
+    /** A message at least this negative (0..1) offers a person, when sentiment is analysed. */
+    sentimentThreshold: number;
+    /** Waiting customers are told a changed queue position at most this often. */
+    positionUpdateSeconds: number;
+  };
   /** Bot Framework identity; with an app id set, `/api/messages` enforces Bot Framework auth. */
   botFramework: {
     appId: string | undefined;
@@ -79,6 +130,59 @@ function port(env: Env, name: string, fallback: number, problems: string[]): num
   return fallback;
 }
 
+/** The teams file shipped with Switchboard, next to the handoff code. */
+const DEFAULT_TEAMS_FILE = path.join(projectRoot(), 'handoff', 'teams.json');
+
+function fraction(env: Env, name: string, fallback: number, problems: string[]): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (Number.isFinite(parsed) && parsed >= 0 && parsed <= 1) return parsed;
+  problems.push(`${name} must be a number from 0 to 1 (received "${value}")`);
+  return fallback;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number, problems: string[], whole = true): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (Number.isFinite(parsed) && parsed > 0 && (!whole || Number.isInteger(parsed))) return parsed;
+  problems.push(`${name} must be a ${whole ? 'whole ' : ''}number above 0 (received "${value}")`);
+  return fallback;
+}
+
+function color(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (/^#[0-9a-fA-F]{6}$/.test(value)) return value;
+  problems.push(`${name} must be a colour like #0063b1 (received "${value}")`);
+  return fallback;
+}
+
+function origins(env: Env, name: string, problems: string[]): string[] {
+  const value = read(env, name);
+  if (value === undefined) return [];
+  const list = value
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let valid = false;
+    try {
+      const parsed = new URL(origin);
+      valid = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === origin;
+    } catch {
+      valid = false;
+    }
+    if (!valid)
+      problems.push(
+        `${name} must be a comma-separated list of origins like https://shop.example.com, or * (received "${origin}")`,
+      );
+  }
+  return list;
+}
+
 function url(env: Env, name: string, fallback: string, problems: string[]): string {
   const value = read(env, name);
   if (value === undefined) return fallback;
@@ -90,6 +194,64 @@ function url(env: Env, name: string, fallback: string, problems: string[]): stri
   }
   problems.push(`${name} must be an http(s) URL such as https://shop.example.com (received "${value}")`);
   return fallback;
+}
+
+function wholeNumberFrom(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (/^\d+$/.test(value) && parsed >= min && parsed <= max) return parsed;
+  problems.push(`${name} must be a whole number from ${min} to ${max} (received "${value}")`);
+  return fallback;
+}
+
+function timezone(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (IANAZone.isValidZone(value)) return value;
+  problems.push(`${name} must be an IANA timezone such as Europe/Madrid (received "${value}")`);
+  return fallback;
+}
+
+function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
+  const backend = oneOf(env, 'COMMERCE_BACKEND', COMMERCE_BACKENDS, 'demo', problems);
+  const apiUrlText = read(env, 'COMMERCE_API_URL');
+  const apiUrl =
+    apiUrlText === undefined ? undefined : url(env, 'COMMERCE_API_URL', '', problems) || undefined;
+  if (backend === 'rest' && apiUrlText === undefined) {
+    problems.push('COMMERCE_API_URL must be set when COMMERCE_BACKEND is rest');
+  }
+  const categories = read(env, 'NON_RETURNABLE_CATEGORIES');
+  const nonReturnableCategories =
+    categories === undefined
+      ? [...DEFAULT_NON_RETURNABLE_CATEGORIES]
+      : categories
+          .split(',')
+          .map((category) => category.trim())
+          .filter(Boolean);
+  for (const category of nonReturnableCategories) {
+    if (!/^[A-Za-z0-9_-]+$/.test(category)) {
+      problems.push(
+        `NON_RETURNABLE_CATEGORIES must be a comma-separated list of category ids such as underwear,giftCards (received "${category}")`,
+      );
+    }
+  }
+  return {
+    backend,
+    apiUrl,
+    apiToken: read(env, 'COMMERCE_API_TOKEN'),
+    apiTimeoutMs: wholeNumberFrom(env, 'COMMERCE_API_TIMEOUT_MS', 5000, 100, 120000, problems),
+    shopTimezone: timezone(env, 'SHOP_TIMEZONE', 'Europe/Madrid', problems),
+    returnWindowDays: wholeNumberFrom(env, 'RETURN_WINDOW_DAYS', 30, 0, 3650, problems),
+    nonReturnableCategories,
+  };
 }
 
 /**
@@ -110,6 +272,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   if (appId === undefined && appPassword !== undefined) {
     problems.push('MicrosoftAppId must be set when MicrosoftAppPassword is set');
   }
+  const directLineSecret = read(env, 'DIRECTLINE_SECRET');
+  if (directLineSecret !== undefined && directLineSecret.length < 16) {
+    problems.push('DIRECTLINE_SECRET must be at least 16 characters long (value hidden)');
+  }
   if (appType === 'SingleTenant' && tenantId === undefined) {
     problems.push('MicrosoftAppTenantId must be set when MicrosoftAppType is SingleTenant');
   }
@@ -123,6 +289,21 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     storage: oneOf(env, 'STORAGE', STORAGE_KINDS, 'sqlite', problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
+    botName: read(env, 'BOT_NAME') ?? 'Switchboard',
+    accentColor: color(env, 'BOT_ACCENT_COLOR', '#0063b1', problems),
+    directLine: {
+      secret: directLineSecret,
+      allowedOrigins: origins(env, 'DIRECTLINE_ALLOWED_ORIGINS', problems),
+      retentionHours: positiveNumber(env, 'DIRECTLINE_RETENTION_HOURS', 24, problems, false),
+      maxUploadBytes: positiveNumber(env, 'DIRECTLINE_MAX_UPLOAD_MB', 4, problems, false) * 1024 * 1024,
+      tokenRequestsPerMinute: positiveNumber(env, 'DIRECTLINE_TOKEN_RATE_LIMIT', 10, problems),
+    },
+    commerce: parseCommerce(env, problems),
+    handoff: {
+      teamsFile: path.resolve(cwd, read(env, 'HANDOFF_TEAMS_FILE') ?? DEFAULT_TEAMS_FILE),
+      sentimentThreshold: fraction(env, 'HANDOFF_SENTIMENT_THRESHOLD', 0.8, problems),
+      positionUpdateSeconds: positiveNumber(env, 'HANDOFF_POSITION_UPDATE_SECONDS', 120, problems),
+    },
     botFramework: { appId, appPassword, appType, tenantId },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,5 +1,6 @@
 import { ActivityHandler, type TurnContext } from 'botbuilder';
 import type { MainDialog } from '../dialogs/mainDialog';
+import { handoffSignal } from '../handoff/handoffDesk';
 import type { BotStateSet } from './state';
 
 /**
@@ -17,6 +18,13 @@ export class CustomerServiceBot extends ActivityHandler {
       const conversation = await this.state.conversation(context);
       conversation.turns += 1;
       await this.mainDialog.run(context, this.state.dialogState);
+      await next();
+    });
+
+    // The human team's side of a handoff (agent ended, customer left the queue) comes as an
+    // event turn carrying a signal for the handoff dialog waiting on the stack.
+    this.onEvent(async (context, next) => {
+      if (handoffSignal(context)) await this.mainDialog.run(context, this.state.dialogState);
       await next();
     });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import { SUPPORTED_LOCALES, type SupportedLocale } from './config';
+import { projectRoot } from './paths';
 
 type Bundle = typeof import('../locales/en/translation.json');
 
@@ -21,15 +22,9 @@ export type TranslationKey = KeyPaths<Bundle>;
 /** Translates a key in one fixed locale. */
 export type Translate = (key: TranslationKey, vars?: Record<string, string | number>) => string;
 
-/** Folder holding one sub-folder per locale; found from this file so it works from `dist/` too. */
+/** Folder holding one sub-folder per locale. */
 export function localesDir(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('localesDir(): package.json not found above ' + __dirname);
-    dir = parent;
-  }
-  return path.join(dir, 'locales');
+  return path.join(projectRoot(), 'locales');
 }
 
 /** Reads one locale's `translation.json`. */

@@ -6,11 +6,32 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { VerifiedBy } from '../services/customerMatch';
 
 /** What the bot remembers about a customer across conversations (user state). */
 export interface CustomerProfile {
   /** Locale the customer chose explicitly; wins over the channel's locale. */
   locale?: string;
+}
+
+/**
+ * What the task dialogs learned in this conversation, kept so a human agent who takes over can
+ * see it. Only facts the customer proved or the bot created go here, never a guess.
+ */
+export interface CaseFile {
+  /** Last order number the customer gave or picked. */
+  orderNumber?: string;
+  /** Whether the customer proved they own {@link orderNumber}, and how. */
+  orderVerified?: boolean;
+  verifiedBy?: VerifiedBy;
+  /** Orders verified in this conversation; they are not asked about again. */
+  verifiedOrders?: string[];
+  /** Return created in this conversation (RMA number). */
+  rma?: string;
+  /** Booking made, moved, cancelled or looked up in this conversation. */
+  bookingReference?: string;
+  /** Why the bot last offered a person (backend down, not eligible, locked, …). */
+  handoffReason?: string;
 }
 
 /** What the bot remembers about one conversation, beside the dialog stack. */
@@ -21,6 +42,8 @@ export interface ConversationData {
   turns: number;
   /** Consecutive customer messages the bot did not understand. */
   notUnderstoodInARow: number;
+  /** Data the task dialogs collected (absent until a task collects something). */
+  caseFile?: CaseFile;
 }
 
 export function newConversationData(): ConversationData {

@@ -9,12 +9,27 @@ import type { Recognizer } from '../bot/language/recognizer';
 import { localize, turnLanguage } from '../bot/middleware';
 import type { TranslationKey } from '../bot/i18n';
 
+/** Why a task ended with a person: kept in the case file for the agent who takes over. */
+export type HandoffReason =
+  /** The commerce backend could not be reached. */
+  | 'backendDown'
+  /** The bot could not read an order number or booking reference after several tries. */
+  | 'notUnderstood'
+  /** Too many failed verifications. */
+  | 'verificationLocked'
+  /** Nothing the customer chose can be returned under the policy. */
+  | 'notEligible'
+  /** The backend refused to create the return. */
+  | 'returnRefused'
+  /** No free appointment slot in the next days. */
+  | 'noSlots';
+
 /** How a task dialog ended; MainDialog decides what comes next from it. */
 export type TaskOutcome =
   | { outcome: 'completed' }
   | { outcome: 'cancelled' }
-  /** The customer asked for a person in the middle of the task. */
-  | { outcome: 'handoff' };
+  /** The customer asked for a person in the middle of the task, or accepted one the bot offered. */
+  | { outcome: 'handoff'; reason?: HandoffReason };
 
 /**
  * A message counts as an interruption only when the keyword is most of it, so "help" or

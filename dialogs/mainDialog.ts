@@ -5,19 +5,27 @@ import {
   DialogTurnStatus,
   WaterfallDialog,
   type Dialog,
+  type DialogContext,
   type DialogState,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { TranslationKey } from '../bot/i18n';
 import type { Intent, Recognizer } from '../bot/language/recognizer';
+import type { SentimentTrigger } from '../bot/language/sentiment';
 import { localize, turnLanguage } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
+import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
 import type { TaskOutcome } from './interruptibleDialog';
 import { LANGUAGE_DIALOG } from './languageDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const WATERFALL = 'mainDialog.waterfall';
+
+/** "agent" counts when it is most of the message, as the other interruptions. */
+const AGENT_MIN_SCORE = 0.5;
+/** After this many messages in a row the bot did not understand, it offers a person. */
+const NOT_UNDERSTOOD_BEFORE_OFFER = 2;
 
 /** Intents that start a task dialog. */
 export type TaskIntent = Extract<Intent, 'orderStatus' | 'returnItem' | 'appointment'>;
@@ -35,14 +43,27 @@ export interface MainDialogDeps {
   state: BotStateSet;
   /** Picks the bot's language (the `changeLanguage` intent). */
   languageDialog: Dialog;
+  /** Hands the conversation to the human team (the `humanAgent` intent and every other trigger). */
+  handoffDialog: Dialog;
   /** The dialog for each task intent; an intent without one is answered as not available here. */
   tasks?: Partial<Record<TaskIntent, Dialog>>;
+  /** Offers a person when a message is negative enough; off without an analyzer. */
+  sentiment?: SentimentTrigger;
+}
+
+/** What the routing step remembers for the steps after a task. */
+interface MainValues {
+  topic: string;
 }
 
 /**
  * The root of the dialog stack. Each customer message that no task is waiting for comes here:
  * the first one gets the automated-assistant notice, then the intent is recognized and routed
  * to its task dialog. When a task ends, the customer is offered the menu again.
+ *
+ * A person is always one word away: "agent" at any step puts the handoff dialog on top of
+ * whatever task is running, so the task asks its question again when the customer comes back
+ * from the human team.
  */
 export class MainDialog extends ComponentDialog {
   private readonly tasks: Partial<Record<TaskIntent, string>> = {};
@@ -52,13 +73,21 @@ export class MainDialog extends ComponentDialog {
     if (deps.languageDialog.id !== LANGUAGE_DIALOG) {
       throw new Error(`MainDialog: languageDialog must have id ${LANGUAGE_DIALOG}`);
     }
+    if (deps.handoffDialog.id !== HANDOFF_DIALOG) {
+      throw new Error(`MainDialog: handoffDialog must have id ${HANDOFF_DIALOG}`);
+    }
     this.addDialog(deps.languageDialog);
+    this.addDialog(deps.handoffDialog);
     for (const [intent, dialog] of Object.entries(deps.tasks ?? {})) {
       this.addDialog(dialog);
       this.tasks[intent as TaskIntent] = dialog.id;
     }
     this.addDialog(
-      new WaterfallDialog(WATERFALL, [this.routeStep.bind(this), this.afterTaskStep.bind(this)]),
+      new WaterfallDialog(WATERFALL, [
+        this.routeStep.bind(this),
+        this.afterTaskStep.bind(this),
+        this.afterHandoffStep.bind(this),
+      ]),
     );
     this.initialDialogId = WATERFALL;
   }
@@ -72,8 +101,47 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
+  /** Before any task step runs: "agent" or a very negative message start the handoff on top. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const { activity } = innerDc.context;
+    const busyWithHandoff = innerDc.activeDialog?.id === HANDOFF_DIALOG;
+    if (activity.type === ActivityTypes.Message && activity.text && !busyWithHandoff) {
+      const topic = this.activeTopic(innerDc);
+      const trigger = await this.handoffTrigger(innerDc.context, activity.text, topic);
+      if (trigger) return innerDc.beginDialog(HANDOFF_DIALOG, trigger);
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /** The handoff a message asks for, if any: "agent", or a message negative enough. */
+  private async handoffTrigger(
+    context: TurnContext,
+    text: string,
+    topic: string,
+  ): Promise<HandoffOptions | undefined> {
+    const { locale } = turnLanguage(context);
+    const { intent, score } = await this.deps.recognizer.recognize(text, locale);
+    if (intent === 'humanAgent' && score >= AGENT_MIN_SCORE) return { reason: 'customerAsked', topic };
+    const sentiment = this.deps.sentiment;
+    if (!sentiment) return undefined;
+    const negative = await sentiment.analyzer.negativeScore(text, locale);
+    if (negative === undefined || negative < sentiment.threshold) return undefined;
+    return { reason: 'negativeSentiment', topic, offer: true, sentiment: negative };
+  }
+
+  /** The intent of the task running in this conversation, or `none`. */
+  private activeTopic(innerDc: DialogContext): string {
+    for (const instance of [...innerDc.stack].reverse()) {
+      const intent = Object.entries(this.tasks).find(([, id]) => id === instance.id)?.[0];
+      if (intent) return intent;
+    }
+    return 'none';
+  }
+
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
+    const values = step.values as MainValues;
+    values.topic = 'none';
     const t = localize(context);
     const conversation = await this.deps.state.conversation(context);
     const firstContact = !conversation.welcomed;
@@ -95,6 +163,7 @@ export class MainDialog extends ComponentDialog {
       case 'returnItem':
       case 'appointment': {
         const dialogId = this.tasks[intent];
+        values.topic = intent;
         if (dialogId) return step.beginDialog(dialogId);
         await context.sendActivity(t('main.taskUnavailable'));
         return step.endDialog();
@@ -102,8 +171,10 @@ export class MainDialog extends ComponentDialog {
       case 'changeLanguage':
         return step.beginDialog(LANGUAGE_DIALOG);
       case 'humanAgent':
-        await this.offerPerson(context);
-        return step.endDialog();
+        return step.beginDialog(HANDOFF_DIALOG, {
+          reason: 'customerAsked',
+          topic: 'none',
+        } satisfies HandoffOptions);
       case 'help':
         await context.sendActivity(t('help.main'));
         await this.sendMenu(context, 'menu.prompt');
@@ -117,23 +188,32 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'None':
         await context.sendActivity(t('main.notUnderstood'));
-        return step.endDialog();
+        if (conversation.notUnderstoodInARow < NOT_UNDERSTOOD_BEFORE_OFFER) return step.endDialog();
+        conversation.notUnderstoodInARow = 0;
+        return step.beginDialog(HANDOFF_DIALOG, {
+          reason: 'notUnderstood',
+          topic: 'none',
+          offer: true,
+        } satisfies HandoffOptions);
     }
   }
 
+  /** A task that ended asking for a person (backend down, not eligible, …) hands over now. */
   private async afterTaskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const outcome = step.result as TaskOutcome | undefined;
     if (outcome?.outcome === 'handoff') {
-      await this.offerPerson(step.context);
-      return step.endDialog();
+      const { topic } = step.values as MainValues;
+      return step.beginDialog(HANDOFF_DIALOG, {
+        reason: outcome.reason ?? 'customerAsked',
+        topic,
+      } satisfies HandoffOptions);
     }
-    await this.sendMenu(step.context, 'menu.anythingElse');
-    return step.endDialog();
+    return step.next();
   }
 
-  // NOTE: the handoff to a human agent queue replaces this answer once the handoff dialog exists.
-  private async offerPerson(context: TurnContext): Promise<void> {
-    await context.sendActivity(localize(context)('handoff.unavailable'));
+  private async afterHandoffStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await this.sendMenu(step.context, 'menu.anythingElse');
+    return step.endDialog();
   }
 
   private async sendMenu(context: TurnContext, question: TranslationKey): Promise<void> {

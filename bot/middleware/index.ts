@@ -1,4 +1,4 @@
-import type { BotAdapter } from 'botbuilder';
+import type { BotAdapter, Middleware } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
 import type { Logger } from '../logger';
@@ -26,6 +26,8 @@ export interface SharedMiddlewareDeps {
   state: BotStateSet;
   defaultLocale: SupportedLocale;
   logger: Logger;
+  /** The handoff state machine; it needs the turn's locale, so it runs after locale resolution. */
+  handoff?: Middleware;
 }
 
 /**
@@ -40,4 +42,5 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new TurnErrorBoundary(onTurnError));
   adapter.use(new TurnLogging(deps.logger));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale));
+  if (deps.handoff) adapter.use(deps.handoff);
 }

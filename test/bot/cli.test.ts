@@ -1,16 +1,28 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openHandoffDatabase } from '../../handoff';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
 
 /** Runs the CLI as `npm run cli` does (tsx), returning exit code and output. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+/** Runs the CLI with extra environment variables (a temporary DATA_DIR). */
+async function cliWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'bot/cli.ts', ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -36,5 +48,142 @@ describe('cli', () => {
     const { code, stderr } = await cli('frobnicate');
     assert.equal(code, 2);
     assert.match(stderr, /unknown command "frobnicate"[\s\S]*Usage:/);
+  });
+});
+
+describe('cli agents', function () {
+  // Each command starts a process and hashes a password.
+  this.timeout(60_000);
+  let dataDir: string;
+  const agents = (...args: string[]) =>
+    cliWith({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, 'agents', ...args);
+
+  /** Opens the database the CLI wrote, runs `check`, closes it. */
+  async function inDatabase<T>(
+    check: (database: ReturnType<typeof openHandoffDatabase>) => Promise<T> | T,
+  ): Promise<T> {
+    const database = openHandoffDatabase(dataDir);
+    try {
+      return await check(database);
+    } finally {
+      database.close();
+    }
+  }
+
+  const printedPassword = (stdout: string): string => {
+    const match = /password[^:]*: (\S+)$/m.exec(stdout);
+    if (!match?.[1]) throw new Error(`no password in: ${stdout}`);
+    return match[1];
+  };
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('agents add creates an account in DATA_DIR/handoff.sqlite and prints its password once', async () => {
+    const added = await agents(
+      'add',
+      'ana',
+      '--name',
+      'Ana García',
+      '--role',
+      'agent',
+      '--teams',
+      'support,orders-es',
+    );
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /created agent "ana" \(Ana García\), teams support, orders-es/);
+    const password = printedPassword(added.stdout);
+    assert.ok(fs.existsSync(path.join(dataDir, 'handoff.sqlite')));
+    const account = await inDatabase((database) => database.agents.authenticate('ana', password));
+    assert.deepEqual(
+      { name: account?.name, role: account?.role, teams: account?.teams },
+      { name: 'Ana García', role: 'agent', teams: ['support', 'orders-es'] },
+    );
+    const again = await agents('add', 'ana', '--teams', 'support');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /username "ana" is taken/);
+  });
+
+  it('agents add refuses a bad role, and an agent without teams, with exit code 2', async () => {
+    const role = await agents('add', 'zoe', '--role', 'boss');
+    assert.equal(role.code, 2);
+    assert.match(role.stderr, /--role must be one of agent, lead, admin/);
+    const teams = await agents('add', 'zoe');
+    assert.equal(teams.code, 2);
+    assert.match(teams.stderr, /an agent needs --teams/);
+    assert.equal(await inDatabase((database) => database.agents.count()), 0);
+  });
+
+  it('agents list shows every account with role, teams and status', async () => {
+    assert.equal((await agents('add', 'lena', '--name', 'Lena Berg', '--role', 'lead')).code, 0);
+    assert.equal((await agents('add', 'ana', '--teams', 'support')).code, 0);
+    assert.equal((await agents('disable', 'ana')).code, 0);
+    const listed = await agents('list');
+    assert.equal(listed.code, 0);
+    assert.deepEqual(listed.stdout.trim().split('\n'), [
+      'username\tname\trole\tteams\tstatus',
+      'ana\tana\tagent\tsupport\tdisabled',
+      'lena\tLena Berg\tlead\t-\tactive',
+    ]);
+  });
+
+  it('agents passwd prints a new password; the old one stops working', async () => {
+    const added = await agents('add', 'ana', '--teams', 'support');
+    const first = printedPassword(added.stdout);
+    const changed = await agents('passwd', 'ana');
+    assert.equal(changed.code, 0, changed.stderr);
+    const second = printedPassword(changed.stdout);
+    assert.notEqual(second, first);
+    await inDatabase(async (database) => {
+      assert.equal(await database.agents.authenticate('ana', first), undefined);
+      assert.equal((await database.agents.authenticate('ana', second))?.username, 'ana');
+    });
+    const missing = await agents('passwd', 'nobody');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no account named "nobody"/);
+  });
+
+  it('agents disable refuses logins; agents enable allows them again', async () => {
+    const password = printedPassword((await agents('add', 'ana', '--teams', 'support')).stdout);
+    const disabled = await agents('disable', 'ana');
+    assert.equal(disabled.code, 0);
+    assert.equal(await inDatabase((database) => database.agents.authenticate('ana', password)), undefined);
+    assert.equal((await agents('enable', 'ana')).code, 0);
+    assert.equal(
+      (await inDatabase((database) => database.agents.authenticate('ana', password)))?.username,
+      'ana',
+    );
+  });
+
+  it('agents token prints a bearer token for the account, and refuses a disabled one', async () => {
+    assert.equal((await agents('add', 'ana', '--teams', 'support')).code, 0);
+    const issued = await agents('token', 'ana');
+    assert.equal(issued.code, 0, issued.stderr);
+    const token = issued.stdout.trim();
+    assert.match(token, /^[\w-]{40,}$/);
+    await inDatabase((database) => {
+      assert.equal(database.agents.session(token, 'bearer')?.agent.username, 'ana');
+      assert.ok(
+        database.store.auditLog().some((entry) => entry.actor === 'cli' && entry.action === 'tokenIssued'),
+      );
+    });
+    await agents('disable', 'ana');
+    const refused = await agents('token', 'ana');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /"ana" is disabled/);
+  });
+
+  it('agents without an action, or with an unknown one, exits 2 with the usage', async () => {
+    const none = await agents();
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /name an action[\s\S]*Usage:/);
+    const unknown = await agents('promote', 'ana');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown action "promote"/);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseConfig } from '../../bot/config';
+import { projectRoot } from '../../bot/paths';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -24,7 +25,51 @@ describe('parseConfig()', () => {
       storage: 'sqlite',
       defaultLocale: 'en',
       logLevel: 'info',
+      botName: 'Switchboard',
+      accentColor: '#0063b1',
+      directLine: {
+        secret: undefined,
+        allowedOrigins: [],
+        retentionHours: 24,
+        maxUploadBytes: 4 * 1024 * 1024,
+        tokenRequestsPerMinute: 10,
+      },
+      commerce: {
+        backend: 'demo',
+        apiUrl: undefined,
+        apiToken: undefined,
+        apiTimeoutMs: 5000,
+        shopTimezone: 'Europe/Madrid',
+        returnWindowDays: 30,
+        nonReturnableCategories: ['underwear', 'giftCards', 'openedSoftware'],
+      },
       botFramework: { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
+      handoff: {
+        teamsFile: path.join(projectRoot(), 'handoff', 'teams.json'),
+        sentimentThreshold: 0.8,
+        positionUpdateSeconds: 120,
+      },
+    });
+  });
+
+  it('reads the commerce backend variables', () => {
+    const config = parseConfig({
+      COMMERCE_BACKEND: 'rest',
+      COMMERCE_API_URL: 'https://shop.example/api/',
+      COMMERCE_API_TOKEN: 'token-value',
+      COMMERCE_API_TIMEOUT_MS: '2500',
+      SHOP_TIMEZONE: 'America/New_York',
+      RETURN_WINDOW_DAYS: '14',
+      NON_RETURNABLE_CATEGORIES: ' swimwear, giftCards ,',
+    });
+    assert.deepEqual(config.commerce, {
+      backend: 'rest',
+      apiUrl: 'https://shop.example/api',
+      apiToken: 'token-value',
+      apiTimeoutMs: 2500,
+      shopTimezone: 'America/New_York',
+      returnWindowDays: 14,
+      nonReturnableCategories: ['swimwear', 'giftCards'],
     });
   });
 
@@ -38,6 +83,13 @@ describe('parseConfig()', () => {
         STORAGE: 'memory',
         DEFAULT_LOCALE: 'es',
         LOG_LEVEL: 'warn',
+        BOT_NAME: 'Acme Helper',
+        BOT_ACCENT_COLOR: '#aa3300',
+        DIRECTLINE_SECRET: 'a-secret-of-sufficient-length',
+        DIRECTLINE_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080/',
+        DIRECTLINE_RETENTION_HOURS: '1.5',
+        DIRECTLINE_MAX_UPLOAD_MB: '2',
+        DIRECTLINE_TOKEN_RATE_LIMIT: '30',
         MicrosoftAppId: 'app-id',
         MicrosoftAppPassword: 'secret',
         MicrosoftAppType: 'SingleTenant',
@@ -52,6 +104,15 @@ describe('parseConfig()', () => {
     assert.equal(config.storage, 'memory');
     assert.equal(config.defaultLocale, 'es');
     assert.equal(config.logLevel, 'warn');
+    assert.equal(config.botName, 'Acme Helper');
+    assert.equal(config.accentColor, '#aa3300');
+    assert.deepEqual(config.directLine, {
+      secret: 'a-secret-of-sufficient-length',
+      allowedOrigins: ['https://shop.example', 'http://localhost:8080'],
+      retentionHours: 1.5,
+      maxUploadBytes: 2 * 1024 * 1024,
+      tokenRequestsPerMinute: 30,
+    });
     assert.deepEqual(config.botFramework, {
       appId: 'app-id',
       appPassword: 'secret',
@@ -69,6 +130,28 @@ describe('parseConfig()', () => {
   });
 
   const badValues: [env: Record<string, string>, message: string][] = [
+    [{ COMMERCE_BACKEND: 'shopify' }, 'COMMERCE_BACKEND must be one of demo, rest (received "shopify")'],
+    [{ COMMERCE_BACKEND: 'rest' }, 'COMMERCE_API_URL must be set when COMMERCE_BACKEND is rest'],
+    [
+      { COMMERCE_API_URL: 'shop.example/api' },
+      'COMMERCE_API_URL must be an http(s) URL such as https://shop.example.com (received "shop.example/api")',
+    ],
+    [
+      { COMMERCE_API_TIMEOUT_MS: '10' },
+      'COMMERCE_API_TIMEOUT_MS must be a whole number from 100 to 120000 (received "10")',
+    ],
+    [
+      { SHOP_TIMEZONE: 'Mars/Olympus' },
+      'SHOP_TIMEZONE must be an IANA timezone such as Europe/Madrid (received "Mars/Olympus")',
+    ],
+    [
+      { RETURN_WINDOW_DAYS: '-3' },
+      'RETURN_WINDOW_DAYS must be a whole number from 0 to 3650 (received "-3")',
+    ],
+    [
+      { NON_RETURNABLE_CATEGORIES: 'underwear,gift cards' },
+      'NON_RETURNABLE_CATEGORIES must be a comma-separated list of category ids such as underwear,giftCards (received "gift cards")',
+    ],
     [{ STORAGE: 'mongo' }, 'STORAGE must be one of sqlite, memory (received "mongo")'],
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (received "http")'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (received "70000")'],
@@ -81,6 +164,24 @@ describe('parseConfig()', () => {
       { PUBLIC_URL: 'ftp://shop.example' },
       'PUBLIC_URL must be an http(s) URL such as https://shop.example.com (received "ftp://shop.example")',
     ],
+    [{ DIRECTLINE_SECRET: 'short' }, 'DIRECTLINE_SECRET must be at least 16 characters long (value hidden)'],
+    [
+      { DIRECTLINE_ALLOWED_ORIGINS: 'https://shop.example/path' },
+      'DIRECTLINE_ALLOWED_ORIGINS must be a comma-separated list of origins like https://shop.example.com, or * (received "https://shop.example/path")',
+    ],
+    [
+      { DIRECTLINE_RETENTION_HOURS: '0' },
+      'DIRECTLINE_RETENTION_HOURS must be a number above 0 (received "0")',
+    ],
+    [
+      { DIRECTLINE_MAX_UPLOAD_MB: 'big' },
+      'DIRECTLINE_MAX_UPLOAD_MB must be a number above 0 (received "big")',
+    ],
+    [
+      { DIRECTLINE_TOKEN_RATE_LIMIT: '2.5' },
+      'DIRECTLINE_TOKEN_RATE_LIMIT must be a whole number above 0 (received "2.5")',
+    ],
+    [{ BOT_ACCENT_COLOR: 'blue' }, 'BOT_ACCENT_COLOR must be a colour like #0063b1 (received "blue")'],
     [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es (received "fr")'],
     [
       { LOG_LEVEL: 'loud' },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AutoSaveStateMiddleware, MemoryStorage, type Activity } from 'botbuilder';
+import { AutoSaveStateMiddleware, MemoryStorage, type Activity, type Middleware } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { SUPPORTED_LOCALES } from '../../bot/config';
@@ -41,18 +41,24 @@ export function expectedText(locale: string, reply: ExpectedReply): string {
 
 /**
  * Runs one table row through DialogTestClient with the shared locale middleware: every reply
- * must match in order, and no reply may be left over after a step.
+ * must match in order, and no reply may be left over after a step. `middleware` runs after the
+ * locale resolution, as a channel's own middleware would (e.g. to set a verified identity).
  */
 export async function runDialogCase(
   dialogCase: DialogCase,
   makeDialog: (state: BotStateSet) => Dialog,
-): Promise<{ client: DialogTestClient; replies: Partial<Activity>[][] }> {
+  middleware: Middleware[] = [],
+): Promise<{ client: DialogTestClient; replies: Partial<Activity>[][]; state: BotStateSet }> {
   const state = newState();
   const client = new DialogTestClient(
     'test',
     makeDialog(state),
     undefined,
-    [new LocaleResolution(i18n, state.profile, 'en'), new AutoSaveStateMiddleware(state.userState)],
+    [
+      new LocaleResolution(i18n, state.profile, 'en'),
+      new AutoSaveStateMiddleware(state.userState),
+      ...middleware,
+    ],
     state.conversationState,
   );
   const replies: Partial<Activity>[][] = [];
@@ -80,5 +86,5 @@ export async function runDialogCase(
   if ('expectedResult' in dialogCase) {
     assert.deepEqual(client.dialogTurnResult.result, dialogCase.expectedResult, `${dialogCase.name}: result`);
   }
-  return { client, replies };
+  return { client, replies, state };
 }

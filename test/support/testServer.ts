@@ -80,5 +80,8 @@ export async function say(
 ): Promise<string[]> {
   const { status, body } = await postActivity(url, customerMessage(conversationId, text, extra));
   if (status !== 200) throw new Error(`say(): HTTP ${status} ${JSON.stringify(body)}`);
-  return ((body as { activities: Activity[] }).activities ?? []).map((activity) => activity.text);
+  // Events (handoff.initiate on Bot Framework channels) are not something the customer reads.
+  return ((body as { activities: Activity[] }).activities ?? [])
+    .filter((activity) => activity.type === 'message')
+    .map((activity) => activity.text);
 }

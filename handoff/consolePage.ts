@@ -1,0 +1,573 @@
+import { createHash } from 'node:crypto';
+import type restify from 'restify';
+import type { Next, Request, Response } from 'restify';
+
+/**
+ * The agent console: one self-contained page (inline CSS and vanilla JS, no build step, no
+ * CDN) over the console API. Everything the server sends is put in the DOM with textContent,
+ * never as HTML.
+ */
+const PAGE_SCRIPT = `
+(function () {
+  'use strict';
+  var API = '/api/console/';
+  /** Typing indicators go out at most this often while the agent types. */
+  var TYPING_EVERY_MS = 3000;
+  var state = { me: null, csrf: null, socket: null, reconnectMs: 1000, selected: null, lastLineId: 0,
+    lastTyping: 0, teams: [], unread: {}, loggedIn: false, queueTimer: null };
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function say(text) { $('status').textContent = text; }
+  function caseError(text) { $('case-error').textContent = text || ''; }
+
+  function api(method, path, body) {
+    var headers = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    return fetch(API + path, {
+      method: method,
+      headers: headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = {};
+        try { data = text ? JSON.parse(text) : {}; } catch (e) { data = { message: text }; }
+        if (response.status === 401 && path !== 'login') showLogin('Your session has ended. Please log in again.');
+        if (!response.ok) {
+          var error = new Error(data.message || ('request failed (' + response.status + ')'));
+          error.status = response.status;
+          error.code = data.code;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function waited(seconds) {
+    var minutes = Math.floor(seconds / 60);
+    return minutes < 1 ? 'under 1 min' : minutes + ' min';
+  }
+  function shortTime(isoText) {
+    var date = new Date(isoText);
+    return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  var TOPICS = { orderStatus: 'Order status', returnItem: 'Return', appointment: 'Appointment', none: 'No task', humanAgent: 'Asked for a person' };
+  function topicName(topic) { return TOPICS[topic] || topic; }
+  var ROLES = { customer: 'Customer', bot: 'Bot', agent: 'Agent', system: 'System' };
+
+  // --- login ---------------------------------------------------------------------------------
+
+  function showLogin(message) {
+    state.loggedIn = false;
+    state.me = null;
+    state.csrf = null;
+    if (state.socket) { state.socket.close(); state.socket = null; }
+    if (state.queueTimer) { clearInterval(state.queueTimer); state.queueTimer = null; }
+    $('app-view').hidden = true;
+    $('whoami').hidden = true;
+    $('login-view').hidden = false;
+    $('login-error').textContent = message || '';
+    $('login-username').focus();
+  }
+
+  function showApp(data) {
+    state.me = data.agent;
+    state.csrf = data.csrfToken;
+    state.loggedIn = true;
+    $('login-view').hidden = true;
+    $('app-view').hidden = false;
+    $('whoami').hidden = false;
+    $('agent-name').textContent = data.agent.name + ' (' + data.agent.role + ')';
+    loadTeams();
+    refreshQueue();
+    connect();
+    if (!state.queueTimer) state.queueTimer = setInterval(refreshQueue, 30000);
+  }
+
+  $('login-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    $('login-error').textContent = '';
+    var button = $('login-submit');
+    button.disabled = true;
+    api('POST', 'login', { username: $('login-username').value, password: $('login-password').value })
+      .then(function (data) {
+        $('login-password').value = '';
+        showApp(data);
+        $('queue-title').focus();
+      })
+      .catch(function (error) { $('login-error').textContent = error.message; })
+      .then(function () { button.disabled = false; });
+  });
+
+  $('logout').addEventListener('click', function () {
+    var socket = state.socket;
+    state.socket = null;
+    if (socket) socket.close();
+    api('POST', 'logout').catch(function () { return undefined; }).then(function () {
+      showCase(null);
+      showLogin('You are logged out.');
+    });
+  });
+
+  // --- live events ---------------------------------------------------------------------------
+
+  function connect() {
+    if (state.socket || !state.loggedIn) return;
+    var socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + API + 'events');
+    state.socket = socket;
+    socket.onopen = function () {
+      state.reconnectMs = 1000;
+      say('');
+      refreshQueue();
+      if (state.selected) loadCase(state.selected.case.id);
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === 'changed') {
+        refreshQueue();
+        if (state.selected && state.selected.case.id === message.caseId) loadCase(message.caseId);
+      } else if (message.type === 'customerMessage') {
+        if (state.selected && state.selected.case.id === message.caseId) loadCase(message.caseId);
+        else { state.unread[message.caseId] = true; refreshQueue(); }
+      } else if (message.type === 'ticket') {
+        if (!$('tickets-panel').hidden) refreshTickets();
+        else say('A ticket was created or closed.');
+      }
+    };
+    socket.onclose = function (event) {
+      if (state.socket !== socket) return;
+      state.socket = null;
+      if (!state.loggedIn) return;
+      if (event.code === 4401) { showLogin('Your session has ended. Please log in again.'); return; }
+      say('Live updates lost; reconnecting…');
+      var delay = state.reconnectMs;
+      state.reconnectMs = Math.min(state.reconnectMs * 2, 30000);
+      setTimeout(function () {
+        // A refused upgrade looks like any other drop: ask whether the session still stands.
+        api('GET', 'me').then(function () { connect(); }).catch(function () { return undefined; });
+      }, delay);
+    };
+  }
+
+  // --- queue ---------------------------------------------------------------------------------
+
+  function refreshQueue() {
+    if (!state.loggedIn) return;
+    api('GET', 'queue').then(renderQueue).catch(function (error) { if (error.status !== 401) say(error.message); });
+  }
+
+  function renderQueue(data) {
+    var list = $('queue-list');
+    clear(list);
+    $('queue-empty').hidden = data.cases.length > 0;
+    data.cases.forEach(function (item) {
+      var li = el('li');
+      var button = el('button', null, 'case-item');
+      button.type = 'button';
+      button.setAttribute('data-case-id', String(item.id));
+      if (state.selected && state.selected.case.id === item.id) button.setAttribute('aria-current', 'true');
+      var title = el('span', (item.customerName || 'Customer') + ' · ' + topicName(item.topic), 'case-title');
+      var detail = item.state === 'queued'
+        ? 'Waiting ' + waited(item.waitingSeconds) + ' · #' + item.position + ' in ' + item.team
+        : (item.state === 'withAgent' ? 'With ' + (item.agentId === state.me.id ? 'you' : (item.agentName || 'an agent')) : 'Ended');
+      var meta = el('span', item.channel + ' · ' + item.locale + ' · ' + detail, 'case-meta');
+      button.appendChild(title);
+      button.appendChild(meta);
+      if (state.unread[item.id]) button.appendChild(el('span', 'new message', 'badge'));
+      button.addEventListener('click', function () { delete state.unread[item.id]; loadCase(item.id, true); });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
+  // --- one case ------------------------------------------------------------------------------
+
+  function loadCase(id, focus) {
+    return api('GET', 'cases/' + id).then(function (data) {
+      showCase(data);
+      if (focus) $('case-title').focus();
+    }).catch(function (error) {
+      if (error.status === 403 || error.status === 404) { showCase(null); say(error.message); refreshQueue(); }
+      else if (error.status !== 401) caseError(error.message);
+    });
+  }
+
+  function fact(list, name, value) {
+    if (value === undefined || value === null || value === '') return;
+    list.appendChild(el('dt', name));
+    list.appendChild(el('dd', typeof value === 'object' ? JSON.stringify(value) : value));
+  }
+
+  function showCase(data) {
+    var previous = state.selected;
+    state.selected = data;
+    caseError('');
+    if (!data) {
+      $('case-title').textContent = 'Select a conversation';
+      $('case-body').hidden = true;
+      state.lastLineId = 0;
+      return;
+    }
+    var item = data.case;
+    $('case-title').textContent = (item.customerName || 'Customer') + ' — case ' + item.id;
+    $('case-body').hidden = false;
+    var facts = $('case-facts');
+    clear(facts);
+    fact(facts, 'State', item.state === 'withAgent' ? 'with ' + (item.agentId === state.me.id ? 'you' : (item.agentName || 'an agent')) : item.state);
+    fact(facts, 'Channel', item.channel);
+    fact(facts, 'Language', item.locale);
+    fact(facts, 'Intent', topicName(item.topic));
+    fact(facts, 'Team', item.team);
+    fact(facts, 'Reason', item.reason);
+    fact(facts, 'Sentiment', data.sentiment === undefined ? 'unknown' : (data.sentiment >= 0.5 ? 'negative' : 'neutral or positive') + ' (' + Number(data.sentiment).toFixed(2) + ')');
+    fact(facts, 'Waiting', waited(item.waitingSeconds));
+    if (item.tags && item.tags.length) fact(facts, 'Tags', item.tags.join(', '));
+    if (item.disposition) fact(facts, 'Outcome', item.disposition);
+    $('case-summary').textContent = data.summary;
+    var collected = $('case-collected');
+    clear(collected);
+    Object.keys(data.collected || {}).forEach(function (key) { fact(collected, key, data.collected[key]); });
+    $('collected-empty').hidden = collected.childNodes.length > 0;
+
+    var transcript = $('transcript');
+    // Only new lines are appended, so the live region announces new messages, not the history.
+    if (!previous || previous.case.id !== item.id) { clear(transcript); state.lastLineId = 0; }
+    data.transcript.forEach(function (line) {
+      if (line.id <= state.lastLineId) return;
+      state.lastLineId = line.id;
+      var li = el('li', null, 'line line-' + line.role);
+      var who = line.role === 'agent' && line.agentName ? line.agentName : (ROLES[line.role] || line.role);
+      li.appendChild(el('span', who + ' · ' + shortTime(line.at), 'line-meta'));
+      li.appendChild(el('span', line.text, 'line-text'));
+      transcript.appendChild(li);
+    });
+    $('transcript-empty').hidden = data.transcript.length > 0;
+
+    var mine = item.state === 'withAgent' && item.agentId === state.me.id;
+    $('claim').hidden = item.state !== 'queued';
+    $('reply-form').hidden = !mine;
+    $('transfer-form').hidden = !mine;
+    $('end-form').hidden = item.state === 'ended' || !(mine || state.me.role !== 'agent');
+    var items = document.querySelectorAll('.case-item');
+    for (var i = 0; i < items.length; i += 1) {
+      if (items[i].getAttribute('data-case-id') === String(item.id)) items[i].setAttribute('aria-current', 'true');
+      else items[i].removeAttribute('aria-current');
+    }
+  }
+
+  function caseAction(path, body, done) {
+    if (!state.selected) return Promise.resolve();
+    var id = state.selected.case.id;
+    caseError('');
+    return api('POST', 'cases/' + id + '/' + path, body).then(function (data) {
+      if (data && data.delivered === false) say('Done, but the customer could not be reached on their channel.');
+      else if (done) say(done);
+      refreshQueue();
+      return loadCase(id);
+    }).catch(function (error) {
+      caseError(error.message);
+      refreshQueue();
+      loadCase(id);
+    });
+  }
+
+  $('claim').addEventListener('click', function () {
+    caseAction('claim', undefined, 'You have the conversation.').then(function () { $('reply-text').focus(); });
+  });
+
+  $('reply-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var box = $('reply-text');
+    var text = box.value.trim();
+    if (!text) return;
+    var button = $('reply-send');
+    button.disabled = true;
+    api('POST', 'cases/' + state.selected.case.id + '/messages', { text: text })
+      .then(function () {
+        box.value = '';
+        say('Sent.');
+        state.lastTyping = 0;
+        return loadCase(state.selected.case.id);
+      })
+      .catch(function (error) { caseError(error.message); })
+      .then(function () { button.disabled = false; box.focus(); });
+  });
+
+  // Enter sends; Shift+Enter starts a new line.
+  $('reply-text').addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $('reply-form').requestSubmit();
+    }
+  });
+
+  $('reply-text').addEventListener('input', function () {
+    var now = Date.now();
+    if (!state.selected || now - state.lastTyping < TYPING_EVERY_MS || !$('reply-text').value) return;
+    state.lastTyping = now;
+    api('POST', 'cases/' + state.selected.case.id + '/typing').catch(function () { return undefined; });
+  });
+
+  $('transfer-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var username = $('transfer-agent').value.trim();
+    var body = username ? { agent: username } : { team: $('transfer-team').value };
+    caseAction('transfer', body, 'Transferred.').then(function () { $('transfer-agent').value = ''; });
+  });
+
+  $('end-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    caseAction('end', { disposition: $('end-disposition').value }, 'The conversation has ended; the customer is back with the bot.');
+  });
+
+  function loadTeams() {
+    api('GET', 'teams').then(function (data) {
+      var select = $('transfer-team');
+      clear(select);
+      data.teams.forEach(function (team) {
+        var option = el('option', team.name + (team.open ? '' : ' (closed)'));
+        option.value = team.id;
+        select.appendChild(option);
+      });
+    }).catch(function () { return undefined; });
+  }
+
+  // --- tickets -------------------------------------------------------------------------------
+
+  function showPanel(name) {
+    var tickets = name === 'tickets';
+    $('tickets-panel').hidden = !tickets;
+    $('work-panel').hidden = tickets;
+    $('tab-queue').setAttribute('aria-pressed', String(!tickets));
+    $('tab-tickets').setAttribute('aria-pressed', String(tickets));
+    if (tickets) refreshTickets();
+  }
+  $('tab-queue').addEventListener('click', function () { showPanel('queue'); });
+  $('tab-tickets').addEventListener('click', function () { showPanel('tickets'); });
+  $('ticket-status').addEventListener('change', refreshTickets);
+
+  function refreshTickets() {
+    api('GET', 'tickets?status=' + encodeURIComponent($('ticket-status').value)).then(function (data) {
+      var list = $('ticket-list');
+      clear(list);
+      $('tickets-empty').hidden = data.tickets.length > 0;
+      data.tickets.forEach(function (ticket) {
+        var li = el('li', null, 'ticket');
+        li.appendChild(el('h3', 'Ticket ' + ticket.id + ' · ' + ticket.team + ' · ' + ticket.channel + ' · ' + ticket.locale));
+        li.appendChild(el('p', ticket.text, 'ticket-text'));
+        var facts = el('dl');
+        fact(facts, 'Created', new Date(ticket.createdAt).toLocaleString());
+        Object.keys(ticket.collected || {}).forEach(function (key) { fact(facts, key, ticket.collected[key]); });
+        li.appendChild(facts);
+        if (ticket.status === 'open') {
+          var button = el('button', 'Close ticket ' + ticket.id);
+          button.type = 'button';
+          button.addEventListener('click', function () {
+            api('POST', 'tickets/' + ticket.id + '/close').then(function () { say('Ticket ' + ticket.id + ' closed.'); refreshTickets(); })
+              .catch(function (error) { say(error.message); refreshTickets(); });
+          });
+          li.appendChild(button);
+        } else {
+          li.appendChild(el('p', 'Closed', 'ticket-closed'));
+        }
+        list.appendChild(li);
+      });
+    }).catch(function (error) { if (error.status !== 401) say(error.message); });
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  api('GET', 'me').then(showApp).catch(function () { showLogin(''); });
+})();
+`;
+
+const PAGE_STYLE = `
+  :root { --accent: #0063b1; --line: #d0d0d0; --muted: #555; }
+  * { box-sizing: border-box; }
+  /* Layout rules below set display; hidden must still hide. */
+  [hidden] { display: none !important; }
+  html, body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; background: #f5f5f5; color: #1b1b1b; }
+  header { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: 0.5rem 1rem; background: var(--accent); color: #fff; }
+  header h1 { font-size: 1.1rem; margin: 0; }
+  header button { color: #fff; background: transparent; border: 1px solid #fff; }
+  button, input, select, textarea { font: inherit; }
+  button { padding: 0.35rem 0.8rem; border-radius: 4px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; }
+  button:disabled { opacity: 0.6; cursor: default; }
+  :focus-visible { outline: 3px solid #ffb900; outline-offset: 2px; }
+  label { display: block; font-weight: 600; margin: 0.5rem 0 0.2rem; }
+  input, select, textarea { padding: 0.35rem; border: 1px solid #8a8a8a; border-radius: 4px; max-width: 100%; }
+  textarea { width: 100%; resize: vertical; }
+  .skip { position: absolute; left: -999px; }
+  .skip:focus { left: 1rem; top: 0.5rem; background: #fff; color: #000; padding: 0.3rem; z-index: 1; }
+  #status { margin: 0; padding: 0.4rem 1rem; min-height: 1.8rem; color: var(--muted); }
+  #login-view { max-width: 22rem; margin: 2rem auto; background: #fff; padding: 1.5rem; border-radius: 6px; }
+  #login-view input { display: block; width: 100%; }
+  #login-view button { margin-top: 1rem; }
+  [role="alert"] { color: #a4262c; font-weight: 600; }
+  nav { padding: 0 1rem 0.5rem; display: flex; gap: 0.5rem; }
+  nav button { background: #fff; color: var(--accent); }
+  nav button[aria-pressed="true"] { background: var(--accent); color: #fff; }
+  #work-panel { display: grid; grid-template-columns: minmax(16rem, 22rem) 1fr; gap: 1rem; padding: 0 1rem 1rem; }
+  @media (max-width: 48rem) { #work-panel { grid-template-columns: 1fr; } }
+  section.panel { background: #fff; border-radius: 6px; padding: 1rem; min-width: 0; }
+  h2 { font-size: 1.05rem; margin: 0 0 0.5rem; }
+  h3 { font-size: 0.95rem; margin: 1rem 0 0.3rem; }
+  ul, ol { list-style: none; margin: 0; padding: 0; }
+  .case-item { display: block; width: 100%; text-align: left; background: #fff; color: inherit; border: 1px solid var(--line); margin-bottom: 0.4rem; }
+  .case-item[aria-current="true"] { border: 2px solid var(--accent); background: #eef5fc; }
+  .case-title { display: block; font-weight: 600; }
+  .case-meta { display: block; font-size: 0.85rem; color: var(--muted); }
+  .badge { display: inline-block; margin-top: 0.2rem; font-size: 0.75rem; background: #a4262c; color: #fff; border-radius: 3px; padding: 0 0.3rem; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.8rem; margin: 0; }
+  dt { font-weight: 600; }
+  dd { margin: 0; overflow-wrap: anywhere; }
+  #case-summary { white-space: pre-line; background: #f3f2f1; padding: 0.5rem; border-radius: 4px; margin: 0; }
+  #transcript { max-height: 24rem; overflow-y: auto; border: 1px solid var(--line); border-radius: 4px; padding: 0.5rem; }
+  .line { margin-bottom: 0.5rem; }
+  .line-meta { display: block; font-size: 0.75rem; color: var(--muted); }
+  .line-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .line-customer .line-text { font-weight: 600; }
+  .actions form, .actions > div { margin-top: 0.8rem; }
+  .inline { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+  .inline label { margin: 0; }
+  .ticket { border: 1px solid var(--line); border-radius: 4px; padding: 0.6rem; margin-bottom: 0.6rem; }
+  .ticket-text { white-space: pre-wrap; }
+  .muted { color: var(--muted); }
+`;
+
+const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Switchboard · Agent console</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#case-view">Skip to the conversation</a>
+<header>
+  <h1>Switchboard · Agent console</h1>
+  <div id="whoami" hidden><span id="agent-name"></span> <button type="button" id="logout">Log out</button></div>
+</header>
+<p id="status" role="status" aria-live="polite"></p>
+<main>
+  <section id="login-view" aria-labelledby="login-title" hidden>
+    <h2 id="login-title">Log in</h2>
+    <form id="login-form">
+      <label for="login-username">Username</label>
+      <input id="login-username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+      <label for="login-password">Password</label>
+      <input id="login-password" name="password" type="password" autocomplete="current-password" required>
+      <button type="submit" id="login-submit">Log in</button>
+      <p id="login-error" role="alert"></p>
+    </form>
+  </section>
+  <div id="app-view" hidden>
+    <nav aria-label="Views">
+      <button type="button" id="tab-queue" aria-pressed="true">Conversations</button>
+      <button type="button" id="tab-tickets" aria-pressed="false">Tickets</button>
+    </nav>
+    <div id="work-panel">
+      <section class="panel" aria-labelledby="queue-title">
+        <h2 id="queue-title" tabindex="-1">Queue</h2>
+        <ul id="queue-list" aria-labelledby="queue-title"></ul>
+        <p id="queue-empty" class="muted">Nobody is waiting.</p>
+      </section>
+      <section class="panel" id="case-view" aria-labelledby="case-title">
+        <h2 id="case-title" tabindex="-1">Select a conversation</h2>
+        <div id="case-body" hidden>
+          <dl id="case-facts"></dl>
+          <h3>Summary</h3>
+          <p id="case-summary"></p>
+          <h3>Collected by the bot</h3>
+          <dl id="case-collected"></dl>
+          <p id="collected-empty" class="muted">Nothing collected.</p>
+          <h3 id="transcript-title">Transcript</h3>
+          <ol id="transcript" aria-labelledby="transcript-title" aria-live="polite" aria-relevant="additions"></ol>
+          <p id="transcript-empty" class="muted">No messages yet.</p>
+          <div class="actions">
+            <div><button type="button" id="claim" hidden>Claim this conversation</button></div>
+            <form id="reply-form" hidden>
+              <label for="reply-text">Reply to the customer</label>
+              <textarea id="reply-text" rows="3" maxlength="4000" aria-describedby="reply-hint"></textarea>
+              <p id="reply-hint" class="muted">Enter sends, Shift+Enter starts a new line.</p>
+              <button type="submit" id="reply-send">Send</button>
+            </form>
+            <form id="transfer-form" class="inline" hidden>
+              <div><label for="transfer-team">Transfer to team</label><select id="transfer-team"></select></div>
+              <div><label for="transfer-agent">or to agent (username)</label><input id="transfer-agent" autocomplete="off" spellcheck="false"></div>
+              <button type="submit">Transfer</button>
+            </form>
+            <form id="end-form" class="inline" hidden>
+              <div><label for="end-disposition">Outcome</label>
+                <select id="end-disposition">
+                  <option value="resolved">Resolved</option>
+                  <option value="notResolved">Not resolved</option>
+                  <option value="spam">Spam</option>
+                  <option value="other">Other</option>
+                </select></div>
+              <button type="submit">End conversation</button>
+            </form>
+            <p id="case-error" role="alert"></p>
+          </div>
+        </div>
+      </section>
+    </div>
+    <section class="panel" id="tickets-panel" aria-labelledby="tickets-title" hidden>
+      <h2 id="tickets-title">Tickets</h2>
+      <label for="ticket-status">Show</label>
+      <select id="ticket-status"><option value="open">Open tickets</option><option value="closed">Closed tickets</option></select>
+      <ul id="ticket-list"></ul>
+      <p id="tickets-empty" class="muted">No tickets.</p>
+    </section>
+  </div>
+</main>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * NOTE: only this page's own inline script and style may run (by hash), it may only talk to
+ * its own origin, and no other site may frame it: an agent's session reaches customer data.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `script-src ${sha256(PAGE_SCRIPT)}`,
+  `style-src ${sha256(PAGE_STYLE)}`,
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Mounts `GET /console`, the agent console page (it talks to the API of `mountConsoleApi`). */
+export function mountConsolePage(server: restify.Server): void {
+  server.get('/console', (_req: Request, res: Response, next: Next) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(PAGE_HTML),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(PAGE_HTML);
+    next();
+  });
+}

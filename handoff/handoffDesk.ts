@@ -1,0 +1,345 @@
+import { EventEmitter } from 'node:events';
+import {
+  ActivityTypes,
+  EventFactory,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+import { localize, turnLanguage, conversationKey } from '../bot/middleware';
+import type { Logger } from '../bot/logger';
+import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
+import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
+
+/** Runs logic in an existing conversation on its own channel (the adapter's continueConversation). */
+export type ProactiveSender = (
+  reference: Partial<ConversationReference>,
+  logic: (context: TurnContext) => Promise<void>,
+) => Promise<void>;
+
+/** What a bot-side event tells the handoff dialog waiting on the stack. */
+export type HandoffSignal = 'ended' | 'cancelled' | 'failed';
+
+const SIGNAL_KEY = Symbol('switchboard.handoffSignal');
+
+export function setHandoffSignal(context: TurnContext, signal: HandoffSignal): void {
+  context.turnState.set(SIGNAL_KEY, signal);
+}
+
+export function handoffSignal(context: TurnContext): HandoffSignal | undefined {
+  return context.turnState.get<HandoffSignal | undefined>(SIGNAL_KEY);
+}
+
+/** Who acts on a case from the console or the API. */
+export interface AgentRef {
+  id: string;
+  name: string;
+  /** Teams the agent works in; leads and admins see every team. */
+  teams: string[];
+  role: 'agent' | 'lead' | 'admin';
+}
+
+/** Result of asking for a person. */
+export type HandoffRequest =
+  | { kind: 'queued'; handoffCase: HandoffCase; position: number; etaMinutes: number }
+  | { kind: 'closed'; team: Team; opensAt: Date | undefined };
+
+/** What the customer's turn knows when it asks for a person. */
+export interface HandoffRequestInput {
+  reason: string;
+  topic: string;
+  collected: Record<string, unknown>;
+  sentiment?: number;
+  tags?: string[];
+}
+
+export type ActionResult = 'ok' | 'notFound' | 'forbidden' | 'conflict';
+
+export interface HandoffDeskDeps {
+  store: HandoffStore;
+  teams: TeamsConfig;
+  /** Proactive senders per channel id; `default` serves any other channel. */
+  channels: Map<string, ProactiveSender>;
+  /** The bot's turn logic, run for handoff events so the waiting dialog can react. */
+  runBot: (context: TurnContext) => Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+  /** Customers are told a changed queue position at most this often. */
+  positionUpdateMinMs?: number;
+  /**
+   * Whether a channel is a Bot Framework channel, where the standard `handoff.initiate` event
+   * (with the transcript) is sent as well, for agent hubs that listen for it.
+   */
+  announcesHandoff?: (channelId: string) => boolean;
+}
+
+/** Default pickup time for the first wait estimates, before any agent picked anyone up. */
+const DEFAULT_PICKUP_MS = 3 * 60 * 1000;
+
+/**
+ * The human side of Switchboard: puts conversations in the team queue, tells customers their
+ * place and wait, lets agents claim, reply, transfer and end, and carries every agent action to
+ * the customer's own channel. Console and API events are emitted as `changed` (a case moved)
+ * and `customerMessage` (a customer wrote while queued or with an agent).
+ */
+export class HandoffDesk extends EventEmitter {
+  private readonly now: () => Date;
+  private readonly positionUpdateMinMs: number;
+
+  constructor(private readonly deps: HandoffDeskDeps) {
+    super();
+    this.now = deps.now ?? (() => new Date());
+    this.positionUpdateMinMs = deps.positionUpdateMinMs ?? 2 * 60 * 1000;
+  }
+
+  get store(): HandoffStore {
+    return this.deps.store;
+  }
+
+  get teams(): TeamsConfig {
+    return this.deps.teams;
+  }
+
+  /** Queues the conversation of this turn for the team that routing picks, if it is open. */
+  async request(context: TurnContext, input: HandoffRequestInput): Promise<HandoffRequest> {
+    const { locale } = turnLanguage(context);
+    const team = routeToTeam(this.deps.teams, locale, input.topic);
+    const now = this.now();
+    const key = conversationKey(context);
+    const existing = this.deps.store.activeCase(key);
+    if (!existing && !isTeamOpen(team, now)) return { kind: 'closed', team, opensAt: nextOpening(team, now) };
+    const { priority } = this.deps.teams;
+    const tags = input.tags ?? [];
+    const boostMinutes =
+      (input.sentiment !== undefined && input.sentiment >= 0.5 ? priority.negativeSentimentMinutes : 0) +
+      tags.reduce((sum, tag) => sum + (priority.tags[tag] ?? 0), 0);
+    const reference = { ...TurnContext.getConversationReference(context.activity), locale };
+    const { handoffCase, created } = this.deps.store.enqueue({
+      conversationKey: key,
+      channelId: context.activity.channelId,
+      reference,
+      locale,
+      customerName: context.activity.from?.name || undefined,
+      reason: input.reason,
+      topic: input.topic,
+      sentiment: input.sentiment,
+      tags,
+      team: team.id,
+      boostMs: boostMinutes * 60_000,
+      collected: input.collected,
+    });
+    const position = this.deps.store.position(handoffCase);
+    if (created) {
+      this.deps.store.audit('customer', 'queued', handoffCase.id, { reason: input.reason, team: team.id });
+      this.deps.store.markPositionSent(handoffCase.id, position);
+      this.emit('changed', handoffCase.id);
+      if (this.deps.announcesHandoff?.(context.activity.channelId)) await this.announce(context, handoffCase);
+    }
+    return { kind: 'queued', handoffCase, position, etaMinutes: this.etaMinutes(position) };
+  }
+
+  /** Sends Bot Framework's `handoff.initiate` event with the case and its transcript. */
+  private async announce(context: TurnContext, handoffCase: HandoffCase): Promise<void> {
+    const activities = this.deps.store.transcript(handoffCase.conversationKey).map((line) => ({
+      type: ActivityTypes.Message,
+      text: line.text,
+      timestamp: new Date(line.at),
+      from: { id: line.role, name: line.role, role: line.role === 'customer' ? 'user' : 'bot' },
+    }));
+    const handoffContext = {
+      caseId: handoffCase.id,
+      team: handoffCase.team,
+      reason: handoffCase.reason,
+      topic: handoffCase.topic,
+      collected: handoffCase.collected,
+    };
+    await context.sendActivity(
+      EventFactory.createHandoffInitiation(context, handoffContext, { activities: activities as Activity[] }),
+    );
+  }
+
+  /** Expected wait for a place in the queue, from the rolling average of recent pickups. */
+  etaMinutes(position: number): number {
+    const average = this.deps.store.averagePickupMs() ?? DEFAULT_PICKUP_MS;
+    return Math.max(1, Math.ceil((position * average) / 60_000));
+  }
+
+  /** The customer left the queue ("cancel" while waiting). */
+  cancelByCustomer(handoffCase: HandoffCase): boolean {
+    const ended = this.deps.store.end(handoffCase.id, 'cancelledByCustomer');
+    if (ended) {
+      this.deps.store.audit('customer', 'cancelled', handoffCase.id);
+      this.emit('changed', handoffCase.id);
+      void this.updatePositions(handoffCase.team);
+    }
+    return ended;
+  }
+
+  /** A customer wrote while queued or with an agent (the transcript already has it). */
+  customerWrote(handoffCase: HandoffCase, text: string): void {
+    this.emit('customerMessage', { caseId: handoffCase.id, text });
+  }
+
+  /** Whether an agent may see and act on a case. */
+  canSee(agent: AgentRef, handoffCase: HandoffCase): boolean {
+    if (agent.role !== 'agent') return true;
+    if (handoffCase.state === 'withAgent') return handoffCase.agentId === agent.id;
+    return agent.teams.includes(handoffCase.team);
+  }
+
+  /** Cases an agent sees: the queues of their teams and the cases they hold. */
+  visibleCases(agent: AgentRef): HandoffCase[] {
+    const queued = this.deps.store.queued().filter((c) => this.canSee(agent, c));
+    const held = this.deps.store.withAgent(agent.role === 'agent' ? agent.id : undefined);
+    return [...queued, ...held];
+  }
+
+  /** Takes a queued case. Exactly one of two agents claiming at once gets `ok`; the other `conflict`. */
+  async claim(caseId: number, agent: AgentRef): Promise<ActionResult> {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (!handoffCase) return 'notFound';
+    // Team membership, not current visibility: the loser of a claim race gets `conflict`.
+    if (agent.role === 'agent' && !agent.teams.includes(handoffCase.team)) return 'forbidden';
+    if (!this.deps.store.claim(caseId, agent.id)) return 'conflict';
+    this.deps.store.audit(agent.id, 'claimed', caseId);
+    this.emit('changed', caseId);
+    await this.deliver(handoffCase, async (context) => {
+      await context.sendActivity(localize(context)('handoff.agentJoined', { agentName: agent.name }));
+    });
+    await this.updatePositions(handoffCase.team);
+    return 'ok';
+  }
+
+  /** Sends an agent's reply through the customer's own channel. */
+  async reply(caseId: number, agent: AgentRef, text: string): Promise<ActionResult> {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (!handoffCase) return 'notFound';
+    if (handoffCase.state === 'ended') return 'conflict';
+    if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return 'forbidden';
+    await this.deliver(handoffCase, async (context) => {
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        text: localize(context)('handoff.agentMessage', { agentName: agent.name, text }),
+        channelData: { switchboardAgent: { id: agent.id, name: agent.name, text } },
+      });
+    });
+    this.deps.store.audit(agent.id, 'replied', caseId);
+    return 'ok';
+  }
+
+  /** Shows the agent typing, on channels that show it. */
+  async typing(caseId: number, agent: AgentRef): Promise<ActionResult> {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (!handoffCase) return 'notFound';
+    if (handoffCase.state === 'ended') return 'conflict';
+    if (handoffCase.agentId !== agent.id) return 'forbidden';
+    await this.deliver(handoffCase, async (context) => {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    });
+    return 'ok';
+  }
+
+  /** Passes a case to another agent, or back to a team's queue. */
+  async transfer(
+    caseId: number,
+    agent: AgentRef,
+    to: { agent: AgentRef } | { team: string },
+  ): Promise<ActionResult> {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (!handoffCase) return 'notFound';
+    if (handoffCase.state === 'ended') return 'conflict';
+    if (handoffCase.agentId !== agent.id) return 'forbidden';
+    const moved =
+      'agent' in to
+        ? this.deps.store.reassign(caseId, agent.id, to.agent.id)
+        : this.deps.teams.teams.some((team) => team.id === to.team) &&
+          this.deps.store.requeue(caseId, agent.id, to.team);
+    if (!moved) return 'conflict';
+    this.deps.store.audit(
+      agent.id,
+      'transferred',
+      caseId,
+      'agent' in to ? { toAgent: to.agent.id } : { toTeam: to.team },
+    );
+    this.emit('changed', caseId);
+    await this.deliver(handoffCase, async (context) => {
+      await context.sendActivity(localize(context)('handoff.transferred'));
+    });
+    if ('team' in to) await this.updatePositions(to.team);
+    return 'ok';
+  }
+
+  /**
+   * Ends a case: the customer returns to the bot, which asks the satisfaction question and
+   * then resumes the task that was interrupted.
+   */
+  async end(caseId: number, actor: AgentRef | 'external', disposition: string): Promise<ActionResult> {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (!handoffCase) return 'notFound';
+    if (handoffCase.state === 'ended') return 'conflict';
+    if (actor !== 'external' && handoffCase.agentId !== actor.id && actor.role === 'agent')
+      return 'forbidden';
+    if (!this.deps.store.end(caseId, disposition)) return 'conflict';
+    this.deps.store.audit(actor === 'external' ? 'external' : actor.id, 'ended', caseId, { disposition });
+    this.emit('changed', caseId);
+    await this.signal(handoffCase, 'ended');
+    await this.updatePositions(handoffCase.team);
+    return 'ok';
+  }
+
+  /** Runs the bot in the case's conversation with a handoff signal (ended, failed, …). */
+  async signal(handoffCase: HandoffCase, signal: HandoffSignal): Promise<void> {
+    await this.deliver(handoffCase, async (context) => {
+      setHandoffSignal(context, signal);
+      await this.deps.runBot(context);
+    });
+  }
+
+  /** Leaves a message for a closed team; it becomes a ticket in the console. */
+  leaveMessage(context: TurnContext, team: string, text: string, collected: Record<string, unknown>): Ticket {
+    const ticket = this.deps.store.createTicket({
+      conversationKey: conversationKey(context),
+      team,
+      locale: turnLanguage(context).locale,
+      text,
+      collected,
+    });
+    this.deps.store.audit('customer', 'ticketCreated', undefined, { ticket: ticket.id, team });
+    this.emit('ticket', ticket.id);
+    return ticket;
+  }
+
+  /**
+   * Tells each waiting customer of a team their new place, when it changed and the last update
+   * is older than the minimum interval. A failed delivery is logged and retried next time.
+   */
+  async updatePositions(team: string): Promise<void> {
+    const now = this.now().getTime();
+    for (const waiting of this.deps.store.queued([team])) {
+      const position = this.deps.store.position(waiting);
+      if (position === waiting.positionSent) continue;
+      if (waiting.positionSentAt !== undefined && now - waiting.positionSentAt < this.positionUpdateMinMs)
+        continue;
+      try {
+        await this.deliver(waiting, async (context) => {
+          await context.sendActivity(
+            localize(context)('handoff.position', { position, minutes: this.etaMinutes(position) }),
+          );
+        });
+        this.deps.store.markPositionSent(waiting.id, position);
+      } catch (error) {
+        this.deps.logger.warn({ err: error, caseId: waiting.id }, 'queue position update not delivered');
+      }
+    }
+  }
+
+  private async deliver(
+    handoffCase: HandoffCase,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    const sender = this.deps.channels.get(handoffCase.channelId) ?? this.deps.channels.get('default');
+    if (!sender)
+      throw new Error(`HandoffDesk.deliver(): no adapter can reach channel ${handoffCase.channelId}`);
+    await sender(handoffCase.reference, logic);
+  }
+}

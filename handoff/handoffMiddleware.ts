@@ -1,0 +1,133 @@
+import {
+  ActivityTypes,
+  HandoffEventNames,
+  type Activity,
+  type Middleware,
+  type TurnContext,
+} from 'botbuilder';
+import type { Recognizer } from '../bot/language/recognizer';
+import type { PiiRedactor } from '../bot/language/pii';
+import type { Logger } from '../bot/logger';
+import { conversationKey, localize, turnLanguage } from '../bot/middleware';
+import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
+
+/** A message counts as "cancel" while waiting only when the keyword is most of it. */
+const CANCEL_MIN_SCORE = 0.5;
+
+/** What a Bot Framework channel's agent hub reports with a `handoff.status` event. */
+interface HandoffStatusValue {
+  state?: string;
+  message?: string;
+}
+
+export interface HandoffMiddlewareDeps {
+  desk: HandoffDesk;
+  recognizer: Recognizer;
+  redactor: PiiRedactor;
+  logger: Logger;
+}
+
+function transcriptText(activity: Partial<Activity>): string {
+  const names = (activity.attachments ?? []).map(
+    (attachment) => `[${attachment.name ?? attachment.contentType}]`,
+  );
+  return [activity.text ?? '', ...names].filter(Boolean).join(' ');
+}
+
+/**
+ * The handoff state machine in the shared turn path, so no channel can bypass it
+ * (`bot → queued → withAgent → bot`):
+ * - records every customer message and every reply, redacted, in the transcript agents see;
+ * - while the conversation is queued or with an agent, customer messages go to the queue and
+ *   the agent, not to the dialogs; "cancel" while queued leaves the queue;
+ * - turns the Bot Framework `handoff.status` event (accepted, failed, completed) into the same
+ *   transitions.
+ */
+export class HandoffMiddleware implements Middleware {
+  constructor(private readonly deps: HandoffMiddlewareDeps) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
+    const key = conversationKey(context);
+    const { store } = this.deps.desk;
+    const locale = turnLanguage(context).locale;
+
+    context.onSendActivities(async (_context, activities, sendNext) => {
+      for (const sent of activities) {
+        if (sent.type !== ActivityTypes.Message) continue;
+        const agent = (sent.channelData as { switchboardAgent?: { id: string; text: string } } | undefined)
+          ?.switchboardAgent;
+        const text = await this.deps.redactor.redact(agent ? agent.text : transcriptText(sent), locale);
+        if (text) store.appendTranscript(key, agent ? 'agent' : 'bot', text, agent?.id);
+      }
+      return sendNext();
+    });
+
+    if (activity.type === ActivityTypes.Event && activity.name === HandoffEventNames.HandoffStatus) {
+      // A signal means the customer is back with the bot: let the waiting dialog react.
+      if (this.onHandoffStatus(context, key, activity.value as HandoffStatusValue | undefined)) await next();
+      return;
+    }
+    if (activity.type !== ActivityTypes.Message) return next();
+
+    const text = transcriptText(activity);
+    const redacted = text ? await this.deps.redactor.redact(text, locale) : '';
+    if (redacted) store.appendTranscript(key, 'customer', redacted);
+
+    const active = store.activeCase(key);
+    if (!active) return next();
+
+    if (active.state === 'queued' && activity.text) {
+      const { intent, score } = await this.deps.recognizer.recognize(activity.text, locale);
+      if (intent === 'cancel' && score >= CANCEL_MIN_SCORE && this.deps.desk.cancelByCustomer(active)) {
+        // The waiting handoff dialog says so and the interrupted task resumes.
+        setHandoffSignal(context, 'cancelled');
+        return next();
+      }
+    }
+    this.deps.desk.customerWrote(active, redacted);
+    if (active.state === 'queued') {
+      const position = store.position(active);
+      await context.sendActivity(
+        localize(context)('handoff.stillWaiting', { position, minutes: this.deps.desk.etaMinutes(position) }),
+      );
+    }
+  }
+
+  /** Applies a `handoff.status` event; true when the customer returns to the bot. */
+  private onHandoffStatus(context: TurnContext, key: string, value: HandoffStatusValue | undefined): boolean {
+    const { desk } = this.deps;
+    const active = desk.store.activeCase(key);
+    if (!active) {
+      this.deps.logger.warn(
+        { conversationKey: key, state: value?.state },
+        'handoff.status for a conversation not handed off',
+      );
+      return false;
+    }
+    switch (value?.state) {
+      case 'accepted':
+        if (desk.store.claim(active.id, 'external')) desk.store.audit('external', 'accepted', active.id);
+        desk.emit('changed', active.id);
+        return false;
+      case 'failed':
+        desk.store.end(active.id, 'failed');
+        desk.store.audit('external', 'failed', active.id, { message: value.message });
+        desk.emit('changed', active.id);
+        setHandoffSignal(context, 'failed');
+        return true;
+      case 'completed':
+        desk.store.end(active.id, 'completed');
+        desk.store.audit('external', 'completed', active.id);
+        desk.emit('changed', active.id);
+        setHandoffSignal(context, 'ended');
+        return true;
+      default:
+        this.deps.logger.warn(
+          { conversationKey: key, state: value?.state },
+          'handoff.status with an unknown state',
+        );
+        return false;
+    }
+  }
+}

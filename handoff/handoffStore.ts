@@ -1,0 +1,511 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ConversationReference } from 'botbuilder';
+
+/** Where a conversation stands with the humans: waiting in the queue, or talking to an agent. */
+export type CaseState = 'queued' | 'withAgent' | 'ended';
+
+/** Who wrote a transcript line. */
+export type TranscriptRole = 'customer' | 'bot' | 'agent' | 'system';
+
+/** One handoff of one conversation to the human team, from queueing to its end. */
+export interface HandoffCase {
+  id: number;
+  /** `channelId/conversationId`, as turns are keyed. */
+  conversationKey: string;
+  state: CaseState;
+  channelId: string;
+  /** How to reach the customer on their channel (continueConversation). */
+  reference: Partial<ConversationReference>;
+  locale: string;
+  customerName: string | undefined;
+  /** Why the bot handed over: customerAsked, notUnderstood, backendDown, negativeSentiment, … */
+  reason: string;
+  /** Intent of the task the customer was in, or `none`. */
+  topic: string;
+  /** Negative-sentiment score 0..1 when known. */
+  sentiment: number | undefined;
+  tags: string[];
+  team: string;
+  agentId: string | undefined;
+  /** Extra waiting time credited for priority (negative sentiment, tags). */
+  boostMs: number;
+  /** What the bot had collected: order number, RMA, booking… */
+  collected: Record<string, unknown>;
+  queuedAt: number;
+  assignedAt: number | undefined;
+  endedAt: number | undefined;
+  disposition: string | undefined;
+  satisfaction: number | undefined;
+  /** Last queue position told to the customer, and when. */
+  positionSent: number | undefined;
+  positionSentAt: number | undefined;
+}
+
+export interface TranscriptLine {
+  id: number;
+  at: number;
+  role: TranscriptRole;
+  agentId: string | undefined;
+  text: string;
+}
+
+export interface Ticket {
+  id: number;
+  conversationKey: string;
+  team: string;
+  locale: string;
+  text: string;
+  collected: Record<string, unknown>;
+  createdAt: number;
+  status: 'open' | 'closed';
+  closedBy: string | undefined;
+}
+
+/** What is needed to put a conversation in the queue. */
+export type NewCase = Pick<
+  HandoffCase,
+  | 'conversationKey'
+  | 'channelId'
+  | 'reference'
+  | 'locale'
+  | 'customerName'
+  | 'reason'
+  | 'topic'
+  | 'sentiment'
+  | 'tags'
+  | 'team'
+  | 'boostMs'
+  | 'collected'
+>;
+
+interface CaseRow {
+  id: number;
+  conversation_key: string;
+  state: CaseState;
+  channel_id: string;
+  reference: string;
+  locale: string;
+  customer_name: string | null;
+  reason: string;
+  topic: string;
+  sentiment: number | null;
+  tags: string;
+  team: string;
+  agent_id: string | null;
+  boost_ms: number;
+  collected: string;
+  queued_at: number;
+  assigned_at: number | null;
+  ended_at: number | null;
+  disposition: string | null;
+  satisfaction: number | null;
+  position_sent: number | null;
+  position_sent_at: number | null;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+function toCase(row: CaseRow): HandoffCase {
+  return {
+    id: row.id,
+    conversationKey: row.conversation_key,
+    state: row.state,
+    channelId: row.channel_id,
+    reference: JSON.parse(row.reference) as Partial<ConversationReference>,
+    locale: row.locale,
+    customerName: orUndefined(row.customer_name),
+    reason: row.reason,
+    topic: row.topic,
+    sentiment: orUndefined(row.sentiment),
+    tags: JSON.parse(row.tags) as string[],
+    team: row.team,
+    agentId: orUndefined(row.agent_id),
+    boostMs: row.boost_ms,
+    collected: JSON.parse(row.collected) as Record<string, unknown>,
+    queuedAt: row.queued_at,
+    assignedAt: orUndefined(row.assigned_at),
+    endedAt: orUndefined(row.ended_at),
+    disposition: orUndefined(row.disposition),
+    satisfaction: orUndefined(row.satisfaction),
+    positionSent: orUndefined(row.position_sent),
+    positionSentAt: orUndefined(row.position_sent_at),
+  };
+}
+
+/** Queue order: longest (credited) wait first, then first come. */
+const QUEUE_ORDER = '(queued_at - boost_ms) ASC, id ASC';
+
+/**
+ * The persisted side of human handoff (SQLite, `DATA_DIR/handoff.sqlite`): cases and their
+ * queue, the transcript of every conversation (already redacted), tickets left outside
+ * business hours, pickup times for wait estimates, and the audit log. Every state change is a
+ * single conditional UPDATE, so two agents racing for one case cannot both win.
+ */
+export class HandoffStore {
+  readonly db: Database.Database;
+
+  constructor(
+    file: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS cases (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        customer_name TEXT,
+        reason TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        sentiment REAL,
+        tags TEXT NOT NULL,
+        team TEXT NOT NULL,
+        agent_id TEXT,
+        boost_ms INTEGER NOT NULL,
+        collected TEXT NOT NULL,
+        queued_at INTEGER NOT NULL,
+        assigned_at INTEGER,
+        ended_at INTEGER,
+        disposition TEXT,
+        satisfaction INTEGER,
+        position_sent INTEGER,
+        position_sent_at INTEGER
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS cases_one_active ON cases (conversation_key) WHERE state IN ('queued', 'withAgent');
+      CREATE INDEX IF NOT EXISTS cases_queue ON cases (state, team);
+      CREATE TABLE IF NOT EXISTS transcript (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_key TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        agent_id TEXT,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (conversation_key, id);
+      CREATE TABLE IF NOT EXISTS pickups (at INTEGER NOT NULL, wait_ms INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS tickets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_key TEXT NOT NULL,
+        team TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        text TEXT NOT NULL,
+        collected TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        closed_by TEXT,
+        closed_at INTEGER
+      );
+      CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        case_id INTEGER,
+        detail TEXT
+      );
+    `);
+  }
+
+  /**
+   * Puts a conversation in the queue. A conversation already queued or with an agent keeps its
+   * case: that one is returned with `created: false`.
+   */
+  enqueue(newCase: NewCase): { handoffCase: HandoffCase; created: boolean } {
+    const run = this.db.transaction(() => {
+      const active = this.activeCase(newCase.conversationKey);
+      if (active) return { handoffCase: active, created: false };
+      const info = this.db
+        .prepare(
+          `INSERT INTO cases (conversation_key, state, channel_id, reference, locale, customer_name, reason, topic,
+             sentiment, tags, team, boost_ms, collected, queued_at)
+           VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          newCase.conversationKey,
+          newCase.channelId,
+          JSON.stringify(newCase.reference),
+          newCase.locale,
+          newCase.customerName ?? null,
+          newCase.reason,
+          newCase.topic,
+          newCase.sentiment ?? null,
+          JSON.stringify(newCase.tags),
+          newCase.team,
+          newCase.boostMs,
+          JSON.stringify(newCase.collected),
+          this.now(),
+        );
+      return { handoffCase: this.requireCase(Number(info.lastInsertRowid)), created: true };
+    });
+    return run();
+  }
+
+  getCase(id: number): HandoffCase | undefined {
+    const row = this.db.prepare<[number], CaseRow>('SELECT * FROM cases WHERE id = ?').get(id);
+    return row ? toCase(row) : undefined;
+  }
+
+  /** The conversation's open case (queued or with an agent), if any. */
+  activeCase(conversationKey: string): HandoffCase | undefined {
+    const row = this.db
+      .prepare<[string], CaseRow>(
+        `SELECT * FROM cases WHERE conversation_key = ? AND state IN ('queued', 'withAgent')`,
+      )
+      .get(conversationKey);
+    return row ? toCase(row) : undefined;
+  }
+
+  /** Queued cases in queue order, of some teams or all. */
+  queued(teams?: readonly string[]): HandoffCase[] {
+    const rows = this.db
+      .prepare<[], CaseRow>(`SELECT * FROM cases WHERE state = 'queued' ORDER BY ${QUEUE_ORDER}`)
+      .all();
+    return rows.map(toCase).filter((c) => teams === undefined || teams.includes(c.team));
+  }
+
+  /** Cases with an agent, of one agent or all. */
+  withAgent(agentId?: string): HandoffCase[] {
+    const rows = this.db
+      .prepare<[], CaseRow>(`SELECT * FROM cases WHERE state = 'withAgent' ORDER BY assigned_at`)
+      .all();
+    return rows.map(toCase).filter((c) => agentId === undefined || c.agentId === agentId);
+  }
+
+  /** 1-based place of a queued case within its team's queue. */
+  position(handoffCase: HandoffCase): number {
+    const ahead = this.db
+      .prepare<[string, number, number, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM cases WHERE state = 'queued' AND team = ?
+           AND ((queued_at - boost_ms) < ? OR ((queued_at - boost_ms) = ? AND id < ?))`,
+      )
+      .get(
+        handoffCase.team,
+        handoffCase.queuedAt - handoffCase.boostMs,
+        handoffCase.queuedAt - handoffCase.boostMs,
+        handoffCase.id,
+      );
+    return (ahead?.n ?? 0) + 1;
+  }
+
+  /** Assigns a queued case to an agent; false when it is no longer queued (someone else won). */
+  claim(id: number, agentId: string): boolean {
+    const run = this.db.transaction(() => {
+      const now = this.now();
+      const changed = this.db
+        .prepare(
+          `UPDATE cases SET state = 'withAgent', agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'queued'`,
+        )
+        .run(agentId, now, id).changes;
+      if (changed === 1) {
+        const queuedAt = this.requireCase(id).queuedAt;
+        this.db.prepare('INSERT INTO pickups (at, wait_ms) VALUES (?, ?)').run(now, now - queuedAt);
+      }
+      return changed === 1;
+    });
+    return run();
+  }
+
+  /** Hands a case to another agent directly; false unless it is with `fromAgent` now. */
+  reassign(id: number, fromAgent: string, toAgent: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE cases SET agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
+        )
+        .run(toAgent, this.now(), id, fromAgent).changes === 1
+    );
+  }
+
+  /** Puts a case back in the queue of a team, keeping its place by original waiting time. */
+  requeue(id: number, fromAgent: string, team: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE cases SET state = 'queued', team = ?, agent_id = NULL, assigned_at = NULL
+           WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
+        )
+        .run(team, id, fromAgent).changes === 1
+    );
+  }
+
+  /** Ends an open case; false when it had already ended. `agentId`, when given, must hold it. */
+  end(id: number, disposition: string, agentId?: string): boolean {
+    const condition = agentId === undefined ? '' : ' AND agent_id = ?';
+    const params: (string | number)[] = [this.now(), disposition, id];
+    if (agentId !== undefined) params.push(agentId);
+    return (
+      this.db
+        .prepare(
+          `UPDATE cases SET state = 'ended', ended_at = ?, disposition = ? WHERE id = ? AND state IN ('queued', 'withAgent')${condition}`,
+        )
+        .run(...params).changes === 1
+    );
+  }
+
+  /** Records the customer's 1–5 answer to the satisfaction question. */
+  recordSatisfaction(id: number, rating: number): void {
+    this.db.prepare('UPDATE cases SET satisfaction = ? WHERE id = ?').run(rating, id);
+  }
+
+  /** The last ended case of a conversation (for the satisfaction answer). */
+  lastEndedCase(conversationKey: string): HandoffCase | undefined {
+    const row = this.db
+      .prepare<[string], CaseRow>(
+        `SELECT * FROM cases WHERE conversation_key = ? AND state = 'ended' ORDER BY id DESC LIMIT 1`,
+      )
+      .get(conversationKey);
+    return row ? toCase(row) : undefined;
+  }
+
+  markPositionSent(id: number, position: number): void {
+    this.db
+      .prepare('UPDATE cases SET position_sent = ?, position_sent_at = ? WHERE id = ?')
+      .run(position, this.now(), id);
+  }
+
+  /** Average wait before pickup over the last `sample` pickups, or undefined with none yet. */
+  averagePickupMs(sample = 20): number | undefined {
+    const row = this.db
+      .prepare<[number], { avg: number | null }>(
+        'SELECT AVG(wait_ms) AS avg FROM (SELECT wait_ms FROM pickups ORDER BY at DESC LIMIT ?)',
+      )
+      .get(sample);
+    return row?.avg ?? undefined;
+  }
+
+  appendTranscript(conversationKey: string, role: TranscriptRole, text: string, agentId?: string): void {
+    this.db
+      .prepare('INSERT INTO transcript (conversation_key, at, role, agent_id, text) VALUES (?, ?, ?, ?, ?)')
+      .run(conversationKey, this.now(), role, agentId ?? null, text);
+  }
+
+  /** The conversation's transcript, oldest first (the last `limit` lines). */
+  transcript(conversationKey: string, limit = 200): TranscriptLine[] {
+    const rows = this.db
+      .prepare<
+        [string, number],
+        { id: number; at: number; role: TranscriptRole; agent_id: string | null; text: string }
+      >(
+        'SELECT id, at, role, agent_id, text FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(conversationKey, limit);
+    return rows.reverse().map((row) => ({
+      id: row.id,
+      at: row.at,
+      role: row.role,
+      agentId: orUndefined(row.agent_id),
+      text: row.text,
+    }));
+  }
+
+  createTicket(ticket: Pick<Ticket, 'conversationKey' | 'team' | 'locale' | 'text' | 'collected'>): Ticket {
+    const info = this.db
+      .prepare(
+        `INSERT INTO tickets (conversation_key, team, locale, text, collected, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`,
+      )
+      .run(
+        ticket.conversationKey,
+        ticket.team,
+        ticket.locale,
+        ticket.text,
+        JSON.stringify(ticket.collected),
+        this.now(),
+      );
+    const created = this.tickets().find((t) => t.id === Number(info.lastInsertRowid));
+    if (!created) throw new Error('HandoffStore.createTicket(): the ticket was not stored');
+    return created;
+  }
+
+  tickets(status?: Ticket['status'], teams?: readonly string[]): Ticket[] {
+    const rows = this.db
+      .prepare<
+        [],
+        {
+          id: number;
+          conversation_key: string;
+          team: string;
+          locale: string;
+          text: string;
+          collected: string;
+          created_at: number;
+          status: Ticket['status'];
+          closed_by: string | null;
+        }
+      >('SELECT * FROM tickets ORDER BY id')
+      .all();
+    return rows
+      .map((row) => ({
+        id: row.id,
+        conversationKey: row.conversation_key,
+        team: row.team,
+        locale: row.locale,
+        text: row.text,
+        collected: JSON.parse(row.collected) as Record<string, unknown>,
+        createdAt: row.created_at,
+        status: row.status,
+        closedBy: orUndefined(row.closed_by),
+      }))
+      .filter(
+        (t) =>
+          (status === undefined || t.status === status) && (teams === undefined || teams.includes(t.team)),
+      );
+  }
+
+  closeTicket(id: number, agentId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE tickets SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'`,
+        )
+        .run(agentId, this.now(), id).changes === 1
+    );
+  }
+
+  /** Appends to the audit log: who did what to which case. */
+  audit(actor: string, action: string, caseId?: number, detail?: Record<string, unknown>): void {
+    this.db
+      .prepare('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(this.now(), actor, action, caseId ?? null, detail ? JSON.stringify(detail) : null);
+  }
+
+  auditLog(
+    limit = 100,
+  ): { at: number; actor: string; action: string; caseId: number | undefined; detail: unknown }[] {
+    return this.db
+      .prepare<
+        [number],
+        { at: number; actor: string; action: string; case_id: number | null; detail: string | null }
+      >('SELECT at, actor, action, case_id, detail FROM audit ORDER BY id DESC LIMIT ?')
+      .all(limit)
+      .map((row) => ({
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        caseId: orUndefined(row.case_id),
+        detail: row.detail ? (JSON.parse(row.detail) as unknown) : undefined,
+      }));
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private requireCase(id: number): HandoffCase {
+    const found = this.getCase(id);
+    if (!found) throw new Error(`HandoffStore: case ${id} does not exist`);
+    return found;
+  }
+}

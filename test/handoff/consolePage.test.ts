@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PASSWORD, queueCase, startConsole, type ConsoleFixture } from './consoleFixture';
+import { eventually } from './eventSocket';
+
+/** Debian's Chromium; CI installs it (`apt-get install -y chromium`). */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+
+describe('console page', () => {
+  let fixture: ConsoleFixture;
+
+  beforeEach(async () => {
+    fixture = await startConsole();
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  it('GET /console serves the page with a strict Content-Security-Policy that allows exactly its inline script', async () => {
+    const response = await fetch(`${fixture.url}/console`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(response.headers.get('x-frame-options'), 'DENY');
+    const html = await response.text();
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+    const digest = createHash('sha256').update(script).digest('base64');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /default-src 'none'/);
+    assert.ok(policy.includes(`script-src 'sha256-${digest}'`), policy);
+    assert.match(policy, /frame-ancestors 'none'/);
+    // Data reaches the DOM through textContent only.
+    assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(script));
+  });
+
+  it('every form control of the page has a label', async () => {
+    const html = await (await fetch(`${fixture.url}/console`)).text();
+    const ids = [...html.matchAll(/<(?:input|select|textarea)[^>]*\bid="([^"]+)"/g)].map((match) => match[1]);
+    assert.ok(ids.length >= 7, `found ${ids.length} controls`);
+    for (const id of ids) assert.ok(html.includes(`<label for="${id}">`), `no label for #${id}`);
+  });
+});
+
+describe('console page in headless Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let fixture: ConsoleFixture;
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      // In CI a missing browser is a failure, never a skip.
+      if (process.env.CI)
+        throw new Error(`${CHROMIUM} is missing: the CI must install Debian's chromium package`);
+      console.log(
+        `    (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium to run the browser tests)`,
+      );
+      this.skip();
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    fixture = await startConsole();
+  });
+
+  afterEach(async () => {
+    await fixture?.close();
+  });
+
+  async function openConsole(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      // CSP violations and failed scripts show up as console errors.
+      // (The test server has no favicon; the real one answers it with 204.)
+      if (message.location().url.endsWith('/favicon.ico')) return;
+      if (message.type() === 'error' && !/401 \(Unauthorized\)/.test(message.text())) {
+        problems.push(`${message.text()} (${message.location().url})`);
+      }
+    });
+    await page.goto(`${fixture.url}/console`);
+    return { page, problems };
+  }
+
+  it('an agent logs in, takes a conversation, replies, sees the customer answer live and ends it', async () => {
+    const handoffCase = queueCase(fixture, {
+      customerName: '<img src=x onerror="window.pwned=1">',
+      topic: 'orderStatus',
+      collected: { orderNumber: 'A-1001', orderVerified: true, verifiedBy: 'email' },
+    });
+    fixture.database.store.appendTranscript(handoffCase.conversationKey, 'customer', 'Where is my parcel?');
+    const { page, problems } = await openConsole();
+
+    await page.getByLabel('Username', { exact: true }).fill('ana');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    const item = page.locator(`[data-case-id="${handoffCase.id}"]`);
+    await item.waitFor();
+    assert.match(await item.innerText(), /<img src=x onerror="window\.pwned=1"> · Order status/);
+    assert.equal(await page.locator('#queue-list img').count(), 0, 'names are text, not markup');
+    await item.click();
+    await page
+      .locator('#case-summary', { hasText: 'Order: A-1001 (ownership verified by email).' })
+      .waitFor();
+    await page.locator('#transcript', { hasText: 'Where is my parcel?' }).waitFor();
+    assert.deepEqual(await page.locator('#transfer-team option').allInnerTexts(), [
+      'Customer support',
+      'Pedidos',
+    ]);
+
+    await page.getByRole('button', { name: 'Claim this conversation' }).click();
+    const reply = page.getByLabel('Reply to the customer');
+    await reply.waitFor();
+    assert.equal(fixture.database.store.getCase(handoffCase.id)?.agentId, fixture.accounts.ana?.id);
+
+    await reply.fill('It left the warehouse this morning.');
+    await eventually(
+      () => fixture.deliveries.some((delivery) => delivery.activity.type === 'typing'),
+      'the customer sees the agent typing',
+    );
+    await reply.press('Enter');
+    await eventually(
+      () =>
+        fixture.deliveries.some(
+          (delivery) =>
+            (delivery.activity.channelData as { switchboardAgent?: { text: string } } | undefined)
+              ?.switchboardAgent?.text === 'It left the warehouse this morning.',
+        ),
+      'the reply reaches the customer',
+    );
+    await page.locator('#status', { hasText: 'Sent.' }).waitFor();
+    assert.equal(await reply.inputValue(), '');
+
+    // The customer answers: the event stream brings it in without a reload.
+    fixture.database.store.appendTranscript(handoffCase.conversationKey, 'customer', 'Great, thanks!');
+    fixture.desk.customerWrote(handoffCase, 'Great, thanks!');
+    await page.locator('#transcript li', { hasText: 'Great, thanks!' }).waitFor();
+
+    await page.getByLabel('Outcome').selectOption('resolved');
+    await page.getByRole('button', { name: 'End conversation' }).click();
+    await eventually(
+      () => fixture.database.store.getCase(handoffCase.id)?.state === 'ended',
+      'the case ends',
+    );
+    await page.locator('#case-facts', { hasText: 'resolved' }).waitFor();
+    assert.deepEqual(fixture.signals, ['ended']);
+    // An ended conversation offers nothing more to do.
+    for (const control of ['#claim', '#reply-form', '#transfer-form', '#end-form']) {
+      assert.equal(await page.locator(control).isVisible(), false, `${control} is still shown`);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-conversation.png'), fullPage: true });
+
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.deepEqual(problems, []);
+  });
+
+  it('a new case shows up in the queue live, and tickets can be closed', async () => {
+    const { page, problems } = await openConsole();
+    await page.getByLabel('Username', { exact: true }).fill('ana');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.locator('#queue-empty').waitFor();
+    await eventually(() => fixture.consoleApi.socketCount() === 1, 'the page opened its event socket');
+
+    const handoffCase = queueCase(fixture, { customerName: 'Late Customer' });
+    fixture.desk.emit('changed', handoffCase.id);
+    await page.locator(`[data-case-id="${handoffCase.id}"]`, { hasText: 'Late Customer' }).waitFor();
+
+    const ticket = fixture.database.store.createTicket({
+      conversationKey: 'telegram/9',
+      team: 'support',
+      locale: 'en',
+      text: 'Please call me tomorrow',
+      collected: { orderNumber: 'B-2' },
+    });
+    await page.getByRole('button', { name: 'Tickets' }).click();
+    await page.locator('#ticket-list', { hasText: 'Please call me tomorrow' }).waitFor();
+    await page.getByRole('button', { name: `Close ticket ${ticket.id}` }).click();
+    await page.locator('#status', { hasText: `Ticket ${ticket.id} closed.` }).waitFor();
+    assert.equal(fixture.database.store.tickets('closed')[0]?.id, ticket.id);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Username', { exact: true }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  it('a wrong password shows an error and keeps the login form', async () => {
+    const { page, problems } = await openConsole();
+    await page.getByLabel('Username', { exact: true }).fill('ana');
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
+    assert.equal(await page.locator('#app-view').isHidden(), true);
+    assert.deepEqual(
+      problems.filter((problem) => !/401/.test(problem)),
+      [],
+    );
+  });
+});
