@@ -142,6 +142,15 @@ function fraction(env: Env, name: string, fallback: number, problems: string[]):
   return fallback;
 }
 
+/** A whole number of 0 or more. */
+function wholeNumber(env: Env, name: string, fallback: number, problems: string[]): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (/^\d+$/.test(value)) return Number(value);
+  problems.push(`${name} must be a whole number of 0 or more (received "${value}")`);
+  return fallback;
+}
+
 function positiveNumber(env: Env, name: string, fallback: number, problems: string[], whole = true): number {
   const value = read(env, name);
   if (value === undefined) return fallback;
@@ -302,7 +311,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     handoff: {
       teamsFile: path.resolve(cwd, read(env, 'HANDOFF_TEAMS_FILE') ?? DEFAULT_TEAMS_FILE),
       sentimentThreshold: fraction(env, 'HANDOFF_SENTIMENT_THRESHOLD', 0.8, problems),
-      positionUpdateSeconds: positiveNumber(env, 'HANDOFF_POSITION_UPDATE_SECONDS', 120, problems),
+      positionUpdateSeconds: wholeNumber(env, 'HANDOFF_POSITION_UPDATE_SECONDS', 120, problems),
     },
     botFramework: { appId, appPassword, appType, tenantId },
   };

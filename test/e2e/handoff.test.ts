@@ -1,0 +1,301 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Activity } from 'botbuilder';
+import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { expectedText, type ExpectedReply } from '../support/dialogTable';
+import {
+  customerMessage,
+  makeDataDir,
+  postActivity,
+  removeDataDir,
+  startServer,
+  type RunningServer,
+} from '../support/testServer';
+
+const en = (reply: ExpectedReply) => expectedText('en', reply);
+const queued = (position: number) => en({ key: 'handoff.queued', vars: { position, minutes: 3 * position } });
+
+/** A customer on the Direct Line channel, talking over plain HTTP and polling with a watermark. */
+class WebCustomer {
+  private watermark = '';
+
+  private constructor(
+    private readonly url: string,
+    readonly conversationId: string,
+    private readonly token: string,
+  ) {}
+
+  static async start(url: string, secret: string): Promise<WebCustomer> {
+    const response = await fetch(`${url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ locale: 'en-US' }),
+    });
+    assert.equal(response.status, 201);
+    const body = (await response.json()) as { conversationId: string; token: string };
+    const customer = new WebCustomer(url, body.conversationId, body.token);
+    await customer.botSays(2); // welcome and menu
+    return customer;
+  }
+
+  /** Reconnects to the same conversation, e.g. after a server restart. */
+  reconnect(url: string): WebCustomer {
+    const again = new WebCustomer(url, this.conversationId, this.token);
+    again.watermark = this.watermark;
+    return again;
+  }
+
+  async say(text: string): Promise<void> {
+    const response = await fetch(
+      `${this.url}/v3/directline/conversations/${this.conversationId}/activities`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text, locale: 'en-US', from: { id: 'customer' } }),
+      },
+    );
+    assert.equal(response.status, 200);
+  }
+
+  /** Waits for `count` new bot messages and returns their texts. */
+  async botSays(count: number): Promise<string[]> {
+    const texts: string[] = [];
+    for (let tries = 0; tries < 400 && texts.length < count; tries += 1) {
+      const response = await fetch(
+        `${this.url}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`,
+        { headers: { authorization: `Bearer ${this.token}` } },
+      );
+      const set = (await response.json()) as { activities: Activity[]; watermark: string };
+      this.watermark = set.watermark;
+      texts.push(
+        ...set.activities.filter((a) => a.from.role === 'bot' && a.type === 'message').map((a) => a.text),
+      );
+      if (texts.length < count) await sleep(25);
+    }
+    return texts;
+  }
+}
+
+interface QueueEntry {
+  id: number;
+  state: string;
+  customerName?: string;
+  topic: string;
+}
+
+async function queue(agent: ConsoleSession): Promise<QueueEntry[]> {
+  const { status, body } = await agent.get<{ cases: QueueEntry[] }>('/api/console/queue');
+  assert.equal(status, 200);
+  return body.cases;
+}
+
+describe('human handoff end to end (Direct Line customer, console API agent)', function () {
+  this.timeout(60_000);
+  let server: RunningServer;
+  let dataDir: string;
+
+  const boot = async () => {
+    server = await startServer({ DATA_DIR: dataDir, HANDOFF_POSITION_UPDATE_SECONDS: '0' });
+    return server;
+  };
+
+  beforeEach(async () => {
+    dataDir = makeDataDir();
+    await boot();
+    for (const username of ['ana', 'bo']) {
+      if (!server.app.handoff.agents.find(username)) {
+        await server.app.handoff.agents.create({
+          username,
+          name: username === 'ana' ? 'Ana' : 'Bo',
+          role: 'agent',
+          teams: ['support'],
+          password: PASSWORD,
+        });
+      }
+    }
+  });
+
+  afterEach(async () => {
+    await server.app.close();
+    removeDataDir(dataDir);
+  });
+
+  it('a customer asks for a person mid-task, an agent claims and replies, ends, the survey is answered and the task resumes', async () => {
+    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    await customer.say('where is my order');
+    assert.deepEqual(await customer.botSays(1), [en('orders.askNumber')]);
+    await customer.say('agent');
+    assert.deepEqual(await customer.botSays(1), [queued(1)]);
+
+    // While waiting, messages go to the queue, not to the dialogs.
+    await customer.say('my parcel is late, my email is ana@example.com');
+    assert.deepEqual(await customer.botSays(1), [
+      en({ key: 'handoff.stillWaiting', vars: { position: 1, minutes: 3 } }),
+    ]);
+
+    const ana = await login(server.url, 'ana');
+    const [waiting] = await queue(ana);
+    assert.equal(waiting?.state, 'queued');
+    assert.equal(waiting?.topic, 'orderStatus');
+    const claimed = await ana.post(`/api/console/cases/${waiting.id}/claim`);
+    assert.equal(claimed.status, 200);
+    assert.deepEqual(await customer.botSays(1), [
+      en({ key: 'handoff.agentJoined', vars: { agentName: 'Ana' } }),
+    ]);
+
+    const details = await ana.get<{ transcript: { role: string; text: string }[] }>(
+      `/api/console/cases/${waiting.id}`,
+    );
+    assert.equal(details.status, 200);
+    const lines = details.body.transcript.map((line) => `${line.role}: ${line.text}`);
+    assert.ok(lines.includes('customer: where is my order'), lines.join('\n'));
+    assert.ok(
+      lines.includes('customer: my parcel is late, my email is [email]'),
+      'the transcript is redacted',
+    );
+
+    assert.equal(
+      (
+        await ana.post(`/api/console/cases/${waiting.id}/messages`, {
+          text: 'Hi, I am checking your order.',
+        })
+      ).status,
+      200,
+    );
+    assert.deepEqual(await customer.botSays(1), [
+      en({ key: 'handoff.agentMessage', vars: { agentName: 'Ana', text: 'Hi, I am checking your order.' } }),
+    ]);
+
+    // With an agent, the bot stays quiet and the agent sees the message.
+    await customer.say('thank you');
+    await sleep(200);
+    assert.deepEqual(await customer.botSays(0), []);
+    const after = await ana.get<{ transcript: { role: string; text: string }[] }>(
+      `/api/console/cases/${waiting.id}`,
+    );
+    assert.equal(after.body.transcript.at(-1)?.text, 'thank you');
+
+    const ended = await ana.post(`/api/console/cases/${waiting.id}/end`, { disposition: 'resolved' });
+    assert.equal(ended.status, 200);
+    assert.deepEqual(await customer.botSays(2), [en('handoff.ended'), en('handoff.survey')]);
+    await customer.say('5');
+    // The survey is thanked and the interrupted order-status question comes back.
+    assert.deepEqual(await customer.botSays(2), [en('handoff.surveyThanks'), en('orders.askNumber')]);
+    assert.equal(server.app.handoff.store.getCase(waiting.id)?.satisfaction, 5);
+
+    // An agent replying to the ended conversation gets a clear 409.
+    const late = await ana.post(`/api/console/cases/${waiting.id}/messages`, { text: 'one more thing' });
+    assert.equal(late.status, 409);
+  });
+
+  it('"cancel" while waiting leaves the queue and the task asks its question again', async () => {
+    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    await customer.say('where is my order');
+    await customer.botSays(1);
+    await customer.say('talk to a person');
+    assert.deepEqual(await customer.botSays(1), [queued(1)]);
+    await customer.say('cancel');
+    assert.deepEqual(await customer.botSays(2), [en('handoff.cancelled'), en('orders.askNumber')]);
+    const ana = await login(server.url, 'ana');
+    assert.deepEqual(await queue(ana), []);
+  });
+
+  it('keeps the queue and its order across a restart, and tells the next customer their new place', async () => {
+    const first = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const second = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    await first.say('agent');
+    assert.deepEqual(await first.botSays(1), [queued(1)]);
+    await second.say('agent');
+    assert.deepEqual(await second.botSays(1), [queued(2)]);
+
+    await server.app.close();
+    await boot();
+    const firstAgain = first.reconnect(server.url);
+    const secondAgain = second.reconnect(server.url);
+
+    const ana = await login(server.url, 'ana');
+    const waiting = await queue(ana);
+    assert.equal(waiting.length, 2);
+    assert.equal((await ana.post(`/api/console/cases/${waiting[0]!.id}/claim`)).status, 200);
+    assert.deepEqual(await firstAgain.botSays(1), [
+      en({ key: 'handoff.agentJoined', vars: { agentName: 'Ana' } }),
+    ]);
+    // The pickup just measured (a few ms) now drives the estimate: one minute at least.
+    assert.deepEqual(await secondAgain.botSays(1), [
+      en({ key: 'handoff.position', vars: { position: 1, minutes: 1 } }),
+    ]);
+  });
+
+  it('two agents claiming one conversation at once: exactly one wins, the other is told', async () => {
+    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    await customer.say('agent');
+    await customer.botSays(1);
+    const [ana, bo] = await Promise.all([login(server.url, 'ana'), login(server.url, 'bo')]);
+    const [waiting] = await queue(ana);
+    const results = await Promise.all([
+      ana.post(`/api/console/cases/${waiting!.id}/claim`),
+      bo.post(`/api/console/cases/${waiting!.id}/claim`),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
+    assert.equal((await customer.botSays(1)).length, 1, 'the customer hears of one agent only');
+  });
+
+  it('a customer message arriving while the agent transfers is delivered, not lost', async () => {
+    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    await customer.say('agent');
+    await customer.botSays(1);
+    const ana = await login(server.url, 'ana');
+    const [waiting] = await queue(ana);
+    await ana.post(`/api/console/cases/${waiting!.id}/claim`);
+    await customer.botSays(1);
+    const [transfer] = await Promise.all([
+      ana.post(`/api/console/cases/${waiting!.id}/transfer`, { agent: 'bo' }),
+      customer.say('are you still there?'),
+    ]);
+    assert.equal(transfer.status, 200);
+    const bo = await login(server.url, 'bo');
+    const details = await bo.get<{ transcript: { role: string; text: string }[] }>(
+      `/api/console/cases/${waiting!.id}`,
+    );
+    assert.equal(details.status, 200);
+    assert.ok(
+      details.body.transcript.some(
+        (line) => line.role === 'customer' && line.text === 'are you still there?',
+      ),
+    );
+  });
+});
+
+describe('human handoff on Bot Framework channels', () => {
+  let server: RunningServer;
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+
+  afterEach(async () => {
+    await server.app.close();
+    removeDataDir(server.dataDir);
+  });
+
+  it('emits handoff.initiate with the transcript, and handoff.status completed returns the customer to the bot', async () => {
+    await postActivity(server.url, customerMessage('bf', 'hello'));
+    const asked = await postActivity(server.url, customerMessage('bf', 'agent'));
+    const activities = (asked.body as { activities: Activity[] }).activities;
+    const initiate = activities.find((a) => a.type === 'event');
+    assert.equal(initiate?.name, 'handoff.initiate');
+    const transcript = initiate?.attachments?.[0]?.content as { activities: Activity[] } | undefined;
+    assert.ok(transcript?.activities.some((a) => a.text === 'agent'));
+    assert.ok(activities.some((a) => a.text === queued(1)));
+
+    const status = await postActivity(server.url, {
+      ...customerMessage('bf', ''),
+      type: 'event',
+      name: 'handoff.status',
+      text: undefined,
+      value: { state: 'completed' },
+    });
+    const texts = (status.body as { activities: Activity[] }).activities.map((a) => a.text);
+    assert.deepEqual(texts, [en('handoff.ended'), en('handoff.survey')]);
+  });
+});
