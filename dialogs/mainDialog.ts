@@ -122,9 +122,14 @@ export class MainDialog extends ComponentDialog {
     const { locale } = turnLanguage(context);
     const { intent, score } = await this.deps.recognizer.recognize(text, locale);
     if (intent === 'humanAgent' && score >= AGENT_MIN_SCORE) return { reason: 'customerAsked', topic };
+    return this.sentimentTrigger(context, text, topic);
+  }
+
+  /** The offer of a person a very negative message earns, when sentiment is analysed. */
+  private async sentimentTrigger(context: TurnContext, text: string, topic: string): Promise<HandoffOptions | undefined> {
     const sentiment = this.deps.sentiment;
     if (!sentiment) return undefined;
-    const negative = await sentiment.analyzer.negativeScore(text, locale);
+    const negative = await sentiment.analyzer.negativeScore(text, turnLanguage(context).locale);
     if (negative === undefined || negative < sentiment.threshold) return undefined;
     return { reason: 'negativeSentiment', topic, offer: true, sentiment: negative };
   }
@@ -158,6 +163,10 @@ export class MainDialog extends ComponentDialog {
 
     const { intent } = await this.deps.recognizer.recognize(text, turnLanguage(context).locale);
     conversation.notUnderstoodInARow = intent === 'None' ? conversation.notUnderstoodInARow + 1 : 0;
+    if (intent !== 'humanAgent') {
+      const upset = await this.sentimentTrigger(context, text, 'none');
+      if (upset) return step.beginDialog(HANDOFF_DIALOG, upset);
+    }
     switch (intent) {
       case 'orderStatus':
       case 'returnItem':
