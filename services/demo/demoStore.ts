@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../bot/sqlite';
 import { DateTime } from 'luxon';
 import { normalizeEmail, samePhone } from '../customerMatch';
 import { BookingNotFoundError, ReturnNotAllowedError, SlotTakenError } from '../errors';
@@ -141,6 +140,8 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
   private readonly clock: Clock;
   private readonly minNoticeMinutes: number;
   private readonly generateCode: (prefix: string, length: number) => string;
+  /** Statements prepared once, by SQL text (preparing costs more than running a lookup). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -154,10 +155,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
 
   /** Opens (creating and seeding when new) the store at `file`; `:memory:` for tests. */
   static open(file: string, options: DemoStoreOptions): DemoStore {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
+    const db = openSqlite(file);
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
     const store = new DemoStore(db, options.timezone, options);
@@ -176,16 +174,25 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
     if (this.db.open) this.db.close();
   }
 
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   // ---- orders -------------------------------------------------------------------------------
 
   findOrder(number: string): Promise<Order | undefined> {
-    const row = this.db.prepare(`${ORDER_SELECT} WHERE o.number = ?`).get(number.trim().toUpperCase()) as
+    const row = this.prepared(`${ORDER_SELECT} WHERE o.number = ?`).get(number.trim().toUpperCase()) as
       OrderRow | undefined;
     return Promise.resolve(row ? this.toOrder(row) : undefined);
   }
 
   findOrdersByCustomer(contact: Pick<CustomerContact, 'email' | 'phone'>): Promise<Order[]> {
-    const rows = this.db.prepare(`${ORDER_SELECT} ORDER BY o.placed_at DESC`).all() as OrderRow[];
+    const rows = this.prepared(`${ORDER_SELECT} ORDER BY o.placed_at DESC`).all() as OrderRow[];
     const matching = rows.filter(
       (row) =>
         (contact.email !== undefined && normalizeEmail(contact.email) === normalizeEmail(row.email)) ||
@@ -195,13 +202,11 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
   }
 
   private toOrder(row: OrderRow): Order {
-    const items = this.db
-      .prepare(
-        `SELECT i.sku, i.name, i.category, i.quantity, r.rma FROM order_items i
+    const items = this.prepared(
+      `SELECT i.sku, i.name, i.category, i.quantity, r.rma FROM order_items i
          LEFT JOIN return_items r ON r.order_number = i.order_number AND r.sku = i.sku
          WHERE i.order_number = ? ORDER BY i.rowid`,
-      )
-      .all(row.number) as ItemRow[];
+    ).all(row.number) as ItemRow[];
     return {
       number: row.number,
       status: row.status,

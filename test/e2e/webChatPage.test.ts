@@ -1,14 +1,11 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { expectedText } from '../support/dialogTable';
 import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
 
-/** Debian's Chromium; CI installs it (`apt-get install -y chromium`). */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 /** The send box of the official Web Chat widget. */
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
 
@@ -18,27 +15,7 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
   let server: RunningServer;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      // In CI a missing browser is a failure, never a skip.
-      if (process.env.CI)
-        throw new Error(`${CHROMIUM} is missing: the CI must install Debian's chromium package`);
-      console.log(
-        `    (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium to run the browser tests)`,
-      );
-      this.skip();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium(this);
   });
 
   after(async () => {

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { PASSWORD, queueCase, startConsole, type ConsoleFixture } from './consoleFixture';
 import { eventually } from './eventSocket';
-
-/** Debian's Chromium; CI installs it (`apt-get install -y chromium`). */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 
 describe('console page', () => {
   let fixture: ConsoleFixture;
@@ -51,20 +47,7 @@ describe('console page in headless Chromium', function () {
   let fixture: ConsoleFixture;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      // In CI a missing browser is a failure, never a skip.
-      if (process.env.CI)
-        throw new Error(`${CHROMIUM} is missing: the CI must install Debian's chromium package`);
-      console.log(
-        `    (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium to run the browser tests)`,
-      );
-      this.skip();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium(this);
   });
 
   after(async () => {
