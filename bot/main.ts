@@ -18,10 +18,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('Switchboard failed to start:', error);
-  }
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : `Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  process.stderr.write(`${message}
+`);
   process.exit(1);
 });
