@@ -1,0 +1,228 @@
+/**
+ * The console's event WebSocket at `/api/console/events`: tells each agent's sockets, as JSON
+ * text frames, that a case they see changed (`changed`), that its customer wrote
+ * (`customerMessage`), or that a ticket of their teams was created or closed (`ticket`).
+ * Clients reload what changed through the routes; nothing they send is acted on.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type restify from 'restify';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../bot/logger';
+import type { AgentDirectory } from './agentDirectory';
+import { authenticateUpgrade, type Caller } from './consoleAuth';
+import { CONSOLE_API_BASE, HttpProblem } from './consoleHttp';
+import { canSeeTicket, findTicket } from './consoleViews';
+import type { HandoffDesk } from './handoffDesk';
+
+/** Path of the event stream (WebSocket). */
+export const CONSOLE_EVENTS_PATH = `${CONSOLE_API_BASE}/events`;
+/** Event sockets one agent may hold open (tabs, other help desks). */
+const MAX_SOCKETS_PER_AGENT = 10;
+/** How often the server pings event sockets and re-checks their sessions. */
+const HEARTBEAT_MS = 30_000;
+
+export interface ConsoleEventsDeps {
+  desk: HandoffDesk;
+  agents: AgentDirectory;
+  logger: Logger;
+  /** True once the server is shutting down: new sockets get 503. */
+  isClosing: () => boolean;
+}
+
+interface EventClient {
+  socket: WebSocket;
+  caller: Caller;
+  /** Cases this agent saw: a case that leaves their view still gets its last `changed`. */
+  known: Set<number>;
+  alive: boolean;
+}
+
+type ConsoleEvent =
+  | { type: 'changed'; caseId: number }
+  | { type: 'customerMessage'; caseId: number; text: string }
+  | { type: 'ticket'; ticketId: number };
+
+/** Answers a refused WebSocket upgrade with a plain HTTP error and closes the socket. */
+function refuseUpgrade(socket: Duplex, problem: HttpProblem): void {
+  const body = JSON.stringify({ code: problem.code, message: problem.message });
+  const reason =
+    { 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' }[
+      problem.status
+    ] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Fans the desk's events out to the agents' sockets, each only what its agent may see. Desk
+ * listeners and the heartbeat exist only while at least one socket is open.
+ */
+export class ConsoleEvents {
+  private readonly clients = new Set<EventClient>();
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  private readonly onChanged = (caseId: number): void => {
+    const handoffCase = this.deps.desk.store.getCase(caseId);
+    for (const client of this.clients) {
+      const visible = handoffCase !== undefined && this.deps.desk.canSee(client.caller.agent, handoffCase);
+      // NOTE: a case claimed by a colleague leaves this agent's view; they still need to hear
+      // about it, or their queue would keep showing it as waiting.
+      if (visible || client.known.has(caseId)) this.push(client, { type: 'changed', caseId });
+      if (visible) client.known.add(caseId);
+      else client.known.delete(caseId);
+    }
+  };
+
+  private readonly onCustomerMessage = (event: { caseId: number; text: string }): void => {
+    const handoffCase = this.deps.desk.store.getCase(event.caseId);
+    if (!handoffCase) return;
+    for (const client of this.clients) {
+      if (this.deps.desk.canSee(client.caller.agent, handoffCase)) {
+        this.push(client, { type: 'customerMessage', caseId: event.caseId, text: event.text });
+      }
+    }
+  };
+
+  private readonly onTicket = (ticketId: number): void => {
+    const ticket = findTicket(this.deps.desk.store, ticketId);
+    if (!ticket) return;
+    for (const client of this.clients) {
+      if (canSeeTicket(client.caller.agent, ticket)) this.push(client, { type: 'ticket', ticketId });
+    }
+  };
+
+  constructor(private readonly deps: ConsoleEventsDeps) {}
+
+  /** Handles one upgrade request of the HTTP server; upgrades to other paths are left alone. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // NOTE: other endpoints (Direct Line streams) listen for upgrades too: leave their sockets alone.
+    if (url.pathname !== CONSOLE_EVENTS_PATH) return;
+    // Another listener already answered this socket.
+    if (!socket.writable) return;
+    if (this.deps.isClosing()) {
+      return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
+    }
+    const caller = authenticateUpgrade(req, url, this.deps.agents);
+    if (caller instanceof HttpProblem) return refuseUpgrade(socket, caller);
+    if (!this.hasRoom(caller.agent.id)) {
+      return refuseUpgrade(
+        socket,
+        new HttpProblem(429, 'TooManySockets', `at most ${MAX_SOCKETS_PER_AGENT} event sockets per agent`),
+      );
+    }
+    this.sockets.handleUpgrade(req, socket, head, (ws) => this.attach(ws, caller));
+  }
+
+  /** A ticket was created or closed. */
+  ticket(ticketId: number): void {
+    this.onTicket(ticketId);
+  }
+
+  /** Closes the sockets of one session (logout). */
+  endSession(token: string): void {
+    for (const client of this.clients) {
+      if (client.caller.token === token) client.socket.close(4401, 'logged out');
+    }
+  }
+
+  /** Open event sockets. */
+  count(): number {
+    return this.clients.size;
+  }
+
+  /** Closes every socket with 1001 (server shutdown) and stops accepting upgrades. */
+  close(): void {
+    for (const client of this.clients) client.socket.close(1001, 'server shutting down');
+    this.clients.clear();
+    this.stop();
+    this.sockets.close();
+  }
+
+  private hasRoom(agentId: string): boolean {
+    let count = 0;
+    for (const client of this.clients) if (client.caller.agent.id === agentId) count += 1;
+    return count < MAX_SOCKETS_PER_AGENT;
+  }
+
+  private attach(socket: WebSocket, caller: Caller): void {
+    if (this.clients.size === 0) this.start();
+    const known = new Set(this.deps.desk.visibleCases(caller.agent).map((c) => c.id));
+    const client: EventClient = { socket, caller, known, alive: true };
+    this.clients.add(client);
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    // Nothing a client sends is acted on.
+    socket.on('message', () => undefined);
+    socket.on('error', (error) => this.deps.logger.debug({ err: error }, 'console event socket error'));
+    socket.on('close', () => {
+      this.clients.delete(client);
+      if (this.clients.size === 0) this.stop();
+    });
+  }
+
+  private push(client: EventClient, event: ConsoleEvent): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    // NOTE: pushes run inside the desk's emit(); a failing socket must not fail the agent action.
+    client.socket.send(JSON.stringify(event), (error) => {
+      if (error) this.deps.logger.debug({ err: error }, 'console event not sent');
+    });
+  }
+
+  private start(): void {
+    this.deps.desk.on('changed', this.onChanged);
+    this.deps.desk.on('customerMessage', this.onCustomerMessage);
+    this.deps.desk.on('ticket', this.onTicket);
+    this.heartbeat = setInterval(() => {
+      try {
+        this.checkClients();
+      } catch (error) {
+        // NOTE: a throw in a timer would end the process (e.g. the database closed first).
+        this.deps.logger.error({ err: error }, 'console event heartbeat failed');
+      }
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private stop(): void {
+    this.deps.desk.off('changed', this.onChanged);
+    this.deps.desk.off('customerMessage', this.onCustomerMessage);
+    this.deps.desk.off('ticket', this.onTicket);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Drops dead sockets and those whose session ended (logout, expiry, disabled account, new password). */
+  private checkClients(): void {
+    for (const client of this.clients) {
+      const session = this.deps.agents.session(client.caller.token, client.caller.kind);
+      if (!session) {
+        client.socket.close(4401, 'session ended');
+        continue;
+      }
+      client.caller = { ...client.caller, agent: session.agent, session };
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+}
+
+/**
+ * Accepts event sockets on the server's WebSocket upgrades to {@link CONSOLE_EVENTS_PATH}.
+ * Returns the fan-out, which the routes tell about closed tickets and ended sessions.
+ */
+export function mountConsoleEvents(server: restify.Server, deps: ConsoleEventsDeps): ConsoleEvents {
+  const events = new ConsoleEvents(deps);
+  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    events.upgrade(req, socket, head),
+  );
+  return events;
+}

@@ -1,0 +1,157 @@
+/**
+ * What the console API shows of accounts, cases, transcripts, tickets, teams and the audit log
+ * (never a conversation reference, which holds the customer's address), and which tickets an
+ * agent sees.
+ */
+import type { AgentAccount, AgentDirectory } from './agentDirectory';
+import type { AgentRef } from './handoffDesk';
+import type { HandoffCase, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
+import { isTeamOpen, type Team } from './teams';
+
+/** An account as the console shows it. */
+export interface AgentView {
+  id: string;
+  username: string;
+  name: string;
+  role: AgentAccount['role'];
+  teams: string[];
+}
+
+/** A case as the queue and the case page show it. */
+export interface CaseView {
+  id: number;
+  state: HandoffCase['state'];
+  team: string;
+  channel: string;
+  locale: string;
+  topic: string;
+  reason: string;
+  customerName: string | undefined;
+  sentiment: number | undefined;
+  tags: string[];
+  agentId: string | undefined;
+  agentName: string | undefined;
+  queuedAt: string;
+  assignedAt: string | undefined;
+  endedAt: string | undefined;
+  disposition: string | undefined;
+  /** Seconds waited in the queue: until now while queued, else until pickup or the end. */
+  waitingSeconds: number;
+  /** 1-based place in the team's queue, while queued. */
+  position: number | undefined;
+}
+
+/** What the case, transcript and audit views look up: queue places, agents' names, the clock. */
+export interface ViewContext {
+  store: HandoffStore;
+  agents: AgentDirectory;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+type AuditEntry = ReturnType<HandoffStore['auditLog']>[number];
+
+const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
+
+const agentName = (agents: AgentDirectory, id: string | undefined): string | undefined =>
+  id === undefined ? undefined : agents.find(id)?.name;
+
+/** An account as the console shows it. */
+export function agentView(agent: AgentAccount): AgentView {
+  return { id: agent.id, username: agent.username, name: agent.name, role: agent.role, teams: agent.teams };
+}
+
+/** A case as the queue and the case page show it. */
+export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewContext): CaseView {
+  const waitedUntil =
+    handoffCase.state === 'queued' ? now() : (handoffCase.assignedAt ?? handoffCase.endedAt ?? now());
+  return {
+    id: handoffCase.id,
+    state: handoffCase.state,
+    team: handoffCase.team,
+    channel: handoffCase.channelId,
+    locale: handoffCase.locale,
+    topic: handoffCase.topic,
+    reason: handoffCase.reason,
+    customerName: handoffCase.customerName,
+    sentiment: handoffCase.sentiment,
+    tags: handoffCase.tags,
+    agentId: handoffCase.agentId,
+    agentName: agentName(agents, handoffCase.agentId),
+    queuedAt: new Date(handoffCase.queuedAt).toISOString(),
+    assignedAt: iso(handoffCase.assignedAt),
+    endedAt: iso(handoffCase.endedAt),
+    disposition: handoffCase.disposition,
+    waitingSeconds: Math.max(0, Math.round((waitedUntil - handoffCase.queuedAt) / 1000)),
+    position: handoffCase.state === 'queued' ? store.position(handoffCase) : undefined,
+  };
+}
+
+/** A transcript line, with the name of the agent who wrote it. */
+export function transcriptLineView(line: TranscriptLine, { agents }: ViewContext) {
+  return {
+    id: line.id,
+    at: new Date(line.at).toISOString(),
+    role: line.role,
+    agentId: line.agentId,
+    agentName: agentName(agents, line.agentId),
+    text: line.text,
+  };
+}
+
+/** A ticket as the tickets list shows it. */
+export function ticketView(ticket: Ticket) {
+  return {
+    id: ticket.id,
+    team: ticket.team,
+    // NOTE: the channel only, not the conversation key: on WhatsApp that key is a phone number.
+    channel: ticket.conversationKey.split('/')[0] ?? '',
+    locale: ticket.locale,
+    text: ticket.text,
+    collected: ticket.collected,
+    createdAt: new Date(ticket.createdAt).toISOString(),
+    status: ticket.status,
+    closedBy: ticket.closedBy,
+  };
+}
+
+/** A team, with whether it is open `at` that moment. */
+export function teamView(team: Team, at: Date) {
+  return {
+    id: team.id,
+    name: team.name,
+    locales: team.locales,
+    topics: team.topics,
+    timezone: team.timezone,
+    open: isTeamOpen(team, at),
+  };
+}
+
+/** An audit log entry, with the actor's name when the actor is an agent. */
+export function auditEntryView(entry: AuditEntry, { agents }: ViewContext) {
+  return {
+    at: new Date(entry.at).toISOString(),
+    actor: entry.actor,
+    actorName: agentName(agents, entry.actor),
+    action: entry.action,
+    caseId: entry.caseId,
+    detail: entry.detail,
+  };
+}
+
+/** Teams whose tickets an agent sees; undefined for leads and admins, who see every team's. */
+export function ticketTeams(agent: AgentRef): string[] | undefined {
+  return agent.role === 'agent' ? agent.teams : undefined;
+}
+
+/** Whether an agent sees a ticket: one of their teams', or any for leads and admins. */
+export function canSeeTicket(agent: AgentRef, ticket: Ticket): boolean {
+  const teams = ticketTeams(agent);
+  return teams === undefined || teams.includes(ticket.team);
+}
+
+/** The ticket with this id, if any. */
+export function findTicket(store: HandoffStore, id: number): Ticket | undefined {
+  return store.tickets().find((ticket) => ticket.id === id);
+}
