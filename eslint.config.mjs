@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bot/cli.ts', 'bot/main.ts', 'test/**/*.ts'],
+    files: ['bot/cli.ts', 'bot/main.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 import type { Middleware, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
-import { resolveLocale, translator, type Translate } from '../i18n';
+import { resolveLocale, translator, type Translate, type TranslationKey } from '../i18n';
 import type { CustomerProfile } from '../state';
 
 const LOCALE_KEY = Symbol('switchboard.locale');
@@ -17,6 +17,9 @@ export interface TurnLanguage {
  * then `DEFAULT_LOCALE`; a regional tag falls back to its base language (`es-MX` → `es`).
  */
 export class LocaleResolution implements Middleware {
+  private readonly translators = new Map<string, Translate>();
+  private watching = false;
+
   constructor(
     private readonly i18n: i18n,
     private readonly profile: StatePropertyAccessor<CustomerProfile>,
@@ -26,8 +29,42 @@ export class LocaleResolution implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const profile = await this.profile.get(context);
     const locale = resolveLocale([profile?.locale, context.activity.locale], this.defaultLocale);
-    setTurnLanguage(context, { locale, t: translator(this.i18n, locale) });
+    setTurnLanguage(context, { locale, t: this.translatorFor(locale) });
     await next();
+  }
+
+  /**
+   * NOTE: one translator per locale for the life of the process, with the texts that take no
+   * variables remembered: i18next resolves a key anew on every call (fallbacks, nesting,
+   * interpolation), and most of what the bot says is the same fixed text turn after turn.
+   * Resources added to or removed from i18next later empty the cache.
+   */
+  private translatorFor(locale: string): Translate {
+    let translate = this.translators.get(locale);
+    if (!translate) {
+      this.watchResources();
+      const t = translator(this.i18n, locale);
+      const fixedTexts = new Map<TranslationKey, string>();
+      translate = (key, vars) => {
+        if (vars) return t(key, vars);
+        let text = fixedTexts.get(key);
+        if (text === undefined) {
+          text = t(key);
+          fixedTexts.set(key, text);
+        }
+        return text;
+      };
+      this.translators.set(locale, translate);
+    }
+    return translate;
+  }
+
+  private watchResources(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const forget = (): void => this.translators.clear();
+    this.i18n.store.on('added', forget);
+    this.i18n.store.on('removed', forget);
   }
 }
 

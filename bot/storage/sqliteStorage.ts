@@ -32,6 +32,9 @@ export class SqliteStorage implements Storage {
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement<[string, string, string, number]>;
   private readonly remove: Database.Statement<[string]>;
+  // NOTE: better-sqlite3 builds a wrapper per `transaction()` call; these are built once, not per write.
+  private readonly writeAll: (entries: [string, Record<string, unknown>][], now: number) => void;
+  private readonly deleteAll: (keys: string[]) => void;
 
   /** Opens (creating when missing) the database file; its folder is created too. */
   constructor(readonly file: string) {
@@ -53,6 +56,20 @@ export class SqliteStorage implements Storage {
        ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
     );
     this.remove = this.db.prepare('DELETE FROM state WHERE key = ?');
+    this.writeAll = this.db.transaction((entries: [string, Record<string, unknown>][], now: number) => {
+      for (const [key, item] of entries) {
+        const expected = item.eTag;
+        if (typeof expected === 'string' && expected !== '*') {
+          const current = this.selectOne.get(key);
+          if (current && current.etag !== expected) throw new ETagConflictError(key);
+        }
+        const { eTag: _eTag, ...value } = item;
+        this.upsert.run(key, JSON.stringify(value), randomUUID(), now);
+      }
+    });
+    this.deleteAll = this.db.transaction((keys: string[]) => {
+      for (const key of keys) this.remove.run(key);
+    });
   }
 
   /** True until {@link close} is called. */
@@ -64,27 +81,20 @@ export class SqliteStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = this.selectOne.get(key);
-      if (row) items[key] = { ...(JSON.parse(row.value) as object), eTag: row.etag };
+      if (row) {
+        // The parsed value is a fresh object, so the eTag is set on it rather than on a copy.
+        const item = JSON.parse(row.value) as Record<string, unknown>;
+        item.eTag = row.etag;
+        items[key] = item;
+      }
     }
     return Promise.resolve(items);
   }
 
   write(changes: StoreItems): Promise<void> {
     if (!changes) return Promise.reject(new ReferenceError('SqliteStorage.write(): changes are required'));
-    const now = Date.now();
-    const writeAll = this.db.transaction((entries: [string, Record<string, unknown>][]) => {
-      for (const [key, item] of entries) {
-        const expected = item.eTag;
-        if (typeof expected === 'string' && expected !== '*') {
-          const current = this.selectOne.get(key);
-          if (current && current.etag !== expected) throw new ETagConflictError(key);
-        }
-        const { eTag: _eTag, ...value } = item;
-        this.upsert.run(key, JSON.stringify(value), randomUUID(), now);
-      }
-    });
     try {
-      writeAll(Object.entries(changes) as [string, Record<string, unknown>][]);
+      this.writeAll(Object.entries(changes) as [string, Record<string, unknown>][], Date.now());
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -92,10 +102,7 @@ export class SqliteStorage implements Storage {
   }
 
   delete(keys: string[]): Promise<void> {
-    const deleteAll = this.db.transaction((all: string[]) => {
-      for (const key of all) this.remove.run(key);
-    });
-    deleteAll(keys);
+    this.deleteAll(keys);
     return Promise.resolve();
   }
 

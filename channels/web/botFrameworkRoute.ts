@@ -13,6 +13,95 @@ import type { Logger } from '../../bot/logger';
 /** Largest request body `POST /api/messages` accepts. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
+type AuthenticateRequestResult = Awaited<
+  ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>
+>;
+type ClaimsIdentity = AuthenticateRequestResult['claimsIdentity'];
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+
+/** Clients kept per kind; an anonymous caller picks the `serviceUrl`, so the cache is bounded. */
+const MAX_REUSED_CLIENTS = 100;
+
+/** Clients by key, oldest dropped first when full; a creation that fails is not kept. */
+class ClientCache<T> {
+  private readonly clients = new Map<string, Promise<T>>();
+
+  get(key: string, create: () => Promise<T>): Promise<T> {
+    const cached = this.clients.get(key);
+    if (cached) return cached;
+    if (this.clients.size >= MAX_REUSED_CLIENTS) {
+      const oldest = this.clients.keys().next();
+      if (!oldest.done) this.clients.delete(oldest.value);
+    }
+    const created = create();
+    this.clients.set(key, created);
+    created.catch(() => {
+      if (this.clients.get(key) === created) this.clients.delete(key);
+    });
+    return created;
+  }
+}
+
+/** The bot's app id as botbuilder's connector factory reads it: the `aud` claim, else `appid`. */
+function appIdOf(identity: ClaimsIdentity): string {
+  return identity.getClaimValue('aud') ?? identity.getClaimValue('appid') ?? '';
+}
+
+/**
+ * Bot Framework authentication that reuses connector and user-token clients across turns.
+ *
+ * NOTE: CloudAdapter builds a new ConnectorClient and UserTokenClient, each with its own HTTP
+ * pipeline, for every incoming activity, even one answered inline (`expectReplies`); that was
+ * the largest single cost of the Bot Framework path in the benchmark (docs/performance.md).
+ * A client depends only on the app id, service URL and audience, and credentials keep their
+ * tokens in botbuilder's static cache, so one client per combination serves every turn.
+ */
+class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors = new ClientCache<ConnectorClient>();
+  private readonly tokenClients = new ClientCache<UserTokenClient>();
+
+  override async authenticateRequest(
+    activity: Activity,
+    authHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    return this.reusing(await super.authenticateRequest(activity, authHeader));
+  }
+
+  override async authenticateStreamingRequest(
+    authHeader: string,
+    channelIdHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    return this.reusing(await super.authenticateStreamingRequest(authHeader, channelIdHeader));
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.reusingFactory(super.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity));
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.tokenClients.get(appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  private reusing(result: AuthenticateRequestResult): AuthenticateRequestResult {
+    if (!result.connectorFactory) return result;
+    return {
+      ...result,
+      connectorFactory: this.reusingFactory(result.connectorFactory, appIdOf(result.claimsIdentity)),
+    };
+  }
+
+  private reusingFactory(factory: ConnectorFactory, appId: string): ConnectorFactory {
+    return {
+      create: (serviceUrl: string, audience?: string) =>
+        this.connectors.get(`${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
+          factory.create(serviceUrl, audience),
+        ),
+    };
+  }
+}
+
 /**
  * botbuilder's CloudAdapter with the incoming-activity entry point exposed, so the route can
  * validate the body and answer errors as JSON itself (CloudAdapter.process answers them as text).
@@ -25,7 +114,7 @@ export class BotFrameworkAdapter extends CloudAdapter {
       MicrosoftAppType: config.appType,
       MicrosoftAppTenantId: config.tenantId ?? '',
     };
-    super(new ConfigurationBotFrameworkAuthentication(options));
+    super(new ReusingClientsAuthentication(options));
   }
 
   /**

@@ -1,0 +1,150 @@
+import http from 'node:http';
+
+/** One customer message of a conversation script and the check its replies must pass. */
+export interface ScriptedTurn {
+  text: string;
+  /** Returns what is wrong with the replies (texts of the message activities), or undefined. */
+  check: (replies: string[]) => string | undefined;
+}
+
+/** The turns of conversation number `n` (0-based) of a load phase. */
+export type ConversationScript = (n: number) => ScriptedTurn[];
+
+export interface LoadOptions {
+  /** Base URL of the bot. */
+  url: string;
+  /** Conversations talking at the same time. */
+  concurrency: number;
+  /** Conversations to run in all (each runs its whole script). */
+  conversations: number;
+  script: ConversationScript;
+  /** Prefix of the conversation ids, unique per phase. */
+  idPrefix: string;
+  /** The phase fails if it is not done within this time. */
+  timeoutMs: number;
+}
+
+export interface LoadResult {
+  turns: number;
+  conversations: number;
+  elapsedMs: number;
+  /** Latency of every turn, ms. */
+  latenciesMs: number[];
+  /** CPU time of this (the load-driving) process during the phase. */
+  driverCpuMicros: number;
+}
+
+/** Raised when a bot answers a turn wrongly; the benchmark stops rather than measure errors. */
+export class UnexpectedReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnexpectedReplyError';
+  }
+}
+
+interface ExpectRepliesBody {
+  activities?: { type?: string; text?: string }[];
+}
+
+/** Posts one activity with keep-alive; resolves with the status and the raw body. */
+function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Drives a bot with `concurrency` conversations at a time over `POST /api/messages` with
+ * `deliveryMode: "expectReplies"`, each running its script turn after turn, until
+ * `conversations` have finished. Every reply is checked; the first wrong one rejects.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const target = new URL('/api/messages', options.url);
+  const latenciesMs: number[] = [];
+  let nextConversation = 0;
+  let turns = 0;
+  let failed = false;
+  const deadline = performance.now() + options.timeoutMs;
+
+  const talk = async (n: number): Promise<void> => {
+    const conversationId = `${options.idPrefix}-${n}`;
+    const script = options.script(n);
+    for (const [index, turn] of script.entries()) {
+      if (failed) return;
+      if (performance.now() > deadline) {
+        throw new Error(`load on ${options.url}: not done within ${options.timeoutMs} ms`);
+      }
+      const body = JSON.stringify({
+        type: 'message',
+        id: `${conversationId}-${index}`,
+        text: turn.text,
+        channelId: 'test',
+        serviceUrl: 'http://127.0.0.1:1',
+        conversation: { id: conversationId },
+        from: { id: `user-${conversationId}`, name: 'Customer' },
+        recipient: { id: 'bot', name: 'Bot' },
+        locale: 'en-US',
+        deliveryMode: 'expectReplies',
+      });
+      const sent = performance.now();
+      const { status, text } = await post(agent, target, body);
+      latenciesMs.push(performance.now() - sent);
+      turns += 1;
+      const where = `conversation ${conversationId}, turn ${index + 1} ("${turn.text}")`;
+      if (status !== 200) throw new UnexpectedReplyError(`${where}: HTTP ${status} ${text.slice(0, 300)}`);
+      const replies = ((JSON.parse(text) as ExpectRepliesBody).activities ?? [])
+        .filter((activity) => activity.type === 'message')
+        .map((activity) => activity.text ?? '');
+      const problem = turn.check(replies);
+      if (problem)
+        throw new UnexpectedReplyError(`${where}: ${problem}; replies: ${JSON.stringify(replies)}`);
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    while (!failed && nextConversation < options.conversations) {
+      const n = nextConversation++;
+      try {
+        await talk(n);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, options.conversations) }, worker));
+  } finally {
+    agent.destroy();
+  }
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    turns,
+    conversations: options.conversations,
+    elapsedMs,
+    latenciesMs,
+    driverCpuMicros: cpu.user + cpu.system,
+  };
+}

@@ -1,0 +1,91 @@
+import type { BotProcess } from './botProcess';
+import { runLoad, type ConversationScript } from './load';
+import { MIB, percentile } from './stats';
+
+/** The bots under measurement, by the key the report uses. */
+export type BotKey = 'echo' | 'full1k' | 'full100k';
+
+export interface Subject {
+  key: BotKey;
+  bot: BotProcess;
+  script: ConversationScript;
+}
+
+/** One bot's figures over one load segment. */
+export interface Segment {
+  turns: number;
+  turnsPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Wall time per turn (the inverse of throughput). */
+  msPerTurn: number;
+  /** CPU time the bot's process spent per turn (all its threads, garbage collection included). */
+  botCpuMsPerTurn: number;
+  /** CPU used by the load driver (this process), in % of one core. */
+  driverCpuPercent: number;
+  /** Resident memory of the bot's process right after the segment. */
+  rssMb: number;
+}
+
+/** Runs `conversations` scripted conversations on one bot, `concurrency` at a time. */
+export async function measureSegment(
+  subject: Subject,
+  concurrency: number,
+  conversations: number,
+  idPrefix: string,
+): Promise<Segment> {
+  const before = await subject.bot.stats();
+  const result = await runLoad({
+    url: subject.bot.url,
+    concurrency,
+    conversations,
+    script: subject.script,
+    idPrefix,
+    timeoutMs: 60_000,
+  });
+  const after = await subject.bot.stats();
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return {
+    turns: result.turns,
+    turnsPerSec: (result.turns / result.elapsedMs) * 1000,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    msPerTurn: result.elapsedMs / result.turns,
+    botCpuMsPerTurn: (after.cpuMicros - before.cpuMicros) / 1000 / result.turns,
+    driverCpuPercent: (result.driverCpuMicros / 1000 / result.elapsedMs) * 100,
+    rssMb: after.rssBytes / MIB,
+  };
+}
+
+/** Segments of every bot, round by round; in each round every bot runs once. */
+export type Rounds = Record<BotKey, Segment>[];
+
+/**
+ * Measures every subject `rounds` times at one concurrency. The bots take turns inside a round,
+ * in an order that rotates from round to round, so a burst of noise on the machine hits one
+ * round of each rather than all rounds of one, and ratios are taken between neighbours in time.
+ */
+export async function measureLevel(
+  subjects: readonly Subject[],
+  concurrency: number,
+  conversations: number,
+  rounds: number,
+): Promise<Rounds> {
+  const results: Rounds = [];
+  for (let round = 0; round < rounds; round++) {
+    const segments: Partial<Record<BotKey, Segment>> = {};
+    for (let i = 0; i < subjects.length; i++) {
+      const subject = subjects[(i + round) % subjects.length] as Subject;
+      segments[subject.key] = await measureSegment(
+        subject,
+        concurrency,
+        conversations,
+        `c${concurrency}-r${round}-${subject.key}`,
+      );
+    }
+    results.push(segments as Record<BotKey, Segment>);
+  }
+  return results;
+}

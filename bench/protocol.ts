@@ -1,0 +1,44 @@
+/**
+ * What the benchmark and its bot processes say to each other over the `fork` IPC channel. A bot
+ * process reports its URL once it listens, answers stats requests, and stops when the channel
+ * closes, so no bot outlives the benchmark even when the benchmark itself is killed.
+ */
+
+/** Sent by a bot process. */
+export type BotReport =
+  | { type: 'listening'; url: string }
+  | {
+      type: 'stats';
+      /** Resident set size of the whole process. */
+      rssBytes: number;
+      heapUsedBytes: number;
+      /** CPU time used by the process so far (user + system). */
+      cpuMicros: number;
+    };
+
+/** Sent by the benchmark. */
+export interface StatsRequest {
+  type: 'stats';
+}
+
+/**
+ * Called by a bot process once it listens: reports `url` to the benchmark, answers its stats
+ * requests, and calls `stop` when the benchmark goes away (the IPC channel closes).
+ */
+export function reportToBenchmark(url: string, stop: () => void): void {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('bench bot: must be started by bench/run.ts (no IPC channel)');
+  send({ type: 'listening', url } satisfies BotReport);
+  process.on('message', (message: StatsRequest) => {
+    if (message.type !== 'stats') return;
+    const { user, system } = process.cpuUsage();
+    const memory = process.memoryUsage();
+    send({
+      type: 'stats',
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cpuMicros: user + system,
+    } satisfies BotReport);
+  });
+  process.once('disconnect', stop);
+}

@@ -1,0 +1,202 @@
+import os from 'node:os';
+import type { BotKey, Rounds, Segment } from './measure';
+import { median, round, table } from './stats';
+
+/** The concurrency the headline figures are taken at. */
+export const HEADLINE_CONCURRENCY = 64;
+
+export interface ReportInput {
+  mode: 'full' | 'quick';
+  /** Rounds measured at each concurrency. */
+  levels: Map<number, Rounds>;
+  startupMs: { echo: number; full: number; full100k: number };
+  stored: { small: number; large: number };
+  turnsPerConversation: number;
+  durationMs: number;
+}
+
+const BOT_NAMES: Record<BotKey, string> = {
+  echo: 'echo (bare botbuilder)',
+  full1k: 'full (1k stored)',
+  full100k: 'full (100k stored)',
+};
+
+/** Each bot's median figures over the rounds of one level. */
+function medians(rounds: Rounds, key: BotKey): Segment {
+  const of = (field: keyof Segment): number => median(rounds.map((segments) => segments[key][field]));
+  return {
+    turns: rounds.reduce((sum, segments) => sum + segments[key].turns, 0),
+    turnsPerSec: of('turnsPerSec'),
+    p50Ms: of('p50Ms'),
+    p95Ms: of('p95Ms'),
+    p99Ms: of('p99Ms'),
+    msPerTurn: of('msPerTurn'),
+    botCpuMsPerTurn: of('botCpuMsPerTurn'),
+    driverCpuPercent: of('driverCpuPercent'),
+    rssMb: of('rssMb'),
+  };
+}
+
+function rounded(segment: Segment): Segment {
+  return Object.fromEntries(
+    Object.entries(segment).map(([field, value]: [string, number]) => [
+      field,
+      round(value, field === 'turns' ? 0 : 2),
+    ]),
+  ) as unknown as Segment;
+}
+
+/**
+ * The result object `--json` prints. Headline figures are at 64 concurrent conversations, each
+ * the median over the rounds. The throughput and per-turn time ratios are medians of the ratio
+ * within each round (bots measured back to back, so a slow drift of the machine cancels out).
+ * A p99 is set by a few slow turns, which the noise of a shared machine (a process paused for a
+ * moment) makes in any round, so the p99 ratio is the ratio of the two median p99s instead.
+ */
+export function buildResult(input: ReportInput) {
+  const headline = input.levels.get(HEADLINE_CONCURRENCY);
+  if (!headline) throw new Error(`bench: no measurement at ${HEADLINE_CONCURRENCY} concurrent conversations`);
+  const perRound = (ratio: (segments: Record<BotKey, Segment>) => number): number[] => headline.map(ratio);
+  const throughputRatios = perRound((s) => s.full1k.turnsPerSec / s.echo.turnsPerSec);
+  const p99Ratios = perRound((s) => s.full1k.p99Ms / s.echo.p99Ms);
+  const scaleCostRatios = perRound((s) => s.full100k.msPerTurn / s.full1k.msPerTurn);
+  const scaleCpuRatios = perRound((s) => s.full100k.botCpuMsPerTurn / s.full1k.botCpuMsPerTurn);
+  const echo = medians(headline, 'echo');
+  const full = medians(headline, 'full1k');
+  const fullLarge = medians(headline, 'full100k');
+  const rssMb1k = full.rssMb;
+  const rssMb100k = fullLarge.rssMb;
+  const startupMs = Math.max(input.startupMs.full, input.startupMs.full100k);
+  const figures = {
+    fullTurnsPerSec: round(full.turnsPerSec, 1),
+    echoTurnsPerSec: round(echo.turnsPerSec, 1),
+    throughputRatio: round(median(throughputRatios), 3),
+    fullP99Ms: round(full.p99Ms),
+    echoP99Ms: round(echo.p99Ms),
+    p99Ratio: round(full.p99Ms / echo.p99Ms, 3),
+    scaleCostRatio: round(median(scaleCostRatios), 3),
+    rssMb1k: round(rssMb1k, 1),
+    rssMb100k: round(rssMb100k, 1),
+    startupMs: round(startupMs, 0),
+  };
+  return {
+    ...figures,
+    targets: {
+      throughputRatio: { target: '>= 0.5', met: figures.throughputRatio >= 0.5 },
+      p99Ratio: { target: '<= 2', met: figures.p99Ratio <= 2 },
+      scaleCostRatio: { target: '<= 1.2', met: figures.scaleCostRatio <= 1.2 },
+      rssMb100k: { target: '<= 1.2 x rssMb1k', met: rssMb100k <= 1.2 * rssMb1k },
+      startupMs: { target: '< 3000', met: figures.startupMs < 3000 },
+    },
+    mode: input.mode,
+    headlineConcurrency: HEADLINE_CONCURRENCY,
+    turnsPerConversation: input.turnsPerConversation,
+    storedConversations: input.stored,
+    roundRatios: {
+      throughput: throughputRatios.map((ratio) => round(ratio, 3)),
+      p99: p99Ratios.map((ratio) => round(ratio, 3)),
+      scaleCost: scaleCostRatios.map((ratio) => round(ratio, 3)),
+      scaleCpu: scaleCpuRatios.map((ratio) => round(ratio, 3)),
+    },
+    levels: [...input.levels.entries()].map(([concurrency, rounds]) => ({
+      concurrency,
+      rounds: rounds.length,
+      echo: rounded(medians(rounds, 'echo')),
+      full1k: rounded(medians(rounds, 'full1k')),
+      full100k: rounded(medians(rounds, 'full100k')),
+    })),
+    startup: {
+      fullMs: round(input.startupMs.full, 0),
+      full100kMs: round(input.startupMs.full100k, 0),
+      echoMs: round(input.startupMs.echo, 0),
+    },
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    durationSec: round(input.durationMs / 1000, 1),
+  };
+}
+export type BenchResult = ReturnType<typeof buildResult>;
+
+/** The human-readable table `npm run bench` prints. */
+export function renderTable(result: BenchResult): string {
+  const keys: BotKey[] = ['echo', 'full1k', 'full100k'];
+  const rows = result.levels.flatMap((level) =>
+    keys.map((key) => {
+      const s = level[key];
+      return [
+        String(level.concurrency),
+        BOT_NAMES[key],
+        String(s.turns),
+        s.turnsPerSec.toFixed(0),
+        s.p50Ms.toFixed(1),
+        s.p95Ms.toFixed(1),
+        s.p99Ms.toFixed(1),
+        s.botCpuMsPerTurn.toFixed(2),
+        s.driverCpuPercent.toFixed(0),
+        s.rssMb.toFixed(0),
+      ];
+    }),
+  );
+  const { targets } = result;
+  const mark = (met: boolean): string => (met ? 'met' : 'MISSED');
+  const headline = table(
+    ['figure', 'value', 'target', ''],
+    [
+      [
+        'throughput, full / echo',
+        result.throughputRatio.toFixed(2),
+        targets.throughputRatio.target,
+        mark(targets.throughputRatio.met),
+      ],
+      [
+        'p99 latency, full / echo',
+        result.p99Ratio.toFixed(2),
+        targets.p99Ratio.target,
+        mark(targets.p99Ratio.met),
+      ],
+      [
+        'per-turn time, 100k / 1k stored',
+        result.scaleCostRatio.toFixed(2),
+        targets.scaleCostRatio.target,
+        mark(targets.scaleCostRatio.met),
+      ],
+      [
+        'RSS MB, 1k / 100k stored',
+        `${result.rssMb1k.toFixed(0)} / ${result.rssMb100k.toFixed(0)}`,
+        targets.rssMb100k.target,
+        mark(targets.rssMb100k.met),
+      ],
+      [
+        'start-up to /readyz, ms',
+        result.startupMs.toFixed(0),
+        targets.startupMs.target,
+        mark(targets.startupMs.met),
+      ],
+    ],
+  );
+  return [
+    `Switchboard benchmark: ${result.mode} run, ${result.machine.cpus} CPUs, Node ${result.machine.node}, ${result.durationSec} s`,
+    `Each conversation: ${result.turnsPerConversation} turns over POST /api/messages (expectReplies). Figures are medians over the rounds.`,
+    '',
+    table(
+      [
+        'conc.',
+        'bot',
+        'turns',
+        'turns/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'bot CPU ms/turn',
+        'driver CPU %',
+        'bot RSS MB',
+      ],
+      rows,
+      [0, 1],
+    ),
+    '',
+    `At ${result.headlineConcurrency} concurrent conversations:`,
+    headline,
+    '',
+    `Start-up to /readyz: full bot ${result.startup.fullMs} ms on a fresh DATA_DIR, ${result.startup.full100kMs} ms with ${result.storedConversations.large} stored conversations; echo bot ${result.startup.echoMs} ms.`,
+  ].join('\n');
+}
