@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 
 const IDENTITY_KEY = Symbol('switchboard.verifiedIdentity');
+const TAGS_KEY = Symbol('switchboard.customerTags');
 
 /**
  * Contact details the channel itself proves for this turn's customer, e.g. the WhatsApp number
@@ -23,4 +24,17 @@ export function setVerifiedIdentity(context: TurnContext, identity: VerifiedIden
 /** The identity the channel proved for this turn, or undefined (the usual case on web chat). */
 export function verifiedIdentity(context: TurnContext): VerifiedIdentity | undefined {
   return context.turnState.get<VerifiedIdentity | undefined>(IDENTITY_KEY);
+}
+
+/**
+ * Tags the shop gave this customer (e.g. `vip`), vouched for by the channel: the shop's own
+ * server put them in the customer's Direct Line token. The handoff queue gives them priority.
+ */
+export function setCustomerTags(context: TurnContext, tags: readonly string[]): void {
+  context.turnState.set(TAGS_KEY, [...tags]);
+}
+
+/** The customer's tags for this turn; none unless a channel vouched for some. */
+export function customerTags(context: TurnContext): string[] {
+  return context.turnState.get<string[] | undefined>(TAGS_KEY) ?? [];
 }

@@ -10,6 +10,7 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { customerTags } from '../bot/customerIdentity';
 import { localize, turnLanguage, conversationKey } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
 import { handoffSignal, type HandoffDesk, type HandoffSignal } from '../handoff/handoffDesk';
@@ -117,6 +118,7 @@ export class HandoffDialog extends ComponentDialog {
       topic: options.topic,
       collected: { ...(conversation.caseFile ?? {}) },
       sentiment: options.sentiment,
+      tags: customerTags(step.context),
     });
     if (request.kind === 'queued') {
       await step.context.sendActivity(

@@ -126,7 +126,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** The offer of a person a very negative message earns, when sentiment is analysed. */
-  private async sentimentTrigger(context: TurnContext, text: string, topic: string): Promise<HandoffOptions | undefined> {
+  private async sentimentTrigger(
+    context: TurnContext,
+    text: string,
+    topic: string,
+  ): Promise<HandoffOptions | undefined> {
     const sentiment = this.deps.sentiment;
     if (!sentiment) return undefined;
     const negative = await sentiment.analyzer.negativeScore(text, turnLanguage(context).locale);

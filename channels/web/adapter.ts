@@ -7,6 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
+import { setCustomerTags, setVerifiedIdentity } from '../../bot/customerIdentity';
 import { activityId, type ConversationStore, type StoredConversation } from './conversationStore';
 import {
   conversationStarted,
@@ -59,14 +60,14 @@ export class DirectLineAdapter extends BotAdapter {
     const id = activityId(conversation.id, seq);
     if (duplicate) return id;
     this.publish(conversation.id, activity, seq);
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+    await this.runMiddleware(this.turnContext(conversation, activity), logic);
     return id;
   }
 
   /** Tells the bot that a new conversation started (it then sends its welcome). */
   async start(conversation: StoredConversation, logic: Logic): Promise<void> {
     const activity = conversationStarted(this.participants(conversation), conversation.locale, this.now());
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+    await this.runMiddleware(this.turnContext(conversation, activity), logic);
   }
 
   override async sendActivities(
@@ -132,7 +133,18 @@ export class DirectLineAdapter extends BotAdapter {
       reference,
       true,
     ) as Activity;
-    await this.runMiddleware(new TurnContext(this, activity), logic);
+    const conversation = this.deps.store.getConversation(activity.conversation.id);
+    const context = conversation ? this.turnContext(conversation, activity) : new TurnContext(this, activity);
+    await this.runMiddleware(context, logic);
+  }
+
+  /** A turn context carrying what the shop's server vouched for about the customer, if anything. */
+  private turnContext(conversation: StoredConversation, activity: Activity): TurnContext {
+    const context = new TurnContext(this, activity);
+    const { customer } = conversation;
+    if (customer?.verified) setVerifiedIdentity(context, customer.verified);
+    if (customer?.tags) setCustomerTags(context, customer.tags);
+    return context;
   }
 
   private participants(conversation: StoredConversation): DirectLineParticipants {

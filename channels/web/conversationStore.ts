@@ -1,12 +1,15 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../../bot/sqlite';
 import type { Activity } from 'botbuilder';
+import type { TrustedCustomer } from './tokens';
 
 /** A Direct Line conversation as the endpoint keeps it. */
 export interface StoredConversation {
   id: string;
   userId: string;
   locale: string | undefined;
+  /** What the shop's server vouched for about the customer when the conversation started. */
+  customer: TrustedCustomer | undefined;
   createdAt: number;
   lastActivityAt: number;
 }
@@ -68,6 +71,10 @@ export class ConversationStore {
       ) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS activities_client_id
         ON activities (conversation_id, client_activity_id) WHERE client_activity_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS conversation_customers (
+        conversation_id TEXT PRIMARY KEY,
+        customer TEXT NOT NULL
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS uploads (
         id TEXT PRIMARY KEY,
         conversation_id TEXT NOT NULL,
@@ -80,14 +87,24 @@ export class ConversationStore {
   }
 
   /** Starts a conversation; starting one that exists returns it unchanged. */
-  createConversation(id: string, userId: string, locale: string | undefined): StoredConversation {
+  createConversation(
+    id: string,
+    userId: string,
+    locale: string | undefined,
+    customer?: TrustedCustomer,
+  ): StoredConversation {
     const now = this.now();
-    this.db
+    const created = this.db
       .prepare(
         `INSERT INTO conversations (id, user_id, locale, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(id) DO NOTHING`,
       )
-      .run(id, userId, locale ?? null, now, now);
+      .run(id, userId, locale ?? null, now, now).changes;
+    if (created === 1 && customer) {
+      this.db
+        .prepare('INSERT INTO conversation_customers (conversation_id, customer) VALUES (?, ?)')
+        .run(id, JSON.stringify(customer));
+    }
     const conversation = this.getConversation(id);
     if (!conversation) throw new Error(`ConversationStore.createConversation(): ${id} was not stored`);
     return conversation;
@@ -101,10 +118,16 @@ export class ConversationStore {
       >('SELECT id, user_id, locale, created_at, last_activity_at FROM conversations WHERE id = ?')
       .get(id);
     if (!row) return undefined;
+    const customer = this.db
+      .prepare<[string], { customer: string }>(
+        'SELECT customer FROM conversation_customers WHERE conversation_id = ?',
+      )
+      .get(id);
     return {
       id: row.id,
       userId: row.user_id,
       locale: row.locale ?? undefined,
+      customer: customer ? (JSON.parse(customer.customer) as TrustedCustomer) : undefined,
       createdAt: row.created_at,
       lastActivityAt: row.last_activity_at,
     };
@@ -204,6 +227,7 @@ export class ConversationStore {
       for (const { id } of expired) {
         this.db.prepare('DELETE FROM activities WHERE conversation_id = ?').run(id);
         this.db.prepare('DELETE FROM uploads WHERE conversation_id = ?').run(id);
+        this.db.prepare('DELETE FROM conversation_customers WHERE conversation_id = ?').run(id);
         this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
       }
       return expired.length;

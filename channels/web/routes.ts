@@ -12,7 +12,7 @@ import type { ConversationStore, StoredConversation } from './conversationStore'
 import { clientActivityProblem } from './mapper';
 import type { DirectLineSettings } from './settings';
 import type { ActivityStream } from './stream';
-import type { DirectLineTokens, TokenClaims } from './tokens';
+import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
 import type { RateLimiter } from '../../bot/rateLimiter';
 
 const BASE = '/v3/directline';
@@ -116,6 +116,52 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+const TAG = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * What the shop's server vouches for about its customer in a token request or a conversation
+ * start made with the secret: `verified` contact details and `tags`.
+ */
+function trustedCustomer(body: {
+  verified?: unknown;
+  tags?: unknown;
+}): TrustedCustomer | undefined | HttpProblem {
+  const customer: TrustedCustomer = {};
+  if (body.verified !== undefined) {
+    const valid = (value: unknown) =>
+      value === undefined || (typeof value === 'string' && value.length <= 200);
+    const verified = (typeof body.verified === 'object' ? body.verified : null) as {
+      email?: unknown;
+      phone?: unknown;
+    } | null;
+    if (verified === null || !valid(verified.email) || !valid(verified.phone)) {
+      return new HttpProblem(
+        400,
+        'BadArgument',
+        'verified must be an object with an email and/or phone string',
+      );
+    }
+    customer.verified = {};
+    if (typeof verified.email === 'string') customer.verified.email = verified.email;
+    if (typeof verified.phone === 'string') customer.verified.phone = verified.phone;
+  }
+  if (body.tags !== undefined) {
+    if (
+      !Array.isArray(body.tags) ||
+      body.tags.length > 10 ||
+      body.tags.some((tag) => typeof tag !== 'string' || !TAG.test(tag))
+    ) {
+      return new HttpProblem(
+        400,
+        'BadArgument',
+        'tags must be a list of at most 10 names of letters, digits, - and _',
+      );
+    }
+    customer.tags = body.tags as string[];
+  }
+  return customer.verified || customer.tags ? customer : undefined;
+}
+
 function parseWatermark(value: unknown): number | HttpProblem {
   if (value === undefined || value === '' || value === 'null' || value === 'undefined') return 0;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
@@ -135,7 +181,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   });
 
   const conversationResponse = (req: Request, conversation: StoredConversation, watermark?: number) => {
-    const { token, expiresIn } = tokens.issue(conversation.id, conversation.userId);
+    const { token, expiresIn } = tokens.issue(conversation.id, conversation.userId, conversation.customer);
     const origin = requestOrigin(req);
     const query = `watermark=${watermark ?? ''}&t=${encodeURIComponent(token)}`;
     return {
@@ -171,10 +217,12 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
         res,
         new HttpProblem(401, 'Unauthorized', 'generating a token takes the Direct Line secret'),
       );
-    const body = (req.body ?? {}) as { user?: { id?: unknown } };
+    const body = (req.body ?? {}) as { user?: { id?: unknown }; verified?: unknown; tags?: unknown };
     const userId = typeof body.user?.id === 'string' && body.user.id !== '' ? body.user.id : undefined;
+    const customer = trustedCustomer(body);
+    if (customer instanceof HttpProblem) return fail(res, customer);
     const conversationId = newConversationId();
-    const { token, expiresIn } = tokens.issue(conversationId, userId);
+    const { token, expiresIn } = tokens.issue(conversationId, userId, customer);
     send(res, 200, { conversationId, token, expires_in: expiresIn });
   });
 
@@ -183,7 +231,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
     if (caller instanceof HttpProblem) return fail(res, caller);
     if (caller.kind !== 'token')
       return fail(res, new HttpProblem(400, 'BadArgument', 'refreshing takes a token, not the secret'));
-    const { token, expiresIn } = tokens.issue(caller.claims.conv, caller.claims.user);
+    const { token, expiresIn } = tokens.issue(caller.claims.conv, caller.claims.user, caller.claims.customer);
     send(res, 200, { conversationId: caller.claims.conv, token, expires_in: expiresIn });
   });
 
@@ -192,14 +240,23 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
       return fail(res, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down; retry shortly'));
     const caller = authenticate(tokens, bearer(req.header('authorization')));
     if (caller instanceof HttpProblem) return fail(res, caller);
-    const body = (req.body ?? {}) as { user?: { id?: unknown }; locale?: unknown };
+    const body = (req.body ?? {}) as {
+      user?: { id?: unknown };
+      locale?: unknown;
+      verified?: unknown;
+      tags?: unknown;
+    };
+    // Only the secret holder (the shop's server) may vouch for the customer; a token carries it.
+    const fromBody = caller.kind === 'secret' ? trustedCustomer(body) : undefined;
+    if (fromBody instanceof HttpProblem) return fail(res, fromBody);
+    const customer = caller.kind === 'token' ? caller.claims.customer : fromBody;
     const requestedUser = typeof body.user?.id === 'string' && body.user.id !== '' ? body.user.id : undefined;
     const locale = typeof body.locale === 'string' && body.locale !== '' ? body.locale : undefined;
     const conversationId = caller.kind === 'token' ? caller.claims.conv : newConversationId();
     const existing = store.getConversation(conversationId);
     if (existing) return send(res, 200, conversationResponse(req, existing));
     const userId = (caller.kind === 'token' ? caller.claims.user : undefined) ?? requestedUser ?? newUserId();
-    const conversation = store.createConversation(conversationId, userId, locale);
+    const conversation = store.createConversation(conversationId, userId, locale, customer);
     send(res, 201, conversationResponse(req, conversation));
     // NOTE: the welcome goes out after the answer, through the stream or the next poll, as with Azure's service.
     deps.adapter.start(conversation, deps.logic).catch((error: unknown) => {

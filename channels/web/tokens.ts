@@ -13,6 +13,16 @@ export interface TokenClaims {
   iat: number;
   /** Expires at, seconds since the epoch. */
   exp: number;
+  /** What the shop's server vouches for about this customer (only the secret holder can set it). */
+  customer?: TrustedCustomer;
+}
+
+/** Facts about a customer that the shop's own server vouches for when it mints a token. */
+export interface TrustedCustomer {
+  /** Contact details the shop has verified (its logged-in customer). */
+  verified?: { email?: string; phone?: string };
+  /** Tags such as `vip`, which the handoff queue gives priority to. */
+  tags?: string[];
 }
 
 /** Why a bearer credential was refused: not ours at all (401), or ours but not usable here (403). */
@@ -48,10 +58,15 @@ export class DirectLineTokens {
   }
 
   /** A new token for `conversationId`, valid for {@link TOKEN_LIFETIME_SECONDS}. */
-  issue(conversationId: string, userId?: string): { token: string; expiresIn: number } {
+  issue(
+    conversationId: string,
+    userId?: string,
+    customer?: TrustedCustomer,
+  ): { token: string; expiresIn: number } {
     const iat = Math.floor(this.now() / 1000);
     const claims: TokenClaims = { conv: conversationId, iat, exp: iat + TOKEN_LIFETIME_SECONDS };
     if (userId) claims.user = userId;
+    if (customer && (customer.verified || customer.tags?.length)) claims.customer = customer;
     const unsigned = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
     return { token: `${unsigned}.${this.sign(unsigned)}`, expiresIn: TOKEN_LIFETIME_SECONDS };
   }

@@ -299,3 +299,82 @@ describe('human handoff on Bot Framework channels', () => {
     assert.deepEqual(texts, [en('handoff.ended'), en('handoff.survey')]);
   });
 });
+
+describe("customers the shop vouches for (Direct Line token minted by the shop's server)", () => {
+  let server: RunningServer;
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+
+  afterEach(async () => {
+    await server.app.close();
+    removeDataDir(server.dataDir);
+  });
+
+  async function vouchedConversation(
+    body: unknown,
+  ): Promise<{ status: number; conversationId?: string; token?: string }> {
+    const generated = await fetch(`${server.url}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${server.app.web.settings.secret}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (generated.status !== 200) return { status: generated.status };
+    const { token } = (await generated.json()) as { token: string };
+    const started = await fetch(`${server.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ locale: 'en-US' }),
+    });
+    const { conversationId } = (await started.json()) as { conversationId: string };
+    return { status: started.status, conversationId, token };
+  }
+
+  async function say(conversationId: string, token: string, text: string): Promise<void> {
+    const response = await fetch(`${server.url}/v3/directline/conversations/${conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text, locale: 'en-US' }),
+    });
+    assert.equal(response.status, 200);
+  }
+
+  it('a tagged customer is queued with the priority the teams file gives the tag', async () => {
+    const plain = await vouchedConversation({});
+    const vip = await vouchedConversation({ tags: ['vip'] });
+    await say(plain.conversationId!, plain.token!, 'agent');
+    await say(vip.conversationId!, vip.token!, 'agent');
+    const queuedCases = server.app.handoff.store.queued();
+    assert.deepEqual(
+      queuedCases.map((c) => c.tags),
+      [['vip'], []],
+      'the VIP, though second, is first in the queue',
+    );
+    assert.equal(queuedCases[0]?.boostMs, 10 * 60_000);
+  });
+
+  it('a customer whose email the shop verified sees their orders without being asked to prove it', async () => {
+    const { conversationId, token } = await vouchedConversation({
+      verified: { email: 'ana.garcia@example.com' },
+    });
+    await say(conversationId!, token!, 'where is my order');
+    const response = await fetch(`${server.url}/v3/directline/conversations/${conversationId}/activities`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { activities } = (await response.json()) as { activities: Activity[] };
+    const offered = activities.at(-1)?.suggestedActions?.actions.map((action) => String(action.value)) ?? [];
+    assert.ok(
+      offered.some((choice) => choice.includes('SB-10001')),
+      `her orders are offered: ${JSON.stringify(offered)}`,
+    );
+  });
+
+  it('refuses vouched fields that are not well formed, and the page token route ignores them', async () => {
+    assert.equal((await vouchedConversation({ tags: ['not a tag!'] })).status, 400);
+    assert.equal((await vouchedConversation({ verified: 'ana@example.com' })).status, 400);
+  });
+});
