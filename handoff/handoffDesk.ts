@@ -9,6 +9,7 @@ import {
 import { localize, turnLanguage, conversationKey } from '../bot/middleware';
 import type { Logger } from '../bot/logger';
 import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
+import { flushPendingTranscript } from './pendingTranscript';
 import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
 
 /** Runs logic in an existing conversation on its own channel (the adapter's continueConversation). */
@@ -114,6 +115,8 @@ export class HandoffDesk extends EventEmitter {
       (input.sentiment !== undefined && input.sentiment >= 0.5 ? priority.negativeSentimentMinutes : 0) +
       tags.reduce((sum, tag) => sum + (priority.tags[tag] ?? 0), 0);
     const reference = { ...TurnContext.getConversationReference(context.activity), locale };
+    // The agent gets the case with the transcript up to this very message.
+    flushPendingTranscript(context, this.deps.store);
     const { handoffCase, created } = this.deps.store.enqueue({
       conversationKey: key,
       channelId: context.activity.channelId,

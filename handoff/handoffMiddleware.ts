@@ -10,6 +10,8 @@ import type { PiiRedactor } from '../bot/language/pii';
 import type { Logger } from '../bot/logger';
 import { conversationKey, localize, turnLanguage } from '../bot/middleware';
 import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
+import type { NewTranscriptLine } from './handoffStore';
+import { flushPendingTranscript, startPendingTranscript } from './pendingTranscript';
 
 /** A message counts as "cancel" while waiting only when the keyword is most of it. */
 const CANCEL_MIN_SCORE = 0.5;
@@ -47,22 +49,36 @@ export class HandoffMiddleware implements Middleware {
   constructor(private readonly deps: HandoffMiddlewareDeps) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const { activity } = context;
     const key = conversationKey(context);
-    const { store } = this.deps.desk;
     const locale = turnLanguage(context).locale;
-
+    // NOTE: a turn's lines are written together at its end: one commit instead of one per line.
+    const lines = startPendingTranscript(context, key);
     context.onSendActivities(async (_context, activities, sendNext) => {
       for (const sent of activities) {
         if (sent.type !== ActivityTypes.Message) continue;
         const agent = (sent.channelData as { switchboardAgent?: { id: string; text: string } } | undefined)
           ?.switchboardAgent;
         const text = await this.deps.redactor.redact(agent ? agent.text : transcriptText(sent), locale);
-        if (text) store.appendTranscript(key, agent ? 'agent' : 'bot', text, agent?.id);
+        if (text) lines.push({ role: agent ? 'agent' : 'bot', text, agentId: agent?.id });
       }
       return sendNext();
     });
+    try {
+      await this.route(context, next, key, locale, lines);
+    } finally {
+      flushPendingTranscript(context, this.deps.desk.store);
+    }
+  }
 
+  private async route(
+    context: TurnContext,
+    next: () => Promise<void>,
+    key: string,
+    locale: string,
+    lines: NewTranscriptLine[],
+  ): Promise<void> {
+    const { activity } = context;
+    const { store } = this.deps.desk;
     if (activity.type === ActivityTypes.Event && activity.name === HandoffEventNames.HandoffStatus) {
       // A signal means the customer is back with the bot: let the waiting dialog react.
       if (this.onHandoffStatus(context, key, activity.value as HandoffStatusValue | undefined)) await next();
@@ -72,10 +88,12 @@ export class HandoffMiddleware implements Middleware {
 
     const text = transcriptText(activity);
     const redacted = text ? await this.deps.redactor.redact(text, locale) : '';
-    if (redacted) store.appendTranscript(key, 'customer', redacted);
+    if (redacted) lines.push({ role: 'customer', text: redacted });
 
     const active = store.activeCase(key);
     if (!active) return next();
+    // The agent is told of the message right away, so it must be in the transcript already.
+    flushPendingTranscript(context, store);
 
     if (active.state === 'queued' && activity.text) {
       const { intent, score } = await this.deps.recognizer.recognize(activity.text, locale);

@@ -50,6 +50,13 @@ export interface TranscriptLine {
   text: string;
 }
 
+/** A transcript line to append. */
+export interface NewTranscriptLine {
+  role: TranscriptRole;
+  text: string;
+  agentId?: string;
+}
+
 export interface Ticket {
   id: number;
   conversationKey: string;
@@ -144,6 +151,9 @@ const QUEUE_ORDER = '(queued_at - boost_ms) ASC, id ASC';
  */
 export class HandoffStore {
   readonly db: Database.Database;
+  /** Statements prepared once: preparing on every call was the largest cost of a turn. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly appendLines: (conversationKey: string, lines: readonly NewTranscriptLine[]) => void;
 
   constructor(
     file: string,
@@ -208,6 +218,13 @@ export class HandoffStore {
         detail TEXT
       );
     `);
+    this.appendLines = this.db.transaction((conversationKey: string, lines: readonly NewTranscriptLine[]) => {
+      const insert = this.stmt(
+        'INSERT INTO transcript (conversation_key, at, role, agent_id, text) VALUES (?, ?, ?, ?, ?)',
+      );
+      const at = this.now();
+      for (const line of lines) insert.run(conversationKey, at, line.role, line.agentId ?? null, line.text);
+    });
   }
 
   /**
@@ -218,76 +235,70 @@ export class HandoffStore {
     const run = this.db.transaction(() => {
       const active = this.activeCase(newCase.conversationKey);
       if (active) return { handoffCase: active, created: false };
-      const info = this.db
-        .prepare(
-          `INSERT INTO cases (conversation_key, state, channel_id, reference, locale, customer_name, reason, topic,
+      const info = this.stmt(
+        `INSERT INTO cases (conversation_key, state, channel_id, reference, locale, customer_name, reason, topic,
              sentiment, tags, team, boost_ms, collected, queued_at)
            VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          newCase.conversationKey,
-          newCase.channelId,
-          JSON.stringify(newCase.reference),
-          newCase.locale,
-          newCase.customerName ?? null,
-          newCase.reason,
-          newCase.topic,
-          newCase.sentiment ?? null,
-          JSON.stringify(newCase.tags),
-          newCase.team,
-          newCase.boostMs,
-          JSON.stringify(newCase.collected),
-          this.now(),
-        );
+      ).run(
+        newCase.conversationKey,
+        newCase.channelId,
+        JSON.stringify(newCase.reference),
+        newCase.locale,
+        newCase.customerName ?? null,
+        newCase.reason,
+        newCase.topic,
+        newCase.sentiment ?? null,
+        JSON.stringify(newCase.tags),
+        newCase.team,
+        newCase.boostMs,
+        JSON.stringify(newCase.collected),
+        this.now(),
+      );
       return { handoffCase: this.requireCase(Number(info.lastInsertRowid)), created: true };
     });
     return run();
   }
 
   getCase(id: number): HandoffCase | undefined {
-    const row = this.db.prepare<[number], CaseRow>('SELECT * FROM cases WHERE id = ?').get(id);
+    const row = this.stmt<[number], CaseRow>('SELECT * FROM cases WHERE id = ?').get(id);
     return row ? toCase(row) : undefined;
   }
 
   /** The conversation's open case (queued or with an agent), if any. */
   activeCase(conversationKey: string): HandoffCase | undefined {
-    const row = this.db
-      .prepare<[string], CaseRow>(
-        `SELECT * FROM cases WHERE conversation_key = ? AND state IN ('queued', 'withAgent')`,
-      )
-      .get(conversationKey);
+    const row = this.stmt<[string], CaseRow>(
+      `SELECT * FROM cases WHERE conversation_key = ? AND state IN ('queued', 'withAgent')`,
+    ).get(conversationKey);
     return row ? toCase(row) : undefined;
   }
 
   /** Queued cases in queue order, of some teams or all. */
   queued(teams?: readonly string[]): HandoffCase[] {
-    const rows = this.db
-      .prepare<[], CaseRow>(`SELECT * FROM cases WHERE state = 'queued' ORDER BY ${QUEUE_ORDER}`)
-      .all();
+    const rows = this.stmt<[], CaseRow>(
+      `SELECT * FROM cases WHERE state = 'queued' ORDER BY ${QUEUE_ORDER}`,
+    ).all();
     return rows.map(toCase).filter((c) => teams === undefined || teams.includes(c.team));
   }
 
   /** Cases with an agent, of one agent or all. */
   withAgent(agentId?: string): HandoffCase[] {
-    const rows = this.db
-      .prepare<[], CaseRow>(`SELECT * FROM cases WHERE state = 'withAgent' ORDER BY assigned_at`)
-      .all();
+    const rows = this.stmt<[], CaseRow>(
+      `SELECT * FROM cases WHERE state = 'withAgent' ORDER BY assigned_at`,
+    ).all();
     return rows.map(toCase).filter((c) => agentId === undefined || c.agentId === agentId);
   }
 
   /** 1-based place of a queued case within its team's queue. */
   position(handoffCase: HandoffCase): number {
-    const ahead = this.db
-      .prepare<[string, number, number, number], { n: number }>(
-        `SELECT COUNT(*) AS n FROM cases WHERE state = 'queued' AND team = ?
+    const ahead = this.stmt<[string, number, number, number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM cases WHERE state = 'queued' AND team = ?
            AND ((queued_at - boost_ms) < ? OR ((queued_at - boost_ms) = ? AND id < ?))`,
-      )
-      .get(
-        handoffCase.team,
-        handoffCase.queuedAt - handoffCase.boostMs,
-        handoffCase.queuedAt - handoffCase.boostMs,
-        handoffCase.id,
-      );
+    ).get(
+      handoffCase.team,
+      handoffCase.queuedAt - handoffCase.boostMs,
+      handoffCase.queuedAt - handoffCase.boostMs,
+      handoffCase.id,
+    );
     return (ahead?.n ?? 0) + 1;
   }
 
@@ -295,14 +306,12 @@ export class HandoffStore {
   claim(id: number, agentId: string): boolean {
     const run = this.db.transaction(() => {
       const now = this.now();
-      const changed = this.db
-        .prepare(
-          `UPDATE cases SET state = 'withAgent', agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'queued'`,
-        )
-        .run(agentId, now, id).changes;
+      const changed = this.stmt(
+        `UPDATE cases SET state = 'withAgent', agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'queued'`,
+      ).run(agentId, now, id).changes;
       if (changed === 1) {
         const queuedAt = this.requireCase(id).queuedAt;
-        this.db.prepare('INSERT INTO pickups (at, wait_ms) VALUES (?, ?)').run(now, now - queuedAt);
+        this.stmt('INSERT INTO pickups (at, wait_ms) VALUES (?, ?)').run(now, now - queuedAt);
       }
       return changed === 1;
     });
@@ -312,23 +321,19 @@ export class HandoffStore {
   /** Hands a case to another agent directly; false unless it is with `fromAgent` now. */
   reassign(id: number, fromAgent: string, toAgent: string): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE cases SET agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
-        )
-        .run(toAgent, this.now(), id, fromAgent).changes === 1
+      this.stmt(
+        `UPDATE cases SET agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
+      ).run(toAgent, this.now(), id, fromAgent).changes === 1
     );
   }
 
   /** Puts a case back in the queue of a team, keeping its place by original waiting time. */
   requeue(id: number, fromAgent: string, team: string): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE cases SET state = 'queued', team = ?, agent_id = NULL, assigned_at = NULL
+      this.stmt(
+        `UPDATE cases SET state = 'queued', team = ?, agent_id = NULL, assigned_at = NULL
            WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
-        )
-        .run(team, id, fromAgent).changes === 1
+      ).run(team, id, fromAgent).changes === 1
     );
   }
 
@@ -338,61 +343,58 @@ export class HandoffStore {
     const params: (string | number)[] = [this.now(), disposition, id];
     if (agentId !== undefined) params.push(agentId);
     return (
-      this.db
-        .prepare(
-          `UPDATE cases SET state = 'ended', ended_at = ?, disposition = ? WHERE id = ? AND state IN ('queued', 'withAgent')${condition}`,
-        )
-        .run(...params).changes === 1
+      this.stmt(
+        `UPDATE cases SET state = 'ended', ended_at = ?, disposition = ? WHERE id = ? AND state IN ('queued', 'withAgent')${condition}`,
+      ).run(...params).changes === 1
     );
   }
 
   /** Records the customer's 1–5 answer to the satisfaction question. */
   recordSatisfaction(id: number, rating: number): void {
-    this.db.prepare('UPDATE cases SET satisfaction = ? WHERE id = ?').run(rating, id);
+    this.stmt('UPDATE cases SET satisfaction = ? WHERE id = ?').run(rating, id);
   }
 
   /** The last ended case of a conversation (for the satisfaction answer). */
   lastEndedCase(conversationKey: string): HandoffCase | undefined {
-    const row = this.db
-      .prepare<[string], CaseRow>(
-        `SELECT * FROM cases WHERE conversation_key = ? AND state = 'ended' ORDER BY id DESC LIMIT 1`,
-      )
-      .get(conversationKey);
+    const row = this.stmt<[string], CaseRow>(
+      `SELECT * FROM cases WHERE conversation_key = ? AND state = 'ended' ORDER BY id DESC LIMIT 1`,
+    ).get(conversationKey);
     return row ? toCase(row) : undefined;
   }
 
   markPositionSent(id: number, position: number): void {
-    this.db
-      .prepare('UPDATE cases SET position_sent = ?, position_sent_at = ? WHERE id = ?')
-      .run(position, this.now(), id);
+    this.stmt('UPDATE cases SET position_sent = ?, position_sent_at = ? WHERE id = ?').run(
+      position,
+      this.now(),
+      id,
+    );
   }
 
   /** Average wait before pickup over the last `sample` pickups, or undefined with none yet. */
   averagePickupMs(sample = 20): number | undefined {
-    const row = this.db
-      .prepare<[number], { avg: number | null }>(
-        'SELECT AVG(wait_ms) AS avg FROM (SELECT wait_ms FROM pickups ORDER BY at DESC LIMIT ?)',
-      )
-      .get(sample);
+    const row = this.stmt<[number], { avg: number | null }>(
+      'SELECT AVG(wait_ms) AS avg FROM (SELECT wait_ms FROM pickups ORDER BY at DESC LIMIT ?)',
+    ).get(sample);
     return row?.avg ?? undefined;
   }
 
   appendTranscript(conversationKey: string, role: TranscriptRole, text: string, agentId?: string): void {
-    this.db
-      .prepare('INSERT INTO transcript (conversation_key, at, role, agent_id, text) VALUES (?, ?, ?, ?, ?)')
-      .run(conversationKey, this.now(), role, agentId ?? null, text);
+    this.appendLines(conversationKey, [{ role, text, agentId }]);
+  }
+
+  /** Appends the lines of one turn in one transaction. */
+  appendTranscriptLines(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
+    if (lines.length > 0) this.appendLines(conversationKey, lines);
   }
 
   /** The conversation's transcript, oldest first (the last `limit` lines). */
   transcript(conversationKey: string, limit = 200): TranscriptLine[] {
-    const rows = this.db
-      .prepare<
-        [string, number],
-        { id: number; at: number; role: TranscriptRole; agent_id: string | null; text: string }
-      >(
-        'SELECT id, at, role, agent_id, text FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?',
-      )
-      .all(conversationKey, limit);
+    const rows = this.stmt<
+      [string, number],
+      { id: number; at: number; role: TranscriptRole; agent_id: string | null; text: string }
+    >(
+      'SELECT id, at, role, agent_id, text FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?',
+    ).all(conversationKey, limit);
     return rows.reverse().map((row) => ({
       id: row.id,
       at: row.at,
@@ -403,40 +405,36 @@ export class HandoffStore {
   }
 
   createTicket(ticket: Pick<Ticket, 'conversationKey' | 'team' | 'locale' | 'text' | 'collected'>): Ticket {
-    const info = this.db
-      .prepare(
-        `INSERT INTO tickets (conversation_key, team, locale, text, collected, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`,
-      )
-      .run(
-        ticket.conversationKey,
-        ticket.team,
-        ticket.locale,
-        ticket.text,
-        JSON.stringify(ticket.collected),
-        this.now(),
-      );
+    const info = this.stmt(
+      `INSERT INTO tickets (conversation_key, team, locale, text, collected, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`,
+    ).run(
+      ticket.conversationKey,
+      ticket.team,
+      ticket.locale,
+      ticket.text,
+      JSON.stringify(ticket.collected),
+      this.now(),
+    );
     const created = this.tickets().find((t) => t.id === Number(info.lastInsertRowid));
     if (!created) throw new Error('HandoffStore.createTicket(): the ticket was not stored');
     return created;
   }
 
   tickets(status?: Ticket['status'], teams?: readonly string[]): Ticket[] {
-    const rows = this.db
-      .prepare<
-        [],
-        {
-          id: number;
-          conversation_key: string;
-          team: string;
-          locale: string;
-          text: string;
-          collected: string;
-          created_at: number;
-          status: Ticket['status'];
-          closed_by: string | null;
-        }
-      >('SELECT * FROM tickets ORDER BY id')
-      .all();
+    const rows = this.stmt<
+      [],
+      {
+        id: number;
+        conversation_key: string;
+        team: string;
+        locale: string;
+        text: string;
+        collected: string;
+        created_at: number;
+        status: Ticket['status'];
+        closed_by: string | null;
+      }
+    >('SELECT * FROM tickets ORDER BY id').all();
     return rows
       .map((row) => ({
         id: row.id,
@@ -457,29 +455,30 @@ export class HandoffStore {
 
   closeTicket(id: number, agentId: string): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE tickets SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'`,
-        )
-        .run(agentId, this.now(), id).changes === 1
+      this.stmt(
+        `UPDATE tickets SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'`,
+      ).run(agentId, this.now(), id).changes === 1
     );
   }
 
   /** Appends to the audit log: who did what to which case. */
   audit(actor: string, action: string, caseId?: number, detail?: Record<string, unknown>): void {
-    this.db
-      .prepare('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.now(), actor, action, caseId ?? null, detail ? JSON.stringify(detail) : null);
+    this.stmt('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)').run(
+      this.now(),
+      actor,
+      action,
+      caseId ?? null,
+      detail ? JSON.stringify(detail) : null,
+    );
   }
 
   auditLog(
     limit = 100,
   ): { at: number; actor: string; action: string; caseId: number | undefined; detail: unknown }[] {
-    return this.db
-      .prepare<
-        [number],
-        { at: number; actor: string; action: string; case_id: number | null; detail: string | null }
-      >('SELECT at, actor, action, case_id, detail FROM audit ORDER BY id DESC LIMIT ?')
+    return this.stmt<
+      [number],
+      { at: number; actor: string; action: string; case_id: number | null; detail: string | null }
+    >('SELECT at, actor, action, case_id, detail FROM audit ORDER BY id DESC LIMIT ?')
       .all(limit)
       .map((row) => ({
         at: row.at,
@@ -496,6 +495,15 @@ export class HandoffStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
   }
 
   private requireCase(id: number): HandoffCase {
