@@ -74,6 +74,23 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
     await bubble(page, expectedText('en', { key: 'handoff.queued', vars: { position: 1, minutes: 3 } }));
   });
 
+  it('a page reload resumes the same conversation with its transcript', async () => {
+    const { page, errors } = await openPage('en-US');
+    await bubble(page, expectedText('en', 'welcome.greeting'));
+    await page.locator(SEND_BOX).fill('help');
+    await page.locator(SEND_BOX).press('Enter');
+    await bubble(page, expectedText('en', 'help.main'));
+    await page.reload();
+    // The earlier exchange is shown again and no second welcome was sent.
+    await bubble(page, expectedText('en', 'help.main'));
+    const welcomes = await page
+      .locator('.webchat__bubble__content')
+      .filter({ hasText: 'You are talking to an automated assistant' })
+      .count();
+    assert.equal(welcomes, 1);
+    assert.deepEqual(errors, []);
+  });
+
   it("takes the browser's language, and the picker switches it", async () => {
     const { page, errors } = await openPage('es-MX');
     assert.equal(await page.title(), 'Chatea con Acme Helper');
