@@ -1,0 +1,77 @@
+/**
+ * The contract every channel implements. `bot/server.ts` builds the enabled channels from the
+ * configuration and loops over this interface only: it puts the shared turn path on each
+ * channel's adapter (once), mounts its routes, starts it after listening, reaches its customers
+ * proactively through it, and closes it on shutdown. It never knows a channel by name.
+ */
+import type { BotAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { i18n } from 'i18next';
+import type restify from 'restify';
+import type { Config } from '../bot/config';
+import type { Logger } from '../bot/logger';
+import type { StateStore } from '../bot/storage';
+
+/** The bot's turn logic, as every adapter runs it after the shared middleware. */
+export type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/** A running channel. */
+export interface Channel {
+  /** Short name for logs and readiness checks (`web`, `botframework`, `telegram`). */
+  readonly name: string;
+  /** The adapter its turns run on; the server puts the shared middleware on it. */
+  readonly adapter: BotAdapter;
+  /**
+   * Whether this channel reaches conversations of `channelId` (an activity's `channelId`).
+   * The Bot Framework channel answers true for every id no other channel claims.
+   */
+  serves(channelId: string): boolean;
+  /**
+   * Whether the standard `handoff.initiate` event (with the transcript) is sent on handoff, for
+   * agent hubs listening on Bot Framework channels. Switchboard's own channels do not need it.
+   */
+  readonly announcesHandoff: boolean;
+  /** Mounts the channel's HTTP routes and WebSocket upgrades. Called once, before listening. */
+  mount(server: restify.Server): void;
+  /**
+   * Starts what needs the server listening or the outside world (long polling, `setWebhook`).
+   * @throws an error naming the variable to fix when the channel cannot start.
+   */
+  start(): Promise<void>;
+  /** Runs `logic` in an existing conversation: an agent's reply, a queue update, the survey. */
+  continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void>;
+  /** Whether the channel can take turns now (its stores open, its connection up). */
+  isReady(): boolean;
+  /** First step of shutdown: stop taking new messages (close streams, stop polling). */
+  stopAccepting(): void | Promise<void>;
+  /** Last step of shutdown, after in-flight turns finished: close stores and timers. */
+  close(): void | Promise<void>;
+}
+
+/** Why a channel tells the bot a conversation can no longer be reached. */
+export interface ConversationGone {
+  channelId: string;
+  conversationId: string;
+  /** e.g. `blocked`: the customer blocked the bot. */
+  reason: string;
+}
+
+/** What a channel is built from. */
+export interface ChannelDeps {
+  config: Config;
+  /** The bot's turn logic. */
+  logic: TurnLogic;
+  i18n: i18n;
+  logger: Logger;
+  /** Bot state storage, for what a channel must keep across restarts (seen update ids, …). */
+  stateStore: StateStore;
+  /** True while the server drains for shutdown. */
+  isClosing: () => boolean;
+  /**
+   * Tells the bot a conversation can no longer be reached (e.g. the customer blocked the bot),
+   * so a queued handoff case is ended with the reason.
+   */
+  conversationGone: (gone: ConversationGone) => Promise<void>;
+}
+
+/** Builds a channel when the configuration enables it, or returns undefined. */
+export type ChannelFactory = (deps: ChannelDeps) => Channel | undefined;
