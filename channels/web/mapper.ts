@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+import { publicChannelData } from '../outgoing';
 
 /** The channel id Switchboard's own Direct Line endpoint uses, as Azure's Direct Line does. */
 export const DIRECT_LINE_CHANNEL_ID = 'directline';
@@ -92,16 +93,24 @@ export function fromClient(
   } as Activity;
 }
 
-/** A bot reply as the client receives it: the server's id and timestamp, `from.role` bot. */
+/**
+ * A bot reply as the client receives it: the server's id and timestamp, `from.role` bot, and
+ * none of Switchboard's internal channel data (such as which agent wrote it).
+ */
 export function fromBot(
   reply: Partial<Activity>,
   participants: DirectLineParticipants,
   id: string,
   now: Date,
 ): Activity {
-  const { serviceUrl: _serviceUrl, deliveryMode: _deliveryMode, ...rest } = reply;
+  const rest: Partial<Activity> = { ...reply };
+  delete rest.serviceUrl;
+  delete rest.deliveryMode;
+  delete rest.channelData;
+  const shown = publicChannelData(reply.channelData);
   return {
     ...rest,
+    ...(shown === undefined ? {} : { channelData: shown }),
     type: reply.type ?? ActivityTypes.Message,
     id,
     timestamp: now,

@@ -65,6 +65,23 @@ describe('Direct Line mapper', () => {
     assert.equal('deliveryMode' in activity, false);
   });
 
+  it("fromBot() keeps channel data for the client but none of Switchboard's internal keys", () => {
+    const agentReply = fromBot(
+      { type: 'message', text: 'Ana: hi', channelData: { switchboardAgent: { id: 'agent-7', text: 'hi' } } },
+      participants,
+      'conv|0000003',
+      at,
+    );
+    assert.equal('channelData' in agentReply, false);
+    const mixed = fromBot(
+      { type: 'message', text: 'x', channelData: { switchboardAgent: { id: 'agent-7' }, notify: true } },
+      participants,
+      'conv|0000004',
+      at,
+    );
+    assert.deepEqual(mixed.channelData, { notify: true });
+  });
+
   const problems: [unknown, string | undefined][] = [
     [{ type: 'message', text: 'x' }, undefined],
     [null, 'the body must be a JSON activity'],
