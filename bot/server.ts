@@ -26,6 +26,7 @@ import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
 import { KeywordRecognizer, type Recognizer } from './language/recognizer';
 import { createLogger, type Logger } from './logger';
+import { makePrivateTree } from './privateFiles';
 import { loadOrCreateSecret } from './secrets';
 import { useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
@@ -80,6 +81,9 @@ export interface SwitchboardServer {
 export function makeServer(deps: ServerDeps): SwitchboardServer {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
+  // Before anything opens a file: files an earlier run or an operator left with loose modes
+  // (a copied backup, another umask) become private too.
+  makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
   const recognizer = deps.recognizer ?? KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
