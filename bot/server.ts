@@ -46,7 +46,7 @@ export interface ServerDeps {
   clock?: Clock;
   /** Scores negative sentiment to offer a person; none by default. */
   sentimentAnalyzer?: SentimentAnalyzer;
-  /** Redacts personal data in transcripts; local patterns by default. */
+  /** Redacts personal data in transcripts and tickets; local patterns by default. */
   redactor?: PiiRedactor;
 }
 
@@ -110,6 +110,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir);
+  const redactor = deps.redactor ?? new LocalPiiRedactor();
   const channels = new Map<string, ProactiveSender>();
   const desk: HandoffDesk = new HandoffDesk({
     store: handoffDb.store,
@@ -117,6 +118,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     channels,
     runBot: (context: TurnContext): Promise<void> => bot.run(context),
     logger,
+    redactor,
     positionUpdateMinMs: config.handoff.positionUpdateSeconds * 1000,
     announcesHandoff: (channelId) => !OWN_CHANNELS.has(channelId),
   });
@@ -141,7 +143,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
-      redactor: deps.redactor ?? new LocalPiiRedactor(),
+      redactor,
       logger,
     }),
   };
