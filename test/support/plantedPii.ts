@@ -16,11 +16,16 @@ export function spaced(iban: string): string {
 export const PLANTED_IBANS: string[] = Object.values(IBANS).flatMap((iban) => [iban, spaced(iban)]);
 
 /**
- * Pieces of the planted IBANs that must never appear where redacted text belongs: the account
- * part (after the check digits) of each, compact and as its printed groups.
+ * Pieces of the planted IBANs that must never appear where only redacted text belongs: the
+ * account part (after the check digits) of each, compact, and every two neighbouring printed
+ * groups ("3704 0044"). Long enough that timestamps and ids in a log line do not match by chance.
  */
 export function ibanFragments(): string[] {
-  return Object.values(IBANS)
-    .flatMap((iban) => [iban.slice(4), ...spaced(iban.slice(4)).split(' ')])
-    .filter((fragment) => fragment.length >= 4);
+  return Object.values(IBANS).flatMap((iban) => {
+    const groups = spaced(iban).split(' ');
+    return [
+      iban.slice(4),
+      ...groups.slice(1, -1).map((group, index) => `${group} ${groups[index + 2] ?? ''}`),
+    ];
+  });
 }
