@@ -17,6 +17,7 @@
  * | `GET  /api/console/cases/:id`           |                               | `{case, transcript, collected, sentiment, summary}` |
  * | `POST /api/console/cases/:id/claim`     |                               | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/messages`  | `{text}`                      | `{case}`                        |
+ * | `POST /api/console/cases/:id/messages/:messageId/reveal` |              | `{messageId, text, expiresAt}` (holder) |
  * | `POST /api/console/cases/:id/typing`    |                               | 204                             |
  * | `POST /api/console/cases/:id/transfer`  | `{team}` or `{agent}`         | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/end`       | `{disposition}`               | `{case, delivered}`             |
@@ -31,7 +32,7 @@
  *
  * Errors are JSON `{code, message}`: 400 bad input, 401 not logged in, 403 CSRF / origin /
  * role / a case the agent may not see, 404 unknown, 409 the case moved on (`AlreadyClaimed`,
- * `ConversationEnded`), 415 not JSON, 429 too many failed logins, 502 the customer's channel
+ * `ConversationEnded`, `NothingToReveal`), 415 not JSON, 429 too many failed logins, 502 the customer's channel
  * could not be reached.
  */
 import type restify from 'restify';
@@ -65,7 +66,7 @@ import type { HandoffDesk } from './handoffDesk';
 
 // Callers import the console API's names from this module, wherever they are defined.
 export { summarizeCase } from './caseSummary';
-export { DISPOSITIONS, MAX_REPLY_CHARS, type Disposition } from './caseRoutes';
+export { DISPOSITIONS, MAX_REPLY_CHARS, REVEAL_SECONDS, type Disposition } from './caseRoutes';
 export { SESSION_COOKIE } from './consoleAuth';
 export { CONSOLE_EVENTS_PATH } from './consoleEvents';
 export type { AgentView, CaseView } from './consoleViews';

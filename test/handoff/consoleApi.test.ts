@@ -809,9 +809,9 @@ describe('summarizeCase()', () => {
     const summary = summarizeCase(
       base,
       [
-        { id: 1, at: 0, role: 'customer', agentId: undefined, text: 'first' },
-        { id: 2, at: 1, role: 'customer', agentId: undefined, text: long },
-        { id: 3, at: 2, role: 'bot', agentId: undefined, text: 'bot line' },
+        { id: 1, at: 0, role: 'customer', agentId: undefined, text: 'first', redacted: false },
+        { id: 2, at: 1, role: 'customer', agentId: undefined, text: long, redacted: false },
+        { id: 3, at: 2, role: 'bot', agentId: undefined, text: 'bot line', redacted: false },
       ],
       0,
     );
