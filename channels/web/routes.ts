@@ -9,7 +9,7 @@ import type { Logger } from '../../bot/logger';
 import type { LinkSigner } from '../../bot/signedLinks';
 import type { DirectLineAdapter } from './adapter';
 import type { ConversationStore, StoredConversation } from './conversationStore';
-import { clientActivityProblem } from './mapper';
+import { clientActivityProblem } from '../activitySchema';
 import type { DirectLineSettings } from './settings';
 import type { ActivityStream } from './stream';
 import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
