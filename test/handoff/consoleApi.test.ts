@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import sinon from 'sinon';
 import { WebSocketServer } from 'ws';
+import { upgradeRoutes } from '../../bot/upgrades';
 import { summarizeCase, type CaseView } from '../../handoff/consoleApi';
 import type { HandoffCase } from '../../handoff/handoffStore';
 import {
@@ -717,16 +716,16 @@ describe('console API', function () {
       await assert.rejects(EventSocket.open(eventsUrl(), { cookie: ana.cookie }), /refused 503/);
     });
 
-    it('leaves WebSocket upgrades of other paths to their own endpoint', async () => {
+    it('leaves WebSocket upgrades of other claimed paths to their own endpoint', async () => {
       const other = new WebSocketServer({ noServer: true });
-      fixture.server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (req.url === '/other/stream')
-          other.handleUpgrade(req, socket, head, (ws) => ws.send('{"hello":"other"}'));
-      });
+      upgradeRoutes(fixture.server).claim('/other/stream', (req, socket, head) =>
+        other.handleUpgrade(req, socket, head, (ws) => ws.send('{"hello":"other"}')),
+      );
       const socket = await EventSocket.open(`${fixture.url.replace('http', 'ws')}/other/stream`);
       assert.deepEqual(await socket.next(), { hello: 'other' });
       await socket.close();
       other.close();
+      await assert.rejects(EventSocket.open(`${fixture.url.replace('http', 'ws')}/unclaimed`), /refused 404/);
     });
   });
 });
