@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type restify from 'restify';
+import { clientAddressOf } from '../../bot/clientAddress';
 import { SUPPORTED_LOCALES, type Config } from '../../bot/config';
 import type { Logger } from '../../bot/logger';
 import { useSharedMiddleware, type SharedMiddlewareDeps } from '../../bot/middleware';
@@ -89,6 +90,7 @@ export function mountWebChannel(server: restify.Server, deps: WebChannelDeps): W
       createHash('sha256').update(`switchboard upload links:${secret}`).digest('base64url'),
     ),
     tokenRateLimiter: new RateLimiter(settings.tokenRequestsPerMinute, 60_000),
+    clientAddress: clientAddressOf(config.trustProxy),
     settings,
     logic: deps.logic,
     logger,

@@ -13,6 +13,7 @@ import { clientActivityProblem } from '../activitySchema';
 import type { DirectLineSettings } from './settings';
 import type { ActivityStream } from './stream';
 import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
+import type { ClientAddress } from '../../bot/clientAddress';
 import type { RateLimiter } from '../../bot/rateLimiter';
 import { refuseUpgrade, upgradeRoutes } from '../../bot/upgrades';
 
@@ -29,6 +30,8 @@ export interface DirectLineRouteDeps {
   tokens: DirectLineTokens;
   links: LinkSigner;
   tokenRateLimiter: RateLimiter;
+  /** Whose address a request is, for the token limit (TRUST_PROXY). */
+  clientAddress: ClientAddress;
   settings: DirectLineSettings;
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
@@ -365,8 +368,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   );
 
   server.post('/api/directline/token', async (req: Request, res: Response) => {
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const allowed = deps.tokenRateLimiter.take(client);
+    const allowed = deps.tokenRateLimiter.take(deps.clientAddress(req));
     if (allowed !== true) {
       res.header('Retry-After', String(allowed.retryAfterSeconds));
       return fail(
