@@ -112,7 +112,7 @@ describe('console API', function () {
       assert.equal(foreign.setCookie, undefined);
     });
 
-    it('POST /login answers 429 with Retry-After after 10 failed attempts from one address, until the window ends', async () => {
+    it('POST /login answers 429 with Retry-After after 10 failed attempts for one username from one address, until the window ends', async () => {
       await fixture.close();
       let clock = Date.now();
       fixture = await startConsole({ now: () => clock });
@@ -132,6 +132,46 @@ describe('console API', function () {
       assert.equal(right.status, 429);
       clock += 15 * 60 * 1000;
       assert.equal((await postLogin(fixture.url, 'ana', PASSWORD)).status, 200);
+    });
+
+    it("POST /login: ten bad passwords for one agent from one address do not block another agent's login", async () => {
+      for (let attempt = 1; attempt <= 10; attempt += 1) {
+        assert.equal(
+          (await postLogin(fixture.url, 'ana', 'wrong password')).status,
+          401,
+          `attempt ${attempt}`,
+        );
+      }
+      assert.equal((await postLogin(fixture.url, 'ana', PASSWORD)).status, 429);
+      assert.equal((await postLogin(fixture.url, 'bruno', PASSWORD)).status, 200);
+      assert.equal((await postLogin(fixture.url, 'lena', 'wrong password')).status, 401);
+    });
+
+    it('POST /login caps failures per address across usernames (password spraying)', async () => {
+      await fixture.close();
+      fixture = await startConsole({ loginLimit: { attemptsPerAddress: 4 } });
+      for (const username of ['nobody1', 'nobody2', 'nobody3', 'ana']) {
+        assert.equal((await postLogin(fixture.url, username, 'Summer2026!')).status, 401, username);
+      }
+      const sprayed = await postLogin(fixture.url, 'nobody5', 'Summer2026!');
+      assert.equal(sprayed.status, 429);
+      assert.equal(sprayed.body.message, 'too many failed logins from this address; try again later');
+      assert.equal((await postLogin(fixture.url, 'bruno', PASSWORD)).status, 429);
+    });
+
+    it('POST /login: 20 parallel wrong passwords get exactly 10 answers of 401, the rest 429', async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          postLogin(fixture.url, 'ana', 'wrong password').then((r) => r.status),
+        ),
+      );
+      assert.deepEqual(
+        [
+          statuses.filter((status) => status === 401).length,
+          statuses.filter((status) => status === 429).length,
+        ],
+        [10, 10],
+      );
     });
 
     it('successful logins do not count against the limit', async () => {
