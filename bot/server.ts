@@ -20,6 +20,7 @@ import { openCommerceBackend } from '../services';
 import { mountDownloadRoutes } from '../services/downloadRoutes';
 import { DownloadLinks } from '../services/downloadLinks';
 import { systemClock, type Clock, type CommerceBackend } from '../services/types';
+import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
@@ -192,6 +193,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     agents: handoffDb.agents,
     logger,
     isClosing: () => closing,
+    clientAddress: clientAddressOf(config.trustProxy),
   });
   mountConsolePage(server);
   const storageOpen = (): boolean =>

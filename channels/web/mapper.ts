@@ -33,20 +33,6 @@ const CLIENT_FIELDS = [
   'localTimezone',
 ] as const;
 
-/** The first thing that makes a posted body unusable as an activity, if any. */
-export function clientActivityProblem(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return 'the body must be a JSON activity';
-  const activity = body as Record<string, unknown>;
-  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
-  if (activity.text !== undefined && typeof activity.text !== 'string')
-    return 'activity.text must be a string';
-  if (activity.attachments !== undefined && !Array.isArray(activity.attachments)) {
-    return 'activity.attachments must be an array';
-  }
-  return undefined;
-}
-
 /** The `clientActivityID` Web Chat puts in `channelData` to match its pending message with the echo. */
 export function clientActivityIdOf(activity: Partial<Activity>): string | undefined {
   const value = (activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
