@@ -44,6 +44,13 @@ describe('parseConfig()', () => {
         nonReturnableCategories: ['underwear', 'giftCards', 'openedSoftware'],
       },
       botFramework: { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
+      telegram: {
+        botToken: undefined,
+        apiRoot: 'https://api.telegram.org',
+        webhookUrl: undefined,
+        webhookSecret: undefined,
+        allowGroups: false,
+      },
       handoff: {
         teamsFile: path.join(projectRoot(), 'handoff', 'teams.json'),
         sentimentThreshold: 0.8,
