@@ -9,7 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import restify, { type Next, type Request, type Response } from 'restify';
-import { MAX_ACTIVITY_BYTES } from '../channels/web/botFrameworkRoute';
+import { MAX_ACTIVITY_BYTES } from '../channels/botframework';
 import { reportToBenchmark } from './protocol';
 
 /**

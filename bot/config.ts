@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { projectRoot } from './paths';
 import { IANAZone } from 'luxon';
+import { DEFAULT_SERVICE_URL_PATTERNS, parseServiceUrlPattern } from '../channels/botframework/serviceUrls';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
@@ -88,6 +89,13 @@ export interface Config {
     appPassword: string | undefined;
     appType: AppType;
     tenantId: string | undefined;
+    /**
+     * Service URLs replies may be sent to when no app id is set (`BOTFRAMEWORK_SERVICE_URLS`);
+     * with an app id, Bot Framework's token vouches for the service URL instead.
+     */
+    serviceUrls: string[];
+    /** Time limit of one outgoing Bot Framework call, retries included. */
+    timeoutMs: number;
   };
   /** Telegram channel (channels/telegram); on when `botToken` is set. */
   telegram: {
@@ -242,6 +250,23 @@ function timezone(env: Env, name: string, fallback: string, problems: string[]):
   return fallback;
 }
 
+function serviceUrlPatterns(env: Env, name: string, problems: string[]): string[] {
+  const value = read(env, name);
+  if (value === undefined) return [...DEFAULT_SERVICE_URL_PATTERNS];
+  const list = value
+    .split(',')
+    .map((pattern) => pattern.trim())
+    .filter(Boolean);
+  for (const pattern of list) {
+    if (!parseServiceUrlPattern(pattern)) {
+      problems.push(
+        `${name} must be a comma-separated list of URL patterns such as http://localhost:* or https://*.botframework.com (received "${pattern}")`,
+      );
+    }
+  }
+  return list;
+}
+
 function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
   const backend = oneOf(env, 'COMMERCE_BACKEND', COMMERCE_BACKENDS, 'demo', problems);
   const apiUrlText = read(env, 'COMMERCE_API_URL');
@@ -368,7 +393,14 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
       sentimentThreshold: fraction(env, 'HANDOFF_SENTIMENT_THRESHOLD', 0.8, problems),
       positionUpdateSeconds: wholeNumber(env, 'HANDOFF_POSITION_UPDATE_SECONDS', 120, problems),
     },
-    botFramework: { appId, appPassword, appType, tenantId },
+    botFramework: {
+      appId,
+      appPassword,
+      appType,
+      tenantId,
+      serviceUrls: serviceUrlPatterns(env, 'BOTFRAMEWORK_SERVICE_URLS', problems),
+      timeoutMs: wholeNumberFrom(env, 'BOTFRAMEWORK_TIMEOUT_MS', 5000, 100, 60000, problems),
+    },
     telegram: parseTelegram(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -2,13 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { i18n } from 'i18next';
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { TurnContext } from 'botbuilder';
-import { BotFrameworkAdapter, mountBotFrameworkRoute } from '../channels/web/botFrameworkRoute';
-import { DIRECT_LINE_CHANNEL_ID, mountWebChannel, type WebChannel } from '../channels/web';
+import { CHANNELS, type Channel, type ChannelDeps, type ChannelFactory } from '../channels';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { openHandoffDatabase, type AgentDirectory, type HandoffStore } from '../handoff';
 import { mountConsoleApi } from '../handoff/consoleApi';
 import { mountConsolePage } from '../handoff/consolePage';
-import { HandoffDesk, type ProactiveSender } from '../handoff/handoffDesk';
+import { HandoffDesk } from '../handoff/handoffDesk';
 import { HandoffMiddleware } from '../handoff/handoffMiddleware';
 import { loadTeamsConfig } from '../handoff/teams';
 import { LocalPiiRedactor, type PiiRedactor } from './language/pii';
@@ -27,7 +26,7 @@ import { createI18n, localesDir } from './i18n';
 import { KeywordRecognizer, type Recognizer } from './language/recognizer';
 import { createLogger, type Logger } from './logger';
 import { loadOrCreateSecret } from './secrets';
-import { useSharedMiddleware } from './middleware';
+import { conversationKeyOf, useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
 import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
@@ -47,17 +46,15 @@ export interface ServerDeps {
   sentimentAnalyzer?: SentimentAnalyzer;
   /** Redacts personal data in transcripts; local patterns by default. */
   redactor?: PiiRedactor;
+  /** The channels to build; every channel Switchboard has by default (each enabled by config). */
+  channels?: readonly ChannelFactory[];
 }
-
-/** Channels with Switchboard's own adapters; every other channel id came over Bot Framework. */
-const OWN_CHANNELS = new Set([DIRECT_LINE_CHANNEL_ID]);
 
 /** A built, not yet listening, Switchboard server. */
 export interface SwitchboardServer {
   readonly server: restify.Server;
-  readonly adapter: BotFrameworkAdapter;
-  /** The web channel: Direct Line endpoint and web chat page. */
-  readonly web: WebChannel;
+  /** The enabled channels, in the order they are asked whether they serve a channel id. */
+  readonly channels: readonly Channel[];
   readonly bot: CustomerServiceBot;
   readonly turnQueue: TurnQueue;
   readonly stateStore: StateStore;
@@ -67,7 +64,7 @@ export interface SwitchboardServer {
   readonly logger: Logger;
   /** Storage open and language model loaded. */
   isReady(): boolean;
-  /** Listens on `port` (0 = a free one) and resolves with the base URL. */
+  /** Listens on `port` (0 = a free one), starts the channels, and resolves with the base URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting requests, lets in-flight turns finish, then closes storage. */
   close(): Promise<void>;
@@ -106,15 +103,23 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir);
-  const channels = new Map<string, ProactiveSender>();
+  let channels: Channel[] = [];
+  /** The channel that reaches conversations of `channelId`: the first that serves it. */
+  const channelFor = (channelId: string): Channel | undefined =>
+    channels.find((channel) => channel.serves(channelId));
   const desk: HandoffDesk = new HandoffDesk({
     store: handoffDb.store,
     teams: loadTeamsConfig(config.handoff.teamsFile),
-    channels,
+    channels: {
+      get: (channelId) => {
+        const channel = channelFor(channelId);
+        return channel && ((reference, run) => channel.continueConversation(reference, run));
+      },
+    },
     runBot: (context: TurnContext): Promise<void> => bot.run(context),
     logger,
     positionUpdateMinMs: config.handoff.positionUpdateSeconds * 1000,
-    announcesHandoff: (channelId) => !OWN_CHANNELS.has(channelId),
+    announcesHandoff: (channelId) => channelFor(channelId)?.announcesHandoff ?? false,
   });
   const mainDialog = new MainDialog({
     recognizer,
@@ -141,11 +146,32 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       logger,
     }),
   };
-  const adapter = new BotFrameworkAdapter(config.botFramework);
-  useSharedMiddleware(adapter, middleware);
   const logic = (context: TurnContext): Promise<void> => bot.run(context);
 
   let closing = false;
+  const channelDeps: ChannelDeps = {
+    config,
+    logic,
+    i18n,
+    logger,
+    stateStore,
+    isClosing: () => closing,
+    conversationGone: (gone) => {
+      const ended = desk.customerUnreachable(
+        conversationKeyOf(gone.channelId, gone.conversationId),
+        gone.reason,
+      );
+      logger.info(
+        { channelId: gone.channelId, reason: gone.reason, caseEnded: ended },
+        'customer unreachable',
+      );
+      return Promise.resolve();
+    },
+  };
+  channels = (deps.channels ?? CHANNELS).flatMap((create) => create(channelDeps) ?? []);
+  // NOTE: the one place the shared turn path goes on an adapter, so no channel can skip
+  // serialization, locale resolution or the handoff interceptor.
+  for (const channel of channels) useSharedMiddleware(channel.adapter, middleware);
 
   const server = restify.createServer({
     name: 'switchboard',
@@ -154,11 +180,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   server.pre(restify.plugins.pre.sanitizePath());
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  const web = mountWebChannel(server, { config, logic, middleware, i18n, logger, isClosing: () => closing });
-  channels.set(DIRECT_LINE_CHANNEL_ID, (reference, run) => web.adapter.continueConversation(reference, run));
-  channels.set('default', (reference, run) =>
-    adapter.continueConversationAsync(config.botFramework.appId ?? '', reference, run),
-  );
+  for (const channel of channels) channel.mount(server);
   const consoleApi = mountConsoleApi(server, {
     desk,
     agents: handoffDb.agents,
@@ -166,8 +188,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     isClosing: () => closing,
   });
   mountConsolePage(server);
-  const isReady = (): boolean =>
-    !closing && stateStore.isOpen() && recognizer.ready && web.isReady() && handoffDb.store.isOpen;
+  const storageOpen = (): boolean =>
+    stateStore.isOpen() && handoffDb.store.isOpen && channels.every((channel) => channel.isReady());
+  const isReady = (): boolean => !closing && recognizer.ready && storageOpen();
 
   // NOTE: restify 11 requires handlers to be either `async` or to take `next`.
   server.get('/healthz', (_req: Request, res: Response, next: Next) => {
@@ -177,7 +200,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 
   server.get('/readyz', (_req: Request, res: Response, next: Next) => {
     const checks = {
-      storage: stateStore.isOpen() && web.isReady() && handoffDb.store.isOpen,
+      storage: storageOpen(),
       languageModel: recognizer.ready,
       shuttingDown: closing,
     };
@@ -185,12 +208,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     next();
   });
 
-  mountBotFrameworkRoute(server, {
-    adapter,
-    logic,
-    logger,
-    isClosing: () => closing,
-  });
   mountDownloadRoutes(server, { commerce, links, i18n, clock, logger });
 
   // Errors restify raises itself (404, 405, 413, malformed JSON) keep its JSON shape {code, message}.
@@ -202,7 +219,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     },
   );
 
-  const listen = (port: number, host?: string): Promise<string> =>
+  const listenOnly = (port: number, host?: string): Promise<string> =>
     new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -214,11 +231,21 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         );
       });
     });
+  const listen = async (port: number, host?: string): Promise<string> => {
+    const url = await listenOnly(port, host);
+    try {
+      for (const channel of channels) await channel.start();
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    return url;
+  };
 
-  const close = async (): Promise<void> => {
+  async function close(): Promise<void> {
     if (closing) return;
     closing = true;
-    web.closeStreams();
+    for (const channel of channels) await channel.stopAccepting();
     consoleApi.close();
     if (server.server.listening) {
       const stopped = new Promise<void>((resolve) => {
@@ -228,18 +255,17 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       await stopped;
     }
     await turnQueue.idle();
-    web.close();
+    for (const channel of channels) await channel.close();
     handoffDb.close();
     stateStore.close();
     // An injected backend belongs to the caller.
     if (!deps.commerce) commerce.close();
-  };
+  }
 
   const handoff = { desk, store: handoffDb.store, agents: handoffDb.agents };
   return {
     server,
-    adapter,
-    web,
+    channels,
     handoff,
     bot,
     turnQueue,

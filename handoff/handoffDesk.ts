@@ -60,7 +60,7 @@ export interface HandoffDeskDeps {
   store: HandoffStore;
   teams: TeamsConfig;
   /** Proactive senders per channel id; `default` serves any other channel. */
-  channels: Map<string, ProactiveSender>;
+  channels: { get(channelId: string): ProactiveSender | undefined };
   /** The bot's turn logic, run for handoff events so the waiting dialog can react. */
   runBot: (context: TurnContext) => Promise<void>;
   logger: Logger;
@@ -176,6 +176,20 @@ export class HandoffDesk extends EventEmitter {
       void this.updatePositions(handoffCase.team);
     }
     return ended;
+  }
+
+  /**
+   * The customer's channel says the conversation cannot be reached any more (the customer
+   * blocked the bot): an open case ends with `reason` and no message is sent to the customer.
+   * @returns whether an open case was ended.
+   */
+  customerUnreachable(conversationKey: string, reason: string): boolean {
+    const handoffCase = this.deps.store.activeCase(conversationKey);
+    if (!handoffCase || !this.deps.store.end(handoffCase.id, `customerUnreachable:${reason}`)) return false;
+    this.deps.store.audit('customer', 'unreachable', handoffCase.id, { reason });
+    this.emit('changed', handoffCase.id);
+    void this.updatePositions(handoffCase.team);
+    return true;
   }
 
   /** A customer wrote while queued or with an agent (the transcript already has it). */

@@ -16,7 +16,7 @@ export {
   turnLanguage,
   type TurnLanguage,
 } from './localeResolution';
-export { SerializeTurns, conversationKey } from './serializeTurns';
+export { SerializeTurns, conversationKey, conversationKeyOf } from './serializeTurns';
 export { TurnLogging } from './turnLogging';
 
 /** What the shared middleware needs; built once per process and shared by every adapter. */

@@ -4,7 +4,12 @@ import type { TurnQueue } from '../turnQueue';
 /** The key under which turns of one conversation are serialized. */
 export function conversationKey(context: TurnContext): string {
   const { channelId, conversation } = context.activity;
-  return `${channelId}/${conversation?.id ?? ''}`;
+  return conversationKeyOf(channelId, conversation?.id ?? '');
+}
+
+/** The same key from a channel id and a conversation id, for code outside a turn. */
+export function conversationKeyOf(channelId: string, conversationId: string): string {
+  return `${channelId}/${conversationId}`;
 }
 
 /** Runs turns of one conversation one at a time, in arrival order (see {@link TurnQueue}). */

@@ -1,11 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { TurnContext } from 'botbuilder';
-import type { i18n } from 'i18next';
 import type restify from 'restify';
-import { SUPPORTED_LOCALES, type Config } from '../../bot/config';
-import type { Logger } from '../../bot/logger';
-import { useSharedMiddleware, type SharedMiddlewareDeps } from '../../bot/middleware';
+import { SUPPORTED_LOCALES } from '../../bot/config';
 import { loadOrCreateSecret } from '../../bot/secrets';
 import { LinkSigner } from '../../bot/signedLinks';
 import { DirectLineAdapter } from './adapter';
@@ -17,8 +13,9 @@ import { mountDirectLine } from './routes';
 import { directLineSettings, type DirectLineSettings } from './settings';
 import { ActivityStream } from './stream';
 import { DirectLineTokens } from './tokens';
+import type { Channel, ChannelDeps, ChannelFactory } from '../channel';
+import { DIRECT_LINE_CHANNEL_ID } from './mapper';
 
-export { BotFrameworkAdapter, mountBotFrameworkRoute, MAX_ACTIVITY_BYTES } from './botFrameworkRoute';
 export { DirectLineAdapter } from './adapter';
 export { ConversationStore } from './conversationStore';
 export { DIRECT_LINE_CHANNEL_ID } from './mapper';
@@ -31,34 +28,20 @@ export const DIRECT_LINE_BOT_ID = 'switchboard';
 /** How often expired transcripts are removed. */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
-export interface WebChannelDeps {
-  config: Config;
-  logic: (context: TurnContext) => Promise<void>;
-  middleware: SharedMiddlewareDeps;
-  i18n: i18n;
-  logger: Logger;
-  isClosing: () => boolean;
-}
-
-/** The running web channel: the Direct Line adapter and what the server needs to manage it. */
-export interface WebChannel {
+/** The running web channel: the Direct Line adapter, its stores, and the channel contract. */
+export interface WebChannel extends Channel {
   readonly adapter: DirectLineAdapter;
   readonly store: ConversationStore;
   readonly stream: ActivityStream;
   readonly settings: DirectLineSettings;
-  isReady(): boolean;
-  /** Closes every stream (first step of shutdown). */
-  closeStreams(): void;
-  /** Closes the transcript store (last step of shutdown). */
-  close(): void;
 }
 
 /**
- * Mounts the web channel on the server: CORS, the Direct Line 3.0 endpoint with its streams,
- * the page token route and the web chat page. With `STORAGE=memory` nothing is written to disk
- * (the transcript lives in memory and an unset secret is made up for this run only).
+ * The web channel: CORS, the Direct Line 3.0 endpoint with its streams, the page token route
+ * and the web chat page. Always on. With `STORAGE=memory` nothing is written to disk (the
+ * transcript lives in memory and an unset secret is made up for this run only).
  */
-export function mountWebChannel(server: restify.Server, deps: WebChannelDeps): WebChannel {
+export function createWebChannel(deps: ChannelDeps): WebChannel {
   const { config, logger } = deps;
   const inMemory = config.storage === 'memory';
   const secret = inMemory
@@ -77,29 +60,30 @@ export function mountWebChannel(server: restify.Server, deps: WebChannelDeps): W
     botName: settings.botName,
     serviceUrl: config.publicUrl,
   });
-  useSharedMiddleware(adapter, deps.middleware);
 
-  server.pre(directLineCors(settings.allowedOrigins));
-  mountDirectLine(server, {
-    adapter,
-    store,
-    stream,
-    tokens: new DirectLineTokens(secret),
-    links: new LinkSigner(
-      createHash('sha256').update(`switchboard upload links:${secret}`).digest('base64url'),
-    ),
-    tokenRateLimiter: new RateLimiter(settings.tokenRequestsPerMinute, 60_000),
-    settings,
-    logic: deps.logic,
-    logger,
-    isClosing: deps.isClosing,
-  });
-  mountWebChatPage(server, {
-    i18n: deps.i18n,
-    locales: SUPPORTED_LOCALES,
-    defaultLocale: config.defaultLocale,
-    settings,
-  });
+  const mount = (server: restify.Server): void => {
+    server.pre(directLineCors(settings.allowedOrigins));
+    mountDirectLine(server, {
+      adapter,
+      store,
+      stream,
+      tokens: new DirectLineTokens(secret),
+      links: new LinkSigner(
+        createHash('sha256').update(`switchboard upload links:${secret}`).digest('base64url'),
+      ),
+      tokenRateLimiter: new RateLimiter(settings.tokenRequestsPerMinute, 60_000),
+      settings,
+      logic: deps.logic,
+      logger,
+      isClosing: deps.isClosing,
+    });
+    mountWebChatPage(server, {
+      i18n: deps.i18n,
+      locales: SUPPORTED_LOCALES,
+      defaultLocale: config.defaultLocale,
+      settings,
+    });
+  };
 
   const prune = (): void => {
     try {
@@ -114,15 +98,24 @@ export function mountWebChannel(server: restify.Server, deps: WebChannelDeps): W
   pruning.unref();
 
   return {
+    name: 'web',
     adapter,
     store,
     stream,
     settings,
+    serves: (channelId) => channelId === DIRECT_LINE_CHANNEL_ID,
+    announcesHandoff: false,
+    mount,
+    start: () => Promise.resolve(),
+    continueConversation: (reference, logic) => adapter.continueConversation(reference, logic),
     isReady: () => store.isOpen,
-    closeStreams: () => stream.closeAll(),
+    stopAccepting: () => stream.closeAll(),
     close: () => {
       clearInterval(pruning);
       store.close();
     },
   };
 }
+
+/** The web channel for the server's list of channels. */
+export const webChannel: ChannelFactory = createWebChannel;

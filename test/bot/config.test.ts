@@ -43,7 +43,14 @@ describe('parseConfig()', () => {
         returnWindowDays: 30,
         nonReturnableCategories: ['underwear', 'giftCards', 'openedSoftware'],
       },
-      botFramework: { appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined },
+      botFramework: {
+        appId: undefined,
+        appPassword: undefined,
+        appType: 'MultiTenant',
+        tenantId: undefined,
+        serviceUrls: ['http://localhost:*', 'http://127.0.0.1:*'],
+        timeoutMs: 5000,
+      },
       telegram: {
         botToken: undefined,
         apiRoot: 'https://api.telegram.org',
@@ -97,6 +104,8 @@ describe('parseConfig()', () => {
         DIRECTLINE_RETENTION_HOURS: '1.5',
         DIRECTLINE_MAX_UPLOAD_MB: '2',
         DIRECTLINE_TOKEN_RATE_LIMIT: '30',
+        BOTFRAMEWORK_SERVICE_URLS: 'https://*.botframework.com, http://localhost:3979/api',
+        BOTFRAMEWORK_TIMEOUT_MS: '2000',
         MicrosoftAppId: 'app-id',
         MicrosoftAppPassword: 'secret',
         MicrosoftAppType: 'SingleTenant',
@@ -125,6 +134,8 @@ describe('parseConfig()', () => {
       appPassword: 'secret',
       appType: 'SingleTenant',
       tenantId: 'tenant',
+      serviceUrls: ['https://*.botframework.com', 'http://localhost:3979/api'],
+      timeoutMs: 2000,
     });
   });
 
@@ -197,6 +208,18 @@ describe('parseConfig()', () => {
     [
       { MicrosoftAppType: 'Tenant' },
       'MicrosoftAppType must be one of MultiTenant, SingleTenant, UserAssignedMSI (received "Tenant")',
+    ],
+    [
+      { BOTFRAMEWORK_SERVICE_URLS: 'http://localhost:*,localhost:3979' },
+      'BOTFRAMEWORK_SERVICE_URLS must be a comma-separated list of URL patterns such as http://localhost:* or https://*.botframework.com (received "localhost:3979")',
+    ],
+    [
+      { BOTFRAMEWORK_SERVICE_URLS: 'ftp://files.example' },
+      'BOTFRAMEWORK_SERVICE_URLS must be a comma-separated list of URL patterns such as http://localhost:* or https://*.botframework.com (received "ftp://files.example")',
+    ],
+    [
+      { BOTFRAMEWORK_TIMEOUT_MS: '50' },
+      'BOTFRAMEWORK_TIMEOUT_MS must be a whole number from 100 to 60000 (received "50")',
     ],
     [{ MicrosoftAppId: 'id' }, 'MicrosoftAppPassword must be set when MicrosoftAppId is set (value hidden)'],
     [{ MicrosoftAppPassword: 'p' }, 'MicrosoftAppId must be set when MicrosoftAppPassword is set'],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { expectedText } from '../support/dialogTable';
 import { TestDirectLineClient, type Transport } from '../support/directLineClient';
-import { makeDataDir, removeDataDir, startServer, type RunningServer } from '../support/testServer';
+import { makeDataDir, removeDataDir, startServer, type RunningServer, webOf } from '../support/testServer';
 
 const en = (key: Parameters<typeof expectedText>[1]) => expectedText('en', key);
 
@@ -72,7 +72,7 @@ for (const transport of ['polling', 'websocket'] as Transport[]) {
 
     it('works with the secret instead of a token', async () => {
       server = await startServer();
-      const dl = client({ baseUrl: server.url, secret: server.app.web.settings.secret, transport });
+      const dl = client({ baseUrl: server.url, secret: webOf(server.app).settings.secret, transport });
       await dl.send('hello');
       await dl.waitFor((a) => a.text === en('menu.prompt'), 'menu');
     });

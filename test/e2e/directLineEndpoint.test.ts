@@ -5,7 +5,7 @@ import type { Activity } from 'botbuilder';
 import { WebSocket } from 'ws';
 import { DirectLineTokens } from '../../channels/web/tokens';
 import { expectedText } from '../support/dialogTable';
-import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
+import { removeDataDir, startServer, type RunningServer, webOf } from '../support/testServer';
 
 const en = (key: Parameters<typeof expectedText>[1]) => expectedText('en', key);
 const BASE = '/v3/directline';
@@ -96,7 +96,7 @@ describe('Direct Line 3.0 endpoint', () => {
       DIRECTLINE_TOKEN_RATE_LIMIT: '3',
       DIRECTLINE_ALLOWED_ORIGINS: 'https://shop.example',
     });
-    secret = server.app.web.settings.secret;
+    secret = webOf(server.app).settings.secret;
   });
 
   afterEach(async () => {
@@ -227,7 +227,7 @@ describe('Direct Line 3.0 endpoint', () => {
       bot: { id: 'switchboard', name: 'Switchboard' },
       user: { id: 'shopper', name: '' },
     };
-    await server.app.web.adapter.continueConversation(reference, async (context) => {
+    await webOf(server.app).adapter.continueConversation(reference, async (context) => {
       await context.sendActivity({ type: 'typing' });
       await context.sendActivity({
         type: 'message',

@@ -10,6 +10,7 @@ import {
   removeDataDir,
   startServer,
   type RunningServer,
+  webOf,
 } from '../support/testServer';
 
 const en = (reply: ExpectedReply) => expectedText('en', reply);
@@ -121,7 +122,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
   });
 
   it('a customer asks for a person mid-task, an agent claims and replies, ends, the survey is answered and the task resumes', async () => {
-    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('where is my order');
     assert.deepEqual(await customer.botSays(1), [en('orders.askNumber')]);
     await customer.say('agent');
@@ -189,7 +190,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
   });
 
   it('"cancel" while waiting leaves the queue and the task asks its question again', async () => {
-    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('where is my order');
     await customer.botSays(1);
     await customer.say('talk to a person');
@@ -201,8 +202,8 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
   });
 
   it('keeps the queue and its order across a restart, and tells the next customer their new place', async () => {
-    const first = await WebCustomer.start(server.url, server.app.web.settings.secret);
-    const second = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const first = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
+    const second = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await first.say('agent');
     assert.deepEqual(await first.botSays(1), [queued(1)]);
     await second.say('agent');
@@ -227,7 +228,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
   });
 
   it('two agents claiming one conversation at once: exactly one wins, the other is told', async () => {
-    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('agent');
     await customer.botSays(1);
     const [ana, bo] = await Promise.all([login(server.url, 'ana'), login(server.url, 'bo')]);
@@ -241,7 +242,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
   });
 
   it('a customer message arriving while the agent transfers is delivered, not lost', async () => {
-    const customer = await WebCustomer.start(server.url, server.app.web.settings.secret);
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('agent');
     await customer.botSays(1);
     const ana = await login(server.url, 'ana');
@@ -318,7 +319,7 @@ describe("customers the shop vouches for (Direct Line token minted by the shop's
     const generated = await fetch(`${server.url}/v3/directline/tokens/generate`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${server.app.web.settings.secret}`,
+        authorization: `Bearer ${webOf(server.app).settings.secret}`,
         'content-type': 'application/json',
       },
       body: JSON.stringify(body),

@@ -5,6 +5,7 @@ import type { Activity } from 'botbuilder';
 import { parseConfig, type Config } from '../../bot/config';
 import { silentLogger } from '../../bot/logger';
 import { makeServer, type ServerDeps, type SwitchboardServer } from '../../bot/server';
+import type { WebChannel } from '../../channels/web';
 
 /** A Switchboard server on an ephemeral loopback port, with its data in a temporary folder. */
 export interface RunningServer {
@@ -12,6 +13,13 @@ export interface RunningServer {
   url: string;
   dataDir: string;
   config: Config;
+}
+
+/** The server's web channel (Direct Line), which is always on. */
+export function webOf(app: SwitchboardServer): WebChannel {
+  const web = app.channels.find((channel) => channel.name === 'web');
+  if (!web) throw new Error('webOf(): the server has no web channel');
+  return web as WebChannel;
 }
 
 /** Makes a temporary DATA_DIR that the caller removes with {@link removeDataDir}. */

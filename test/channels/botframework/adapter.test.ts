@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Activity, TurnContext } from 'botbuilder';
-import { BotFrameworkAdapter } from '../../../channels/web/botFrameworkRoute';
+import { BotFrameworkAdapter, type BotFrameworkSettings } from '../../../channels/botframework';
 
-const anonymous = {
+const anonymous: BotFrameworkSettings = {
   appId: undefined,
   appPassword: undefined,
   appType: 'MultiTenant',
   tenantId: undefined,
-} as const;
+  allowedServiceUrls: undefined,
+  timeoutMs: 5000,
+};
 
 function message(conversationId: string, serviceUrl: string): Activity {
   return {

@@ -3,15 +3,15 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationReference,
   type InvokeResponse,
+  type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
-import restify, { type Request, type Response } from 'restify';
-import type { Config } from '../../bot/config';
-import type { Logger } from '../../bot/logger';
-
-/** Largest request body `POST /api/messages` accepts. */
-export const MAX_ACTIVITY_BYTES = 256 * 1024;
+import { toConnector } from './mapper';
+import { guardConnectorClient, type OutgoingCallRules } from './outgoingCalls';
+import { isServiceUrlAllowed } from './serviceUrls';
+import type { BotFrameworkSettings } from './settings';
 
 type AuthenticateRequestResult = Awaited<
   ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>
@@ -62,6 +62,13 @@ class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthenticati
   private readonly connectors = new ClientCache<ConnectorClient>();
   private readonly tokenClients = new ClientCache<UserTokenClient>();
 
+  constructor(
+    options: ConfigurationBotFrameworkAuthenticationOptions,
+    private readonly rules: OutgoingCallRules,
+  ) {
+    super(options);
+  }
+
   override async authenticateRequest(
     activity: Activity,
     authHeader: string,
@@ -95,8 +102,8 @@ class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthenticati
   private reusingFactory(factory: ConnectorFactory, appId: string): ConnectorFactory {
     return {
       create: (serviceUrl: string, audience?: string) =>
-        this.connectors.get(`${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
-          factory.create(serviceUrl, audience),
+        this.connectors.get(`${appId}\n${serviceUrl}\n${audience ?? ''}`, async () =>
+          guardConnectorClient(await factory.create(serviceUrl, audience), this.rules),
         ),
     };
   }
@@ -105,16 +112,44 @@ class ReusingClientsAuthentication extends ConfigurationBotFrameworkAuthenticati
 /**
  * botbuilder's CloudAdapter with the incoming-activity entry point exposed, so the route can
  * validate the body and answer errors as JSON itself (CloudAdapter.process answers them as text).
+ * Every outgoing call passes the service URL allow-list and a deadline (see outgoingCalls.ts).
  */
 export class BotFrameworkAdapter extends CloudAdapter {
-  constructor(config: Config['botFramework']) {
+  constructor(readonly settings: BotFrameworkSettings) {
     const options: ConfigurationBotFrameworkAuthenticationOptions = {
-      MicrosoftAppId: config.appId ?? '',
-      MicrosoftAppPassword: config.appPassword ?? '',
-      MicrosoftAppType: config.appType,
-      MicrosoftAppTenantId: config.tenantId ?? '',
+      MicrosoftAppId: settings.appId ?? '',
+      MicrosoftAppPassword: settings.appPassword ?? '',
+      MicrosoftAppType: settings.appType,
+      MicrosoftAppTenantId: settings.tenantId ?? '',
     };
-    super(new ReusingClientsAuthentication(options));
+    super(
+      new ReusingClientsAuthentication(options, {
+        allowed: settings.allowedServiceUrls,
+        timeoutMs: settings.timeoutMs,
+      }),
+    );
+  }
+
+  /** Sends schema fields only: Switchboard's internal channel data stays in the process. */
+  override sendActivities(
+    context: TurnContext,
+    activities: Partial<Activity>[],
+  ): Promise<ResourceResponse[]> {
+    return super.sendActivities(context, activities.map(toConnector));
+  }
+
+  /** Whether replies to `serviceUrl` may be posted (always with an app id: its token vouches). */
+  mayCall(serviceUrl: string): boolean {
+    const allowed = this.settings.allowedServiceUrls;
+    return allowed === undefined || isServiceUrlAllowed(serviceUrl, allowed);
+  }
+
+  /** Runs `logic` in an existing conversation (agent replies, queue updates) as the bot's app id. */
+  override continueConversation(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    return this.continueConversationAsync(this.settings.appId ?? '', reference, logic);
   }
 
   /**
@@ -127,72 +162,8 @@ export class BotFrameworkAdapter extends CloudAdapter {
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
+    // NOTE: without an app id authentication is off, but botbuilder still validates any token
+    // it is given, which fetches Bot Framework's public signing keys: a header is ignored then.
+    return this.processActivity(this.settings.appId === undefined ? '' : authHeader, activity, logic);
   }
-}
-
-/** The first thing that makes `body` unusable as an incoming activity, if any. */
-export function activityProblem(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return 'the body must be a JSON object (an activity) sent as application/json';
-  }
-  const activity = body as Partial<Activity>;
-  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
-  if (typeof activity.channelId !== 'string' || activity.channelId === '')
-    return 'activity.channelId is required';
-  if (typeof activity.conversation?.id !== 'string' || activity.conversation.id === '') {
-    return 'activity.conversation.id is required';
-  }
-  return undefined;
-}
-
-export interface BotFrameworkRouteDeps {
-  adapter: BotFrameworkAdapter;
-  logic: (context: TurnContext) => Promise<void>;
-  logger: Logger;
-  /** True while the server drains for shutdown; new activities then get 503. */
-  isClosing: () => boolean;
-}
-
-/**
- * Mounts `POST /api/messages`, the Bot Framework channel (Azure Bot Service, the Emulator,
- * tests and the benchmark with `expectReplies`). Every error is a JSON `{code, message}`.
- */
-export function mountBotFrameworkRoute(server: restify.Server, deps: BotFrameworkRouteDeps): void {
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false }),
-    async (req: Request, res: Response) => {
-      // NOTE: restify logs a warning when an async handler returns a value, so each branch returns nothing.
-      if (deps.isClosing()) {
-        res.send(503, { code: 'ShuttingDown', message: 'the server is shutting down; retry shortly' });
-        return;
-      }
-      const problem = activityProblem(req.body);
-      if (problem) {
-        res.send(400, { code: 'BadActivity', message: problem });
-        return;
-      }
-      try {
-        const invokeResponse = await deps.adapter.processIncoming(
-          req.header('authorization') ?? '',
-          req.body as Activity,
-          deps.logic,
-        );
-        // A turn that ends during shutdown closes its connection, so the server can stop at once.
-        if (deps.isClosing()) res.header('Connection', 'close');
-        const status = invokeResponse?.status ?? 200;
-        if (invokeResponse?.body === undefined) res.send(status);
-        else res.send(status, invokeResponse.body);
-      } catch (error) {
-        const statusCode = (error as { statusCode?: number }).statusCode;
-        if (statusCode === 401 || statusCode === 403) {
-          res.send(statusCode, { code: 'Unauthorized', message: 'Bot Framework authentication failed' });
-          return;
-        }
-        deps.logger.error({ err: error }, 'POST /api/messages failed');
-        res.send(500, { code: 'InternalError', message: 'the activity could not be processed' });
-      }
-    },
-  );
 }

@@ -1,0 +1,37 @@
+import type { Channel, ChannelFactory } from '../channel';
+import { BotFrameworkAdapter } from './adapter';
+import { mountBotFrameworkRoute } from './routes';
+import { botFrameworkSettings } from './settings';
+
+export { BotFrameworkAdapter } from './adapter';
+export { MAX_ACTIVITY_BYTES, mountBotFrameworkRoute } from './routes';
+export { botFrameworkSettings, type BotFrameworkSettings } from './settings';
+
+/**
+ * The Bot Framework channel, `POST /api/messages`: Azure Bot Service (Teams and the other
+ * channels it connects), the Bot Framework Emulator, and clients that want replies inline
+ * (`expectReplies`). Always on; it serves every channel id no other channel claims, so the
+ * server puts it last.
+ */
+export const botFrameworkChannel: ChannelFactory = (deps) => {
+  const adapter = new BotFrameworkAdapter(botFrameworkSettings(deps.config.botFramework));
+  const channel: Channel = {
+    name: 'botframework',
+    adapter,
+    serves: () => true,
+    announcesHandoff: true,
+    mount: (server) =>
+      mountBotFrameworkRoute(server, {
+        adapter,
+        logic: deps.logic,
+        logger: deps.logger,
+        isClosing: deps.isClosing,
+      }),
+    start: () => Promise.resolve(),
+    continueConversation: (reference, logic) => adapter.continueConversation(reference, logic),
+    isReady: () => true,
+    stopAccepting: () => undefined,
+    close: () => undefined,
+  };
+  return channel;
+};

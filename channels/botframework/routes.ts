@@ -1,0 +1,84 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import restify, { type Request, type Response } from 'restify';
+import type { Logger } from '../../bot/logger';
+import type { BotFrameworkAdapter } from './adapter';
+
+/** Largest request body `POST /api/messages` accepts. */
+export const MAX_ACTIVITY_BYTES = 256 * 1024;
+
+/** The first thing that makes `body` unusable as an incoming activity, if any. */
+export function activityProblem(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return 'the body must be a JSON object (an activity) sent as application/json';
+  }
+  const activity = body as Partial<Activity>;
+  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
+  if (typeof activity.channelId !== 'string' || activity.channelId === '')
+    return 'activity.channelId is required';
+  if (typeof activity.conversation?.id !== 'string' || activity.conversation.id === '') {
+    return 'activity.conversation.id is required';
+  }
+  return undefined;
+}
+
+export interface BotFrameworkRouteDeps {
+  adapter: BotFrameworkAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  logger: Logger;
+  /** True while the server drains for shutdown; new activities then get 503. */
+  isClosing: () => boolean;
+}
+
+/**
+ * Mounts `POST /api/messages`, the Bot Framework channel (Azure Bot Service, the Emulator,
+ * tests and the benchmark with `expectReplies`). Every error is a JSON `{code, message}`.
+ */
+export function mountBotFrameworkRoute(server: restify.Server, deps: BotFrameworkRouteDeps): void {
+  server.post(
+    '/api/messages',
+    restify.plugins.bodyParser({ maxBodySize: MAX_ACTIVITY_BYTES, mapParams: false, mapFiles: false }),
+    async (req: Request, res: Response) => {
+      // NOTE: restify logs a warning when an async handler returns a value, so each branch returns nothing.
+      if (deps.isClosing()) {
+        res.send(503, { code: 'ShuttingDown', message: 'the server is shutting down; retry shortly' });
+        return;
+      }
+      const problem = activityProblem(req.body);
+      if (problem) {
+        res.send(400, { code: 'BadActivity', message: problem });
+        return;
+      }
+      const activity = req.body as Activity;
+      // NOTE: checked before the turn, so a refused service URL runs no turn at all; the
+      // adapter refuses the same URLs again for every outgoing call (agent replies later on).
+      if (activity.deliveryMode !== 'expectReplies' && !deps.adapter.mayCall(activity.serviceUrl ?? '')) {
+        res.send(403, {
+          code: 'ServiceUrlNotAllowed',
+          message:
+            'activity.serviceUrl is not in BOTFRAMEWORK_SERVICE_URLS; without MicrosoftAppId replies go only to allowed service URLs',
+        });
+        return;
+      }
+      try {
+        const invokeResponse = await deps.adapter.processIncoming(
+          req.header('authorization') ?? '',
+          activity,
+          deps.logic,
+        );
+        // A turn that ends during shutdown closes its connection, so the server can stop at once.
+        if (deps.isClosing()) res.header('Connection', 'close');
+        const status = invokeResponse?.status ?? 200;
+        if (invokeResponse?.body === undefined) res.send(status);
+        else res.send(status, invokeResponse.body);
+      } catch (error) {
+        const statusCode = (error as { statusCode?: number }).statusCode;
+        if (statusCode === 401 || statusCode === 403) {
+          res.send(statusCode, { code: 'Unauthorized', message: 'Bot Framework authentication failed' });
+          return;
+        }
+        deps.logger.error({ err: error }, 'POST /api/messages failed');
+        res.send(500, { code: 'InternalError', message: 'the activity could not be processed' });
+      }
+    },
+  );
+}

@@ -1,0 +1,12 @@
+import { botFrameworkChannel } from './botframework';
+import type { ChannelFactory } from './channel';
+import { webChannel } from './web';
+
+export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic } from './channel';
+
+/**
+ * Every channel Switchboard has, in the order the server asks them whether they serve a
+ * conversation's channel id. The Bot Framework channel serves every id the others do not
+ * claim, so it stays last.
+ */
+export const CHANNELS: readonly ChannelFactory[] = [webChannel, botFrameworkChannel];
