@@ -29,6 +29,8 @@ export interface UploadedFile {
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
+  /** The failure the call was answered with, when it was refused. */
+  refused?: InjectedFailure;
 }
 
 /** A refusal to inject. */
@@ -137,9 +139,11 @@ export class FakeTelegramApi {
     );
   }
 
-  /** Texts the bot sent to a chat with sendMessage, in order. */
+  /** Texts the bot sent to a chat with sendMessage (and that were not refused), in order. */
   textsTo(chatId: string): string[] {
-    return this.callsOf('sendMessage', chatId).map((call) => String(call.params.text));
+    return this.callsOf('sendMessage', chatId)
+      .filter((call) => !call.refused)
+      .map((call) => String(call.params.text));
   }
 
   /**
@@ -177,11 +181,10 @@ export class FakeTelegramApi {
       return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
     const params = await readParams(req);
-    this.calls.push({ method, params });
-    this.events.emit('call');
-
     const chatId = chatIdOf(params);
     const failure = this.failureFor(method, chatId);
+    this.calls.push({ method, params, ...(failure ? { refused: failure } : {}) });
+    this.events.emit('call');
     if (failure) {
       const { retry_after, ...rest } = failure;
       return this.reply(res, failure.error_code, {
