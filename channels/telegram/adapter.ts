@@ -272,8 +272,11 @@ export class TelegramAdapter extends BotAdapter {
 
   /** Makes one call; returns the id of the message it sent, if any. */
   private async perform(chatId: string, call: BotApiCall): Promise<number | undefined> {
-    const bytes =
-      call.method === 'sendDocument' ? await fetchDocument(call.document, this.deps.documents) : undefined;
+    // Read before the try: a document that cannot be read is our failure, not Telegram's.
+    const upload =
+      call.method === 'sendDocument'
+        ? Input.fromBuffer(await fetchDocument(call.document, this.deps.documents), call.document.fileName)
+        : undefined;
     try {
       switch (call.method) {
         case 'sendChatAction':
@@ -288,9 +291,10 @@ export class TelegramAdapter extends BotAdapter {
           return sent.message_id;
         }
         case 'sendDocument': {
+          if (!upload) throw new Error('no document to upload');
           const sent = await this.deps.api.call('sendDocument', {
             chat_id: call.chat_id,
-            document: Input.fromBuffer(bytes ?? Buffer.alloc(0), call.document.fileName),
+            document: upload,
             reply_markup: call.reply_markup,
           });
           return sent.message_id;
