@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { projectRoot } from './paths';
 import { IANAZone } from 'luxon';
 import { DEFAULT_SERVICE_URL_PATTERNS, parseServiceUrlPattern } from '../channels/botframework/serviceUrls';
+import { isProxyEntry, PROXY_RANGE_NAMES } from './clientAddress';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
@@ -44,6 +45,11 @@ export interface Config {
   botName: string;
   /** Accent colour of the web chat page, `#rrggbb`. */
   accentColor: string;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client, for rate limits and the audit
+   * log: addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal`; none by default.
+   */
+  trustProxy: string[];
   /** Self-hosted Direct Line 3.0 endpoint (`/v3/directline`). */
   directLine: {
     /** Secret clients use to start conversations or generate tokens; generated into DATA_DIR when unset. */
@@ -209,6 +215,21 @@ function origins(env: Env, name: string, problems: string[]): string[] {
       problems.push(
         `${name} must be a comma-separated list of origins like https://shop.example.com, or * (received "${origin}")`,
       );
+  }
+  return list;
+}
+
+function proxies(env: Env, name: string, problems: string[]): string[] {
+  const list = (read(env, name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    if (!isProxyEntry(entry)) {
+      problems.push(
+        `${name} must be a comma-separated list of proxy addresses, CIDR ranges such as 10.0.0.0/8, or ${PROXY_RANGE_NAMES.join(', ')} (received "${entry}")`,
+      );
+    }
   }
   return list;
 }
@@ -380,6 +401,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     botName: read(env, 'BOT_NAME') ?? 'Switchboard',
     accentColor: color(env, 'BOT_ACCENT_COLOR', '#0063b1', problems),
+    trustProxy: proxies(env, 'TRUST_PROXY', problems),
     directLine: {
       secret: directLineSecret,
       allowedOrigins: origins(env, 'DIRECTLINE_ALLOWED_ORIGINS', problems),

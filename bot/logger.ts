@@ -1,14 +1,18 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config';
+import { redactPii } from './language/pii';
+import { redactLogObject, redactLogValue } from './logRedaction';
 
 export type { Logger } from 'pino';
 
 /**
- * The process logger: JSON lines on stdout. Secrets are redacted wherever they appear under the
- * names below; message text is only logged at debug level (see the turn logging middleware).
+ * The process logger: JSON lines on stdout (or `destination`). Secrets are censored wherever
+ * they appear under the names below, and personal data (e-mail addresses, IBANs, cards, phone
+ * numbers) is redacted from every string of every line, at every level, the message and errors
+ * included, so `LOG_LEVEL=debug` never writes what a customer typed unredacted.
  */
-export function createLogger(level: LogLevel): Logger {
-  return pino({
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name: 'switchboard',
     level,
     redact: {
@@ -20,7 +24,15 @@ export function createLogger(level: LogLevel): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+    formatters: { log: redactLogObject },
+    serializers: {
+      // The message, also when pino takes it from an error logged on its own.
+      msg: (message: unknown) => (typeof message === 'string' ? redactPii(message) : message),
+      // Errors were turned into redacted plain objects by `formatters.log` already.
+      err: (error: unknown) => (error instanceof Error ? redactLogValue(error) : error),
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that discards everything, for tests and tools. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeFilePrivate, writePrivateFile } from './privateFiles';
 
 /** File in `DATA_DIR` holding secrets the bot generated for itself (mode 0600). */
 export const SECRETS_FILE = 'secrets.json';
@@ -15,6 +16,7 @@ export function loadOrCreateSecret(dataDir: string, name: string, configured?: s
   const file = path.join(dataDir, SECRETS_FILE);
   let secrets: Record<string, string> = {};
   if (fs.existsSync(file)) {
+    makeFilePrivate(file);
     try {
       secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
     } catch (error) {
@@ -24,10 +26,6 @@ export function loadOrCreateSecret(dataDir: string, name: string, configured?: s
   const existing = secrets[name];
   if (typeof existing === 'string' && existing.length > 0) return existing;
   const secret = randomBytes(32).toString('base64url');
-  fs.mkdirSync(dataDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  // Write then rename, so a crash never leaves a half-written secrets file.
-  fs.writeFileSync(temporary, JSON.stringify({ ...secrets, [name]: secret }, null, 2), { mode: 0o600 });
-  fs.renameSync(temporary, file);
+  writePrivateFile(file, JSON.stringify({ ...secrets, [name]: secret }, null, 2));
   return secret;
 }

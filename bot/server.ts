@@ -20,11 +20,13 @@ import { openCommerceBackend } from '../services';
 import { mountDownloadRoutes } from '../services/downloadRoutes';
 import { DownloadLinks } from '../services/downloadLinks';
 import { systemClock, type Clock, type CommerceBackend } from '../services/types';
+import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
 import { KeywordRecognizer, type Recognizer } from './language/recognizer';
 import { createLogger, type Logger } from './logger';
+import { makePrivateTree } from './privateFiles';
 import { loadOrCreateSecret } from './secrets';
 import { conversationKeyOf, useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
@@ -44,7 +46,7 @@ export interface ServerDeps {
   clock?: Clock;
   /** Scores negative sentiment to offer a person; none by default. */
   sentimentAnalyzer?: SentimentAnalyzer;
-  /** Redacts personal data in transcripts; local patterns by default. */
+  /** Redacts personal data in transcripts and tickets; local patterns by default. */
   redactor?: PiiRedactor;
   /** The channels to build; every channel Switchboard has by default (each enabled by config). */
   channels?: readonly ChannelFactory[];
@@ -77,6 +79,9 @@ export interface SwitchboardServer {
 export function makeServer(deps: ServerDeps): SwitchboardServer {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
+  // Before anything opens a file: files an earlier run or an operator left with loose modes
+  // (a copied backup, another umask) become private too.
+  makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
   const recognizer = deps.recognizer ?? KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
@@ -103,6 +108,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir);
+  const redactor = deps.redactor ?? new LocalPiiRedactor();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
   const channelFor = (channelId: string): Channel | undefined =>
@@ -118,6 +124,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     },
     runBot: (context: TurnContext): Promise<void> => bot.run(context),
     logger,
+    redactor,
     positionUpdateMinMs: config.handoff.positionUpdateSeconds * 1000,
     announcesHandoff: (channelId) => channelFor(channelId)?.announcesHandoff ?? false,
   });
@@ -142,7 +149,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
-      redactor: deps.redactor ?? new LocalPiiRedactor(),
+      redactor,
       logger,
     }),
   };
@@ -186,6 +193,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     agents: handoffDb.agents,
     logger,
     isClosing: () => closing,
+    clientAddress: clientAddressOf(config.trustProxy),
   });
   mountConsolePage(server);
   const storageOpen = (): boolean =>

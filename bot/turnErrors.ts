@@ -1,6 +1,7 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from './config';
+import { isDeliveryFailure } from './deliveryFailure';
 import { resolveLocale, translator } from './i18n';
 import { findTurnLanguage } from './middleware/localeResolution';
 import type { Logger } from './logger';
@@ -26,11 +27,14 @@ export function turnErrorHandler(deps: TurnErrorDeps): (context: TurnContext, er
       'turn failed',
     );
     try {
-      // Locale resolution may be what failed; then the activity's own locale is used.
-      const t =
-        findTurnLanguage(context)?.t ??
-        translator(deps.i18n, resolveLocale([activity.locale], deps.defaultLocale));
-      await context.sendActivity(t('errors.generic'));
+      // An apology through a channel that just failed to deliver would fail the same way.
+      if (!isDeliveryFailure(error)) {
+        // Locale resolution may be what failed; then the activity's own locale is used.
+        const t =
+          findTurnLanguage(context)?.t ??
+          translator(deps.i18n, resolveLocale([activity.locale], deps.defaultLocale));
+        await context.sendActivity(t('errors.generic'));
+      }
       await deps.state.dialogState.delete(context);
       await deps.state.conversationState.saveChanges(context, true);
     } catch (recoveryError) {

@@ -167,7 +167,7 @@ export class HandoffDialog extends ComponentDialog {
     const t = localize(step.context);
     if (values.closedTeam) {
       const conversation = await this.state.conversation(step.context);
-      const ticket = this.desk.leaveMessage(step.context, values.closedTeam, String(step.result), {
+      const ticket = await this.desk.leaveMessage(step.context, values.closedTeam, String(step.result), {
         ...(conversation.caseFile ?? {}),
       });
       await step.context.sendActivity(t('handoff.ticketCreated', { ticketId: ticket.id }));

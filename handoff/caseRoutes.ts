@@ -1,6 +1,7 @@
 /**
  * The case routes of the console API: the agent's queue, one case with its transcript and
- * summary, and what an agent does with a case (claim, reply, typing, transfer, end).
+ * summary, and what an agent does with a case (claim, reply, typing, transfer, end, reveal a
+ * redacted message).
  */
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
@@ -21,6 +22,8 @@ import { caseView, transcriptLineView, type CaseView, type ViewContext } from '.
 import type { ActionResult, AgentRef, HandoffDesk } from './handoffDesk';
 import type { HandoffCase } from './handoffStore';
 
+/** How long a revealed original is shown before the console hides it again. */
+export const REVEAL_SECONDS = 60;
 /** Longest agent reply, in characters. */
 export const MAX_REPLY_CHARS = 4000;
 /** How an agent may close a case. */
@@ -188,6 +191,39 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (result === 'forbidden') return notYours();
       if (result === 'notFound') return caseNotFound(handoffCase.id);
       send(res, 200, { case: currentCase(handoffCase.id) });
+    }),
+  );
+
+  server.post(
+    `${BASE}/cases/:id/messages/:messageId/reveal`,
+    caseRoute(async (req, res, { agent }, handoffCase) => {
+      // NOTE: only the agent holding the case, not a lead looking on: it is that agent who
+      // needs the number to call back. Leads see every reveal in the audit log.
+      if (handoffCase.state === 'ended') return ended();
+      if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return notYours();
+      const messageId = idParam(req, 'messageId');
+      const line =
+        messageId === undefined ? undefined : store.transcriptLine(handoffCase.conversationKey, messageId);
+      if (!line) {
+        return new HttpProblem(
+          404,
+          'NotFound',
+          `message ${rawId(req, 'messageId')} is not in the conversation of case ${handoffCase.id}`,
+        );
+      }
+      const original =
+        line.role === 'customer' ? store.originalText(handoffCase.conversationKey, line.id) : undefined;
+      if (original === undefined) {
+        return new HttpProblem(409, 'NothingToReveal', `nothing was redacted in message ${line.id}`);
+      }
+      // Audited before the text leaves: who, when (the entry's time), which case and message.
+      store.audit(agent.id, 'revealed', handoffCase.id, { messageId: line.id });
+      res.header('Cache-Control', 'no-store');
+      send(res, 200, {
+        messageId: line.id,
+        text: original,
+        expiresAt: new Date(now() + REVEAL_SECONDS * 1000).toISOString(),
+      });
     }),
   );
 

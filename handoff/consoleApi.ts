@@ -17,6 +17,7 @@
  * | `GET  /api/console/cases/:id`           |                               | `{case, transcript, collected, sentiment, summary}` |
  * | `POST /api/console/cases/:id/claim`     |                               | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/messages`  | `{text}`                      | `{case}`                        |
+ * | `POST /api/console/cases/:id/messages/:messageId/reveal` |              | `{messageId, text, expiresAt}` (holder) |
  * | `POST /api/console/cases/:id/typing`    |                               | 204                             |
  * | `POST /api/console/cases/:id/transfer`  | `{team}` or `{agent}`         | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/end`       | `{disposition}`               | `{case, delivered}`             |
@@ -31,14 +32,24 @@
  *
  * Errors are JSON `{code, message}`: 400 bad input, 401 not logged in, 403 CSRF / origin /
  * role / a case the agent may not see, 404 unknown, 409 the case moved on (`AlreadyClaimed`,
- * `ConversationEnded`), 415 not JSON, 429 too many failed logins, 502 the customer's channel
+ * `ConversationEnded`, `NothingToReveal`), 415 not JSON, 429 too many failed logins (per username and client
+ * address, and per address), 502 the customer's channel
  * could not be reached.
  */
 import type restify from 'restify';
+import { clientAddressOf, type ClientAddress } from '../bot/clientAddress';
 import type { Logger } from '../bot/logger';
 import type { AgentDirectory } from './agentDirectory';
 import { mountCaseRoutes } from './caseRoutes';
-import { LoginThrottle, originRejected, requireAgent, sameOrigin, sessionCookie } from './consoleAuth';
+import {
+  LoginThrottle,
+  originRejected,
+  requireAgent,
+  sameOrigin,
+  sessionCookie,
+  type LoginLimit,
+  type LoginWait,
+} from './consoleAuth';
 import { mountConsoleEvents } from './consoleEvents';
 import {
   answerProblems,
@@ -65,7 +76,7 @@ import type { HandoffDesk } from './handoffDesk';
 
 // Callers import the console API's names from this module, wherever they are defined.
 export { summarizeCase } from './caseSummary';
-export { DISPOSITIONS, MAX_REPLY_CHARS, type Disposition } from './caseRoutes';
+export { DISPOSITIONS, MAX_REPLY_CHARS, REVEAL_SECONDS, type Disposition } from './caseRoutes';
 export { SESSION_COOKIE } from './consoleAuth';
 export { CONSOLE_EVENTS_PATH } from './consoleEvents';
 export type { AgentView, CaseView } from './consoleViews';
@@ -77,9 +88,22 @@ export interface ConsoleApiDeps {
   isClosing: () => boolean;
   /** Milliseconds since the epoch; tests pass a fixed clock. */
   now?: () => number;
-  /** Failed logins allowed per client address and window (default 10 per 15 minutes). */
-  loginLimit?: { attempts: number; windowMs: number };
+  /** Failed logins allowed per window ({@link DEFAULT_LOGIN_LIMIT} for what is not given). */
+  loginLimit?: Partial<LoginLimit>;
+  /** Whose address a request is, for the login limit and the audit log; the socket's peer by default. */
+  clientAddress?: ClientAddress;
 }
+
+/**
+ * 10 failed logins per username and address in 15 minutes, 50 per address across usernames:
+ * an agent who mistypes never reaches the second, a stranger spraying one password over many
+ * usernames does.
+ */
+export const DEFAULT_LOGIN_LIMIT: LoginLimit = {
+  attempts: 10,
+  attemptsPerAddress: 50,
+  windowMs: 15 * 60 * 1000,
+};
 
 /** What {@link mountConsoleApi} leaves running. */
 export interface ConsoleApi {
@@ -98,11 +122,8 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
   const { desk, agents, logger } = deps;
   const { store } = desk;
   const now = deps.now ?? Date.now;
-  const throttle = new LoginThrottle(
-    deps.loginLimit?.attempts ?? 10,
-    deps.loginLimit?.windowMs ?? 15 * 60 * 1000,
-    now,
-  );
+  const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMIT, ...deps.loginLimit }, now);
+  const clientAddress = deps.clientAddress ?? clientAddressOf([]);
   const events = mountConsoleEvents(server, deps);
   const views: ViewContext = { store, agents, now };
   const authed = requireAgent(agents);
@@ -115,17 +136,6 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
     body,
     answerProblems(async (req, res) => {
       if (!sameOrigin(req)) return originRejected();
-      const address = req.socket.remoteAddress ?? 'unknown';
-      const tooMany = (retryAfterSeconds: number): HttpProblem => {
-        res.header('Retry-After', String(retryAfterSeconds));
-        return new HttpProblem(
-          429,
-          'TooManyRequests',
-          'too many failed logins from this address; try again later',
-        );
-      };
-      const allowed = throttle.check(address);
-      if (allowed !== true) return tooMany(allowed.retryAfterSeconds);
       const input = jsonBody(req);
       if (input instanceof HttpProblem) return input;
       const { username, password } = input;
@@ -140,18 +150,25 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       if (username.length > 100 || password.length > 1000) {
         return new HttpProblem(400, 'BadArgument', 'username or password too long');
       }
+      const address = clientAddress(req);
+      const tooMany = (wait: LoginWait): HttpProblem => {
+        res.header('Retry-After', String(wait.retryAfterSeconds));
+        const whose = wait.scope === 'account' ? 'for this account from this address' : 'from this address';
+        return new HttpProblem(429, 'TooManyRequests', `too many failed logins ${whose}; try again later`);
+      };
+      const allowed = throttle.attempt(username, address);
+      if (allowed !== true) return tooMany(allowed);
       const account = await agents.authenticate(username, password);
       if (!account) {
         // NOTE: the typed username is not logged: people type passwords into that field too.
         store.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
-        const verdict = throttle.fail(address);
-        if (verdict !== true) return tooMany(verdict.retryAfterSeconds);
         return new HttpProblem(
           401,
           'InvalidCredentials',
           'wrong username or password, or the account is disabled',
         );
       }
+      throttle.succeeded(username, address);
       const { token, session } = agents.startSession(account, 'cookie');
       const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
       res.header('Set-Cookie', sessionCookie(req, token, maxAge));

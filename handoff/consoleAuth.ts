@@ -3,12 +3,11 @@
  * `sb_console`; a state-changing request authenticated by that cookie must carry `X-CSRF-Token`
  * and, when it has an `Origin`, come from this host. Other help desks send
  * `Authorization: Bearer <token>` and are exempt from both checks. Failed logins are limited
- * per client address.
+ * per username and client address, and more loosely per client address.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'restify';
-import { RateLimiter } from '../bot/rateLimiter';
 import type { AgentAccount, AgentDirectory, AgentSession } from './agentDirectory';
 import { answerProblems, HttpProblem } from './consoleHttp';
 
@@ -161,35 +160,116 @@ export function sessionCookie(req: IncomingMessage, value: string, maxAgeSeconds
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
+/** How many failed logins a window allows, and how long the window is. */
+export interface LoginLimit {
+  /** Failed logins allowed per username and client address. */
+  attempts: number;
+  /**
+   * Failed logins allowed per client address across every username: looser, so it only slows
+   * a stranger trying one password on many accounts (password spraying).
+   */
+  attemptsPerAddress: number;
+  windowMs: number;
+}
+
 /**
- * Failed logins per client address. Only failures count, so a team behind one office address
- * is not locked out by its own successful logins; the attempt past the limit and every attempt
- * after it (even with the right password) wait until the window ends.
+ * Failures counted per key in fixed windows; a key with `attempts` failures in its window is
+ * blocked until the window ends. Passed windows are forgotten as new failures come in.
  */
-export class LoginThrottle {
-  private readonly failures: RateLimiter;
-  private readonly blockedUntil = new Map<string, number>();
+class FailureLimit {
+  private readonly windows = new Map<string, { started: number; count: number }>();
 
   constructor(
-    attempts: number,
-    windowMs: number,
+    private readonly attempts: number,
+    private readonly windowMs: number,
     private readonly now: () => number,
-  ) {
-    this.failures = new RateLimiter(attempts, windowMs, now);
-  }
+  ) {}
 
-  /** `true` when the address may try to log in, else how long it must wait. */
-  check(address: string): true | { retryAfterSeconds: number } {
+  /** Milliseconds `key` must still wait (0 when it may try). */
+  waitMs(key: string): number {
     const now = this.now();
-    for (const [key, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(key);
-    const until = this.blockedUntil.get(address);
-    return until === undefined ? true : { retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
+    this.forgetPassedWindows(now);
+    const window = this.windows.get(key);
+    return window && window.count >= this.attempts ? window.started + this.windowMs - now : 0;
   }
 
-  /** Counts a failed login; past the limit, blocks the address until the window ends. */
-  fail(address: string): true | { retryAfterSeconds: number } {
-    const verdict = this.failures.take(address);
-    if (verdict !== true) this.blockedUntil.set(address, this.now() + verdict.retryAfterSeconds * 1000);
-    return verdict;
+  count(key: string): void {
+    const now = this.now();
+    this.forgetPassedWindows(now);
+    const window = this.windows.get(key);
+    if (window) window.count += 1;
+    else this.windows.set(key, { started: now, count: 1 });
   }
+
+  uncount(key: string): void {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
+
+  private forgetPassedWindows(now: number): void {
+    for (const [key, window] of this.windows) {
+      if (now - window.started >= this.windowMs) this.windows.delete(key);
+    }
+  }
+}
+
+/** Why a login must wait, and for how long. */
+export interface LoginWait {
+  retryAfterSeconds: number;
+  /** `account`: this username from this address; `address`: every username from this address. */
+  scope: 'account' | 'address';
+}
+
+/**
+ * Failed logins per username and client address, plus a looser cap per address. Only failures
+ * count, so a team behind one office address is not locked out by its own successful logins;
+ * and since a username is limited per address, a stranger's wrong passwords lock out neither
+ * other agents nor the same agent at another address. Once a limit is reached, every attempt
+ * (even with the right password) waits until the window ends, without checking the password.
+ */
+export class LoginThrottle {
+  private readonly perAccount: FailureLimit;
+  private readonly perAddress: FailureLimit;
+
+  constructor(limit: LoginLimit, now: () => number) {
+    this.perAccount = new FailureLimit(limit.attempts, limit.windowMs, now);
+    this.perAddress = new FailureLimit(limit.attemptsPerAddress, limit.windowMs, now);
+  }
+
+  /**
+   * Starts a login attempt: `true` when `username` may try from `address`, else how long it
+   * must wait. An allowed attempt counts as failed until {@link succeeded} says otherwise.
+   * NOTE: counting before the password is checked (it takes tens of milliseconds) is what
+   * stops a burst of parallel guesses from all passing the check before any failure counts.
+   */
+  attempt(username: string, address: string): true | LoginWait {
+    const key = accountKey(username, address);
+    const verdict = this.verdict(this.perAccount.waitMs(key), this.perAddress.waitMs(address));
+    if (verdict !== true) return verdict;
+    this.perAccount.count(key);
+    this.perAddress.count(address);
+    return true;
+  }
+
+  /** The attempt had the right password: it does not count. */
+  succeeded(username: string, address: string): void {
+    this.perAccount.uncount(accountKey(username, address));
+    this.perAddress.uncount(address);
+  }
+
+  private verdict(accountMs: number, addressMs: number): true | LoginWait {
+    if (accountMs <= 0 && addressMs <= 0) return true;
+    const scope = addressMs >= accountMs ? 'address' : 'account';
+    return { retryAfterSeconds: Math.max(1, Math.ceil(Math.max(accountMs, addressMs) / 1000)), scope };
+  }
+}
+
+/**
+ * One key per username and address, unambiguous whatever characters the username has; hashed,
+ * because people type passwords into the username field too.
+ */
+function accountKey(username: string, address: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([address, username]))
+    .digest('base64url');
 }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type restify from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../bot/logger';
+import { refuseUpgrade, upgradeRoutes } from '../bot/upgrades';
 import type { AgentDirectory } from './agentDirectory';
 import { authenticateUpgrade, type Caller } from './consoleAuth';
 import { CONSOLE_API_BASE, HttpProblem } from './consoleHttp';
@@ -42,18 +43,6 @@ type ConsoleEvent =
   | { type: 'changed'; caseId: number }
   | { type: 'customerMessage'; caseId: number; text: string }
   | { type: 'ticket'; ticketId: number };
-
-/** Answers a refused WebSocket upgrade with a plain HTTP error and closes the socket. */
-function refuseUpgrade(socket: Duplex, problem: HttpProblem): void {
-  const body = JSON.stringify({ code: problem.code, message: problem.message });
-  const reason =
-    { 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' }[
-      problem.status
-    ] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
 
 /**
  * Fans the desk's events out to the agents' sockets, each only what its agent may see. Desk
@@ -96,13 +85,8 @@ export class ConsoleEvents {
 
   constructor(private readonly deps: ConsoleEventsDeps) {}
 
-  /** Handles one upgrade request of the HTTP server; upgrades to other paths are left alone. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // NOTE: other endpoints (Direct Line streams) listen for upgrades too: leave their sockets alone.
-    if (url.pathname !== CONSOLE_EVENTS_PATH) return;
-    // Another listener already answered this socket.
-    if (!socket.writable) return;
+  /** Accepts or refuses one upgrade request to {@link CONSOLE_EVENTS_PATH}. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     if (this.deps.isClosing()) {
       return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
     }
@@ -221,8 +205,10 @@ export class ConsoleEvents {
  */
 export function mountConsoleEvents(server: restify.Server, deps: ConsoleEventsDeps): ConsoleEvents {
   const events = new ConsoleEvents(deps);
-  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    events.upgrade(req, socket, head),
+  upgradeRoutes(server).claim(
+    CONSOLE_EVENTS_PATH,
+    (req, socket, head, url) => events.upgrade(req, socket, head, url),
+    deps.logger,
   );
   return events;
 }

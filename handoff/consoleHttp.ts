@@ -47,15 +47,15 @@ export function jsonBodyParser(): RequestHandler[] {
   return restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false });
 }
 
-/** The `:id` path parameter as written. */
-export function rawId(req: Request): string {
-  const value = (req.params as Record<string, unknown> | undefined)?.id;
+/** A path parameter (`:id` by default) as written. */
+export function rawId(req: Request, name = 'id'): string {
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
 }
 
-/** The `:id` path parameter as a number, or undefined when it is not a whole number. */
-export function idParam(req: Request): number | undefined {
-  const value = rawId(req);
+/** A path parameter (`:id` by default) as a number, or undefined when it is not a whole number. */
+export function idParam(req: Request, name = 'id'): number | undefined {
+  const value = rawId(req, name);
   return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 

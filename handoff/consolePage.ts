@@ -248,12 +248,23 @@ const PAGE_SCRIPT = `
       var li = el('li', null, 'line line-' + line.role);
       var who = line.role === 'agent' && line.agentName ? line.agentName : (ROLES[line.role] || line.role);
       li.appendChild(el('span', who + ' · ' + shortTime(line.at), 'line-meta'));
-      li.appendChild(el('span', line.text, 'line-text'));
+      var text = el('span', line.text, 'line-text');
+      li.appendChild(text);
+      if (line.redacted && line.role === 'customer') {
+        var button = el('button', 'Reveal', 'reveal');
+        button.type = 'button';
+        button.setAttribute('aria-label', 'Reveal the redacted parts of message ' + line.id);
+        button.addEventListener('click', function () { reveal(item.id, line, text, button); });
+        li.appendChild(button);
+      }
       transcript.appendChild(li);
     });
     $('transcript-empty').hidden = data.transcript.length > 0;
 
     var mine = item.state === 'withAgent' && item.agentId === state.me.id;
+    // Only the agent holding the case may reveal; the server checks it too.
+    var reveals = transcript.querySelectorAll('button.reveal');
+    for (var r = 0; r < reveals.length; r += 1) reveals[r].hidden = !mine || reveals[r].getAttribute('data-shown') === 'true';
     $('claim').hidden = item.state !== 'queued';
     $('reply-form').hidden = !mine;
     $('transfer-form').hidden = !mine;
@@ -263,6 +274,32 @@ const PAGE_SCRIPT = `
       if (items[i].getAttribute('data-case-id') === String(item.id)) items[i].setAttribute('aria-current', 'true');
       else items[i].removeAttribute('aria-current');
     }
+  }
+
+  /**
+   * Shows the original of one redacted message until the server's expiry, then the redacted
+   * text again. Each reveal is audited by the server.
+   */
+  function reveal(caseId, line, node, button) {
+    caseError('');
+    api('POST', 'cases/' + caseId + '/messages/' + line.id + '/reveal').then(function (data) {
+      node.textContent = data.text;
+      node.classList.add('revealed');
+      button.hidden = true;
+      button.setAttribute('data-shown', 'true');
+      var until = new Date(data.expiresAt);
+      say('Shown until ' + until.toLocaleTimeString() + '; this reveal is in the audit log.');
+      setTimeout(function () {
+        node.textContent = line.text;
+        node.classList.remove('revealed');
+        button.removeAttribute('data-shown');
+        var selected = state.selected;
+        button.hidden = !(selected && selected.case.id === caseId && selected.case.state === 'withAgent' &&
+          selected.case.agentId === state.me.id);
+      }, Math.max(0, until.getTime() - Date.now()));
+    }).catch(function (error) {
+      if (error.status !== 401) caseError(error.message);
+    });
   }
 
   function caseAction(path, body, done) {
@@ -437,6 +474,8 @@ const PAGE_STYLE = `
   .line-meta { display: block; font-size: 0.75rem; color: var(--muted); }
   .line-text { white-space: pre-wrap; overflow-wrap: anywhere; }
   .line-customer .line-text { font-weight: 600; }
+  .line-text.revealed { background: #fff4ce; }
+  button.reveal { margin-left: 0.5rem; font-size: 0.75rem; padding: 0 0.4rem; }
   .actions form, .actions > div { margin-top: 0.8rem; }
   .inline { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
   .inline label { margin: 0; }

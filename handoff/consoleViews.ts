@@ -88,7 +88,7 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
   };
 }
 
-/** A transcript line, with the name of the agent who wrote it. */
+/** A transcript line (redacted), with the name of the agent who wrote it. */
 export function transcriptLineView(line: TranscriptLine, { agents }: ViewContext) {
   return {
     id: line.id,
@@ -97,6 +97,8 @@ export function transcriptLineView(line: TranscriptLine, { agents }: ViewContext
     agentId: line.agentId,
     agentName: agentName(agents, line.agentId),
     text: line.text,
+    // The agent holding the case may reveal the original of such a line (POST …/reveal).
+    redacted: line.redacted,
   };
 }
 

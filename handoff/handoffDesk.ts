@@ -7,6 +7,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import { localize, turnLanguage, conversationKey } from '../bot/middleware';
+import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import type { Logger } from '../bot/logger';
 import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
@@ -64,6 +65,8 @@ export interface HandoffDeskDeps {
   /** The bot's turn logic, run for handoff events so the waiting dialog can react. */
   runBot: (context: TurnContext) => Promise<void>;
   logger: Logger;
+  /** Redacts the messages customers leave for a closed team; local patterns by default. */
+  redactor?: PiiRedactor;
   now?: () => Date;
   /** Customers are told a changed queue position at most this often. */
   positionUpdateMinMs?: number;
@@ -312,13 +315,20 @@ export class HandoffDesk extends EventEmitter {
     });
   }
 
-  /** Leaves a message for a closed team; it becomes a ticket in the console. */
-  leaveMessage(context: TurnContext, team: string, text: string, collected: Record<string, unknown>): Ticket {
+  /** Leaves a message for a closed team; it becomes a ticket in the console, redacted like the transcript. */
+  async leaveMessage(
+    context: TurnContext,
+    team: string,
+    text: string,
+    collected: Record<string, unknown>,
+  ): Promise<Ticket> {
+    const { locale } = turnLanguage(context);
+    const redactor = this.deps.redactor ?? new LocalPiiRedactor();
     const ticket = this.deps.store.createTicket({
       conversationKey: conversationKey(context),
       team,
-      locale: turnLanguage(context).locale,
-      text,
+      locale,
+      text: await redactor.redact(text, locale),
       collected,
     });
     this.deps.store.audit('customer', 'ticketCreated', undefined, { ticket: ticket.id, team });

@@ -39,7 +39,8 @@ function transcriptText(activity: Partial<Activity>): string {
 /**
  * The handoff state machine in the shared turn path, so no channel can bypass it
  * (`bot → queued → withAgent → bot`):
- * - records every customer message and every reply, redacted, in the transcript agents see;
+ * - records every customer message and every reply, redacted, in the transcript agents see
+ *   (with the original of a redacted customer message for the store to seal, for reveal);
  * - while the conversation is queued or with an agent, customer messages go to the queue and
  *   the agent, not to the dialogs; "cancel" while queued leaves the queue;
  * - turns the Bot Framework `handoff.status` event (accepted, failed, completed) into the same
@@ -88,7 +89,9 @@ export class HandoffMiddleware implements Middleware {
 
     const text = transcriptText(activity);
     const redacted = text ? await this.deps.redactor.redact(text, locale) : '';
-    if (redacted) lines.push({ role: 'customer', text: redacted });
+    // The original is kept (sealed by the store) only when redaction changed something.
+    if (redacted)
+      lines.push({ role: 'customer', text: redacted, ...(redacted !== text ? { original: text } : {}) });
 
     const active = store.activeCase(key);
     if (!active) return next();

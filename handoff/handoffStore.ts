@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../bot/sqlite';
 import type { ConversationReference } from 'botbuilder';
+import type { TextSeal } from './sealedText';
 
 /** Where a conversation stands with the humans: waiting in the queue, or talking to an agent. */
 export type CaseState = 'queued' | 'withAgent' | 'ended';
@@ -47,14 +48,23 @@ export interface TranscriptLine {
   at: number;
   role: TranscriptRole;
   agentId: string | undefined;
+  /** As agents see it: redacted. */
   text: string;
+  /** Whether the original was kept (sealed) because redaction changed it; see {@link HandoffStore.originalText}. */
+  redacted: boolean;
 }
 
 /** A transcript line to append. */
 export interface NewTranscriptLine {
   role: TranscriptRole;
+  /** Already redacted. */
   text: string;
   agentId?: string;
+  /**
+   * What the customer wrote before redaction, when it differs from `text`: kept encrypted so
+   * the agent holding the case can reveal it for this one message (never logged, never listed).
+   */
+  original?: string;
 }
 
 export interface Ticket {
@@ -143,9 +153,32 @@ function toCase(row: CaseRow): HandoffCase {
 /** Queue order: longest (credited) wait first, then first come. */
 const QUEUE_ORDER = '(queued_at - boost_ms) ASC, id ASC';
 
+interface TranscriptRow {
+  id: number;
+  at: number;
+  role: TranscriptRole;
+  agent_id: string | null;
+  text: string;
+  redacted: number;
+}
+
+const TRANSCRIPT_COLUMNS = 'id, at, role, agent_id, text, original IS NOT NULL AS redacted';
+
+function toTranscriptLine(row: TranscriptRow): TranscriptLine {
+  return {
+    id: row.id,
+    at: row.at,
+    role: row.role,
+    agentId: orUndefined(row.agent_id),
+    text: row.text,
+    redacted: row.redacted === 1,
+  };
+}
+
 /**
  * The persisted side of human handoff (SQLite, `DATA_DIR/handoff.sqlite`): cases and their
- * queue, the transcript of every conversation (already redacted), tickets left outside
+ * queue, the transcript of every conversation (redacted; the originals of redacted customer
+ * lines sealed with a key from `secrets.json`, when a {@link TextSeal} is given), tickets left outside
  * business hours, pickup times for wait estimates, and the audit log. Every state change is a
  * single conditional UPDATE, so two agents racing for one case cannot both win.
  */
@@ -155,9 +188,11 @@ export class HandoffStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly appendLines: (conversationKey: string, lines: readonly NewTranscriptLine[]) => void;
 
+  /** Without `seal`, originals are not kept and nothing can be revealed. */
   constructor(
     file: string,
     private readonly now: () => number = Date.now,
+    private readonly seal?: TextSeal,
   ) {
     this.db = openSqlite(file);
     this.db.exec(`
@@ -193,7 +228,8 @@ export class HandoffStore {
         at INTEGER NOT NULL,
         role TEXT NOT NULL,
         agent_id TEXT,
-        text TEXT NOT NULL
+        text TEXT NOT NULL,
+        original TEXT
       );
       CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (conversation_key, id);
       CREATE TABLE IF NOT EXISTS pickups (at INTEGER NOT NULL, wait_ms INTEGER NOT NULL);
@@ -218,12 +254,19 @@ export class HandoffStore {
         detail TEXT
       );
     `);
+    this.addMissingColumns();
     this.appendLines = this.db.transaction((conversationKey: string, lines: readonly NewTranscriptLine[]) => {
       const insert = this.stmt(
-        'INSERT INTO transcript (conversation_key, at, role, agent_id, text) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO transcript (conversation_key, at, role, agent_id, text, original) VALUES (?, ?, ?, ?, ?, ?)',
       );
       const at = this.now();
-      for (const line of lines) insert.run(conversationKey, at, line.role, line.agentId ?? null, line.text);
+      for (const line of lines) {
+        const sealed =
+          this.seal && line.original !== undefined && line.original !== line.text
+            ? this.seal.seal(line.original, conversationKey)
+            : null;
+        insert.run(conversationKey, at, line.role, line.agentId ?? null, line.text, sealed);
+      }
     });
   }
 
@@ -387,21 +430,32 @@ export class HandoffStore {
     if (lines.length > 0) this.appendLines(conversationKey, lines);
   }
 
-  /** The conversation's transcript, oldest first (the last `limit` lines). */
+  /** The conversation's transcript, oldest first (the last `limit` lines), redacted. */
   transcript(conversationKey: string, limit = 200): TranscriptLine[] {
-    const rows = this.stmt<
-      [string, number],
-      { id: number; at: number; role: TranscriptRole; agent_id: string | null; text: string }
-    >(
-      'SELECT id, at, role, agent_id, text FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?',
+    const rows = this.stmt<[string, number], TranscriptRow>(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?`,
     ).all(conversationKey, limit);
-    return rows.reverse().map((row) => ({
-      id: row.id,
-      at: row.at,
-      role: row.role,
-      agentId: orUndefined(row.agent_id),
-      text: row.text,
-    }));
+    return rows.reverse().map(toTranscriptLine);
+  }
+
+  /** One line of a conversation's transcript, redacted; undefined when it is not in that conversation. */
+  transcriptLine(conversationKey: string, id: number): TranscriptLine | undefined {
+    const row = this.stmt<[string, number], TranscriptRow>(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? AND id = ?`,
+    ).get(conversationKey, id);
+    return row ? toTranscriptLine(row) : undefined;
+  }
+
+  /**
+   * What the customer wrote in a redacted line, unsealed; undefined when nothing was redacted
+   * in it. Only the reveal route calls this, and it audits every call.
+   */
+  originalText(conversationKey: string, id: number): string | undefined {
+    const row = this.stmt<[string, number], { original: string | null }>(
+      'SELECT original FROM transcript WHERE conversation_key = ? AND id = ?',
+    ).get(conversationKey, id);
+    if (!row?.original || !this.seal) return undefined;
+    return this.seal.open(row.original, conversationKey);
   }
 
   createTicket(ticket: Pick<Ticket, 'conversationKey' | 'team' | 'locale' | 'text' | 'collected'>): Ticket {
@@ -495,6 +549,14 @@ export class HandoffStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Columns added after the first release, for databases created before them. */
+  private addMissingColumns(): void {
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();
+    if (!columns.some((column) => column.name === 'original')) {
+      this.db.exec('ALTER TABLE transcript ADD COLUMN original TEXT');
+    }
   }
 
   private stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {

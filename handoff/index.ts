@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Logger } from '../bot/logger';
+import { loadOrCreateSecret } from '../bot/secrets';
 import { AgentDirectory, generatePassword } from './agentDirectory';
 import { HandoffStore } from './handoffStore';
+import { TextSeal } from './sealedText';
 
 export {
   AgentDirectory,
@@ -16,6 +18,8 @@ export { HandoffStore, type HandoffCase, type Ticket, type TranscriptLine } from
 
 /** File name of the handoff database inside DATA_DIR. */
 export const HANDOFF_DATABASE_FILE = 'handoff.sqlite';
+/** Name of the generated secret (in `DATA_DIR/secrets.json`) that seals originals of redacted lines. */
+export const TRANSCRIPT_SEAL_SECRET = 'transcriptSeal';
 
 /** The handoff database opened once: cases, transcripts, tickets, audit, and agent accounts. */
 export interface HandoffDatabase {
@@ -27,10 +31,12 @@ export interface HandoffDatabase {
 
 /**
  * Opens (creating when missing) `DATA_DIR/handoff.sqlite` with the case store and the agent
- * directory on one connection. The server and the CLI both use it.
+ * directory on one connection. The server and the CLI both use it. Originals of redacted
+ * transcript lines are sealed with the `transcriptSeal` secret of `DATA_DIR/secrets.json`.
  */
 export function openHandoffDatabase(dataDir: string): HandoffDatabase {
-  const store = new HandoffStore(path.join(dataDir, HANDOFF_DATABASE_FILE));
+  const seal = new TextSeal(() => loadOrCreateSecret(dataDir, TRANSCRIPT_SEAL_SECRET));
+  const store = new HandoffStore(path.join(dataDir, HANDOFF_DATABASE_FILE), Date.now, seal);
   try {
     const agents = new AgentDirectory(store.db);
     return { store, agents, close: () => store.close() };

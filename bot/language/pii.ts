@@ -1,3 +1,5 @@
+import { replaceIbans } from './iban';
+
 /** Hides personal data in text before it is logged or stored in a transcript. */
 export interface PiiRedactor {
   redact(text: string, locale: string): Promise<string>;
@@ -24,9 +26,9 @@ function passesLuhn(digits: string): boolean {
 }
 
 /**
- * Offline redaction of the personal data customers most often type: e-mail addresses, payment
- * card numbers and phone numbers become `[email]`, `[card]` and `[phone]`. Azure AI Language
- * replaces it with entity recognition when configured.
+ * Offline redaction of the personal data customers most often type: e-mail addresses, IBANs,
+ * payment card numbers and phone numbers become `[email]`, `[iban]`, `[card]` and `[phone]`.
+ * Azure AI Language replaces it with entity recognition when configured.
  */
 export class LocalPiiRedactor implements PiiRedactor {
   redact(text: string): Promise<string> {
@@ -34,10 +36,13 @@ export class LocalPiiRedactor implements PiiRedactor {
   }
 }
 
-/** The synchronous redaction {@link LocalPiiRedactor} applies. */
+/**
+ * The synchronous redaction {@link LocalPiiRedactor} applies, also used on every log line.
+ * NOTE: the order matters: IBANs and cards are replaced before phone numbers are looked for,
+ * so the digit groups of an IBAN or a card never come out as `[phone]`.
+ */
 export function redactPii(text: string): string {
-  return text
-    .replace(EMAIL, '[email]')
+  return replaceIbans(text.replace(EMAIL, '[email]'), '[iban]')
     .replace(CARD, (match) => (passesLuhn(match.replace(/\D/g, '')) ? '[card]' : match))
     .replace(PHONE, '[phone]');
 }

@@ -1,9 +1,11 @@
 import type { Middleware, TurnContext } from 'botbuilder';
+import { redactPii } from '../language/pii';
 import type { Logger } from '../logger';
 
 /**
  * One log line per turn: channel, conversation, activity type and duration at info level.
- * Message text is customer data, so it is only logged at debug level.
+ * Message text is customer data: it is only logged at debug level, and redacted here already
+ * (the process logger redacts every line too, but an injected logger may not).
  */
 export class TurnLogging implements Middleware {
   constructor(private readonly logger: Logger) {}
@@ -17,7 +19,10 @@ export class TurnLogging implements Middleware {
       activityType: activity.type,
     };
     if (this.logger.isLevelEnabled('debug'))
-      this.logger.debug({ ...fields, text: activity.text }, 'turn received');
+      this.logger.debug(
+        { ...fields, text: activity.text === undefined ? undefined : redactPii(activity.text) },
+        'turn received',
+      );
     try {
       await next();
     } finally {

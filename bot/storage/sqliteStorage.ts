@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
+import { openSqlite } from '../sqlite';
 
 /** Raised by {@link SqliteStorage.write} when an item's eTag no longer matches the stored one. */
 export class ETagConflictError extends Error {
@@ -36,14 +35,9 @@ export class SqliteStorage implements Storage {
   private readonly writeAll: (entries: [string, Record<string, unknown>][], now: number) => void;
   private readonly deleteAll: (keys: string[]) => void;
 
-  /** Opens (creating when missing) the database file; its folder is created too. */
+  /** Opens (creating when missing, private) the database file; its folder is created too. */
   constructor(readonly file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // NOTE: NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
       key TEXT PRIMARY KEY,
       value TEXT NOT NULL,

@@ -8,6 +8,7 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
+import { DeliveryFailedError } from '../../bot/deliveryFailure';
 import { toConnector } from './mapper';
 import { guardConnectorClient, type OutgoingCallRules } from './outgoingCalls';
 import { isServiceUrlAllowed } from './serviceUrls';
@@ -41,6 +42,15 @@ class ClientCache<T> {
       if (this.clients.get(key) === created) this.clients.delete(key);
     });
     return created;
+  }
+}
+
+/** Where a service URL points, for error messages (never its path or query). */
+function serviceUrlOrigin(serviceUrl: string | undefined): string {
+  try {
+    return new URL(serviceUrl ?? '').origin;
+  } catch {
+    return 'an invalid service URL';
   }
 }
 
@@ -130,12 +140,23 @@ export class BotFrameworkAdapter extends CloudAdapter {
     );
   }
 
-  /** Sends schema fields only: Switchboard's internal channel data stays in the process. */
-  override sendActivities(
+  /**
+   * Sends schema fields only: Switchboard's internal channel data stays in the process.
+   * @throws DeliveryFailedError when the connector could not be reached or refused the reply.
+   */
+  override async sendActivities(
     context: TurnContext,
     activities: Partial<Activity>[],
   ): Promise<ResourceResponse[]> {
-    return super.sendActivities(context, activities.map(toConnector));
+    try {
+      return await super.sendActivities(context, activities.map(toConnector));
+    } catch (error) {
+      throw new DeliveryFailedError(
+        context.activity.channelId,
+        `BotFrameworkAdapter.sendActivities(): the reply did not reach ${serviceUrlOrigin(context.activity.serviceUrl)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
   }
 
   /** Whether replies to `serviceUrl` may be posted (always with an app id: its token vouches). */
@@ -157,13 +178,24 @@ export class BotFrameworkAdapter extends CloudAdapter {
    * bot's replies come back in the result's body instead of being posted to `serviceUrl`.
    * @throws an error with `statusCode` 401 when Bot Framework authentication fails.
    */
-  processIncoming(
+  async processIncoming(
     authHeader: string,
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
     // NOTE: without an app id authentication is off, but botbuilder still validates any token
     // it is given, which fetches Bot Framework's public signing keys: a header is ignored then.
-    return this.processActivity(this.settings.appId === undefined ? '' : authHeader, activity, logic);
+    const response = await this.processActivity(
+      this.settings.appId === undefined ? '' : authHeader,
+      activity,
+      logic,
+    );
+    // NOTE: expectReplies replies are buffered by TurnContext, not sent through sendActivities,
+    // so they get the same outgoing mapping here.
+    const replies = (response?.body as { activities?: unknown } | undefined)?.activities;
+    if (response && Array.isArray(replies)) {
+      return { ...response, body: { activities: (replies as Partial<Activity>[]).map(toConnector) } };
+    }
+    return response;
   }
 }

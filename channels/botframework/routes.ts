@@ -1,24 +1,15 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response } from 'restify';
 import type { Logger } from '../../bot/logger';
+import { botFrameworkActivityProblem } from '../activitySchema';
 import type { BotFrameworkAdapter } from './adapter';
 
 /** Largest request body `POST /api/messages` accepts. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
-/** The first thing that makes `body` unusable as an incoming activity, if any. */
+/** The first thing that makes `body` unusable as an incoming activity, if any (activitySchema.ts). */
 export function activityProblem(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return 'the body must be a JSON object (an activity) sent as application/json';
-  }
-  const activity = body as Partial<Activity>;
-  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
-  if (typeof activity.channelId !== 'string' || activity.channelId === '')
-    return 'activity.channelId is required';
-  if (typeof activity.conversation?.id !== 'string' || activity.conversation.id === '') {
-    return 'activity.conversation.id is required';
-  }
-  return undefined;
+  return botFrameworkActivityProblem(body);
 }
 
 export interface BotFrameworkRouteDeps {

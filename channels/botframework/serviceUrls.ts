@@ -30,6 +30,7 @@ export function parseServiceUrlPattern(text: string): ServiceUrlPattern | undefi
   const match = PATTERN.exec(text.trim());
   if (!match) return undefined;
   const [, scheme = '', wildcard, host = '', port, path] = match;
+  if (port !== undefined && port !== '*' && Number(port) > 65535) return undefined;
   const protocol = `${scheme.toLowerCase()}:` as ServiceUrlPattern['protocol'];
   const defaultPort = protocol === 'https:' ? '443' : '80';
   let pathPrefix = path ?? '';

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type restify from 'restify';
+import { clientAddressOf } from '../../bot/clientAddress';
 import { SUPPORTED_LOCALES } from '../../bot/config';
 import { loadOrCreateSecret } from '../../bot/secrets';
 import { LinkSigner } from '../../bot/signedLinks';
@@ -72,6 +73,7 @@ export function createWebChannel(deps: ChannelDeps): WebChannel {
         createHash('sha256').update(`switchboard upload links:${secret}`).digest('base64url'),
       ),
       tokenRateLimiter: new RateLimiter(settings.tokenRequestsPerMinute, 60_000),
+      clientAddress: clientAddressOf(config.trustProxy),
       settings,
       logic: deps.logic,
       logger,

@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+import { publicChannelData } from '../outgoing';
 
 /** The channel id Switchboard's own Direct Line endpoint uses, as Azure's Direct Line does. */
 export const DIRECT_LINE_CHANNEL_ID = 'directline';
@@ -31,20 +32,6 @@ const CLIENT_FIELDS = [
   'localTimestamp',
   'localTimezone',
 ] as const;
-
-/** The first thing that makes a posted body unusable as an activity, if any. */
-export function clientActivityProblem(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return 'the body must be a JSON activity';
-  const activity = body as Record<string, unknown>;
-  if (typeof activity.type !== 'string' || activity.type === '') return 'activity.type is required';
-  if (activity.text !== undefined && typeof activity.text !== 'string')
-    return 'activity.text must be a string';
-  if (activity.attachments !== undefined && !Array.isArray(activity.attachments)) {
-    return 'activity.attachments must be an array';
-  }
-  return undefined;
-}
 
 /** The `clientActivityID` Web Chat puts in `channelData` to match its pending message with the echo. */
 export function clientActivityIdOf(activity: Partial<Activity>): string | undefined {
@@ -92,16 +79,24 @@ export function fromClient(
   } as Activity;
 }
 
-/** A bot reply as the client receives it: the server's id and timestamp, `from.role` bot. */
+/**
+ * A bot reply as the client receives it: the server's id and timestamp, `from.role` bot, and
+ * none of Switchboard's internal channel data (such as which agent wrote it).
+ */
 export function fromBot(
   reply: Partial<Activity>,
   participants: DirectLineParticipants,
   id: string,
   now: Date,
 ): Activity {
-  const { serviceUrl: _serviceUrl, deliveryMode: _deliveryMode, ...rest } = reply;
+  const rest: Partial<Activity> = { ...reply };
+  delete rest.serviceUrl;
+  delete rest.deliveryMode;
+  delete rest.channelData;
+  const shown = publicChannelData(reply.channelData);
   return {
     ...rest,
+    ...(shown === undefined ? {} : { channelData: shown }),
     type: reply.type ?? ActivityTypes.Message,
     id,
     timestamp: now,

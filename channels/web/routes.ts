@@ -9,11 +9,13 @@ import type { Logger } from '../../bot/logger';
 import type { LinkSigner } from '../../bot/signedLinks';
 import type { DirectLineAdapter } from './adapter';
 import type { ConversationStore, StoredConversation } from './conversationStore';
-import { clientActivityProblem } from './mapper';
+import { clientActivityProblem } from '../activitySchema';
 import type { DirectLineSettings } from './settings';
 import type { ActivityStream } from './stream';
 import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
+import type { ClientAddress } from '../../bot/clientAddress';
 import type { RateLimiter } from '../../bot/rateLimiter';
+import { refuseUpgrade, upgradeRoutes } from '../../bot/upgrades';
 
 const BASE = '/v3/directline';
 /** Largest JSON body of a posted activity. */
@@ -28,6 +30,8 @@ export interface DirectLineRouteDeps {
   tokens: DirectLineTokens;
   links: LinkSigner;
   tokenRateLimiter: RateLimiter;
+  /** Whose address a request is, for the token limit (TRUST_PROXY). */
+  clientAddress: ClientAddress;
   settings: DirectLineSettings;
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
@@ -364,8 +368,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   );
 
   server.post('/api/directline/token', async (req: Request, res: Response) => {
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const allowed = deps.tokenRateLimiter.take(client);
+    const allowed = deps.tokenRateLimiter.take(deps.clientAddress(req));
     if (allowed !== true) {
       res.header('Retry-After', String(allowed.retryAfterSeconds));
       return fail(
@@ -476,35 +479,18 @@ function readUpload(
   });
 }
 
-/** Answers a refused WebSocket upgrade with a plain HTTP error and closes the socket. */
-function refuseUpgrade(socket: Duplex, problem: HttpProblem): void {
-  const body = JSON.stringify({ code: problem.code, message: problem.message });
-  const reason = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    429: 'Too Many Requests',
-    503: 'Service Unavailable',
-  }[problem.status];
-  socket.end(
-    `HTTP/1.1 ${problem.status} ${reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
 
 /** WebSocket streams at `/v3/directline/conversations/{id}/stream?t=<token>&watermark=<w>`. */
 function mountStreams(server: restify.Server, deps: DirectLineRouteDeps): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const streams = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     const match = STREAM_PATH.exec(url.pathname);
-    // NOTE: other features (the agent console) listen for upgrades on their own paths.
-    if (!match) return;
     if (deps.isClosing())
       return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
-    const conversationId = decodeURIComponent(match[1] ?? '');
+    const conversationId = decodedSegment(match?.[1] ?? '');
+    if (conversationId === undefined)
+      return refuseUpgrade(socket, new HttpProblem(400, 'BadArgument', 'the conversation id is not valid'));
     const credential = url.searchParams.get('t') ?? bearer(req.headers.authorization);
     const caller = authenticate(deps.tokens, credential ?? undefined, conversationId);
     if (caller instanceof HttpProblem) return refuseUpgrade(socket, caller);
@@ -529,5 +515,15 @@ function mountStreams(server: restify.Server, deps: DirectLineRouteDeps): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
       deps.stream.attach(conversationId, ws, deps.store.activitiesAfter(conversationId, watermark));
     });
-  });
+  };
+  upgradeRoutes(server).claim(STREAM_PATH, streams, deps.logger);
+}
+
+/** A percent-encoded path segment decoded, or undefined when its encoding is broken. */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -27,6 +27,7 @@ describe('parseConfig()', () => {
       logLevel: 'info',
       botName: 'Switchboard',
       accentColor: '#0063b1',
+      trustProxy: [],
       directLine: {
         secret: undefined,
         allowedOrigins: [],
@@ -139,6 +140,13 @@ describe('parseConfig()', () => {
     });
   });
 
+  it('reads TRUST_PROXY as a list of addresses, CIDR ranges and range names', () => {
+    assert.deepEqual(
+      parseConfig({ TRUST_PROXY: ' 10.0.0.1, 172.16.0.0/12,loopback, fd00::/8,, 2001:db8::1 ' }).trustProxy,
+      ['10.0.0.1', '172.16.0.0/12', 'loopback', 'fd00::/8', '2001:db8::1'],
+    );
+  });
+
   it('derives the public URL from PORT by default', () => {
     assert.equal(parseConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   });
@@ -199,6 +207,12 @@ describe('parseConfig()', () => {
       { DIRECTLINE_TOKEN_RATE_LIMIT: '2.5' },
       'DIRECTLINE_TOKEN_RATE_LIMIT must be a whole number above 0 (received "2.5")',
     ],
+    ...['proxy.internal', '10.0.0.0/33', '*', 'true', '300.1.1.1'].map(
+      (entry): [Record<string, string>, string] => [
+        { TRUST_PROXY: `127.0.0.1,${entry}` },
+        `TRUST_PROXY must be a comma-separated list of proxy addresses, CIDR ranges such as 10.0.0.0/8, or loopback, linklocal, uniquelocal (received "${entry}")`,
+      ],
+    ),
     [{ BOT_ACCENT_COLOR: 'blue' }, 'BOT_ACCENT_COLOR must be a colour like #0063b1 (received "blue")'],
     [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es (received "fr")'],
     [

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { passesIbanChecksum } from '../../bot/language/iban';
 import { redactPii } from '../../bot/language/pii';
+import { IBANS, PLANTED_IBANS, spaced } from '../support/plantedPii';
 
 describe('redactPii()', () => {
   const cases: [string, string][] = [
@@ -9,6 +11,12 @@ describe('redactPii()', () => {
     ['card 4111 1111 1111 1111 please', 'card [card] please'],
     ['order SB-10004, postcode 28013', 'order SB-10004, postcode 28013'],
     ['it costs 1299 euros', 'it costs 1299 euros'],
+    [`refund to ${IBANS.DE} please`, 'refund to [iban] please'],
+    [`IBAN: ${spaced(IBANS.ES)}, thanks`, 'IBAN: [iban], thanks'],
+    ['es91 2100 0418 4502 0005 1332', '[iban]'],
+    ['ES91-2100-0418-4502-0005-1332.', '[iban].'],
+    [`${spaced(IBANS.GB)} or call +44 20 7946 0958`, '[iban] or call [phone]'],
+    [`iban ${IBANS.NL} card 4111111111111111`, 'iban [iban] card [card]'],
   ];
   for (const [text, expected] of cases) {
     it(`redacts "${text}"`, () => {
@@ -16,7 +24,29 @@ describe('redactPii()', () => {
     });
   }
 
+  for (const iban of PLANTED_IBANS) {
+    it(`redacts the IBAN "${iban}" whole, with no digits left and no [phone] inside`, () => {
+      assert.equal(redactPii(`pay back to ${iban} thanks`), 'pay back to [iban] thanks');
+    });
+  }
+
   it('keeps a 16-digit reference that fails the card checksum (a tracking number, say)', () => {
     assert.equal(redactPii('tracking 1234567812345678'), 'tracking 1234567812345678');
+  });
+
+  it('does not take an IBAN-shaped text with a wrong check digit for an IBAN', () => {
+    assert.doesNotMatch(redactPii('DE88370400440532013000'), /\[iban\]/);
+  });
+
+  it('does not take an IBAN glued to more letters or digits for an IBAN', () => {
+    assert.doesNotMatch(redactPii(`${IBANS.NL}X`), /\[iban\]/);
+    assert.doesNotMatch(redactPii(`X${IBANS.NL}`), /\[iban\]/);
+  });
+});
+
+describe('passesIbanChecksum()', () => {
+  it('accepts the registry examples and refuses a transposed pair of digits', () => {
+    for (const iban of Object.values(IBANS)) assert.equal(passesIbanChecksum(iban), true, iban);
+    assert.equal(passesIbanChecksum('DE89370400440532031000'), false);
   });
 });

@@ -10,6 +10,7 @@ import type { HandoffDesk } from '../../handoff/handoffDesk';
 import type { HandoffStore } from '../../handoff/handoffStore';
 import { i18n, recognizer, runDialogCase, type DialogCase, type ExpectedReply } from '../support/dialogTable';
 import { CLOSED_UNTIL_MONDAY_NINE, handoffFixture } from '../support/handoffFixture';
+import { IBANS, spaced } from '../support/plantedPii';
 import { commerceFixture, dialogDeps, type CommerceFixture } from './commerceFixtures';
 
 /** Scores a message as very negative when it has one of the angry words, in any language. */
@@ -161,6 +162,15 @@ describe('HandoffDialog (through MainDialog)', () => {
       assert.equal(ticket?.team, 'weekdays');
       assert.equal(ticket?.text, english.message);
       assert.equal(store.queued().length, 0, 'nobody is queued for a closed team');
+    });
+
+    it('the message is redacted before it becomes a ticket, as the transcript is', async () => {
+      const message = `Refund to ${spaced(IBANS.DE)} or call +34 612 345 678`;
+      await runDialogCase(closedCases('en', { ...english, message })[0]!, mainDialog);
+      assert.deepEqual(
+        store.tickets('open').map((ticket) => ticket.text),
+        ['Refund to [iban] or call [phone]'],
+      );
     });
   });
 });

@@ -119,6 +119,40 @@ describe('POST /api/messages (Bot Framework route)', () => {
       });
     }
 
+    // Wrong types never reach a turn: each would otherwise crash it (locale.trim) or get the apology.
+    const wrongTypes: [field: string, extra: Record<string, unknown>, message: string][] = [
+      ['type', { type: 7 }, 'activity.type must be a string'],
+      ['channelId', { channelId: ['test'] }, 'activity.channelId must be a string'],
+      ['conversation.id', { conversation: { id: 1 } }, 'activity.conversation.id must be a string'],
+      ['from.id', { from: { id: { x: 1 } } }, 'activity.from.id must be a string'],
+      ['from (missing)', { from: undefined }, 'activity.from is required'],
+      ['text', { text: 12345 }, 'activity.text must be a string'],
+      ['locale', { locale: { x: 1 } }, 'activity.locale must be a string'],
+      ['id', { id: 42 }, 'activity.id must be a string'],
+      ['serviceUrl', { serviceUrl: false }, 'activity.serviceUrl must be a string'],
+      ['attachments', { attachments: { contentType: 'image/png' } }, 'activity.attachments must be an array'],
+      ['attachments[0]', { attachments: [null] }, 'activity.attachments[0] must be an object'],
+      ['membersAdded', { membersAdded: [{ id: 3 }] }, 'activity.membersAdded[0].id must be a string'],
+    ];
+    for (const [field, extra, message] of wrongTypes) {
+      it(`answers a wrong ${field} with 400 BadActivity naming the field, and runs no turn`, async () => {
+        const turns = sandbox.spy(server.app.bot, 'run');
+        const response = await postActivity(server.url, { ...customerMessage('typed', 'hello'), ...extra });
+        assert.equal(response.status, 400);
+        assert.deepEqual(response.body, { code: 'BadActivity', message });
+        assert.equal(turns.callCount, 0);
+      });
+    }
+
+    it('accepts unknown fields and any JSON value, and answers the message', async () => {
+      const replies = await say(server.url, 'extras', 'hello', {
+        value: { rating: [1, null, { deep: true }] },
+        channelData: { tenant: { id: 't1' } },
+        ...({ semanticAction: { id: 'x', entities: {} } } as Record<string, unknown>),
+      });
+      assert.deepEqual(replies, [en('welcome.greeting'), en('menu.prompt')]);
+    });
+
     it('answers an unknown route with 404 JSON and keeps serving', async () => {
       const response = await fetch(`${server.url}/no/such/route`);
       assert.equal(response.status, 404);

@@ -345,6 +345,84 @@ describe('Direct Line 3.0 endpoint', () => {
       await keepsServing();
     });
 
+    const wrongTypes: [field: string, activity: Record<string, unknown>, message: string][] = [
+      ['type', { type: ['message'] }, 'activity.type must be a string'],
+      ['text', { type: 'message', text: 12345 }, 'activity.text must be a string'],
+      ['locale', { type: 'message', locale: { x: 1 } }, 'activity.locale must be a string'],
+      ['id', { type: 'message', id: 9 }, 'activity.id must be a string'],
+      ['attachments', { type: 'message', attachments: 'a.png' }, 'activity.attachments must be an array'],
+      [
+        'attachments[0].name',
+        { type: 'message', attachments: [{ name: 1 }] },
+        'activity.attachments[0].name must be a string',
+      ],
+      ['from.id', { type: 'message', from: { id: 5 } }, 'activity.from.id must be a string'],
+      [
+        'from.name',
+        { type: 'message', from: { id: 'shopper', name: {} } },
+        'activity.from.name must be a string',
+      ],
+      ['localTimezone', { type: 'message', localTimezone: 1 }, 'activity.localTimezone must be a string'],
+    ];
+    for (const [field, activity, message] of wrongTypes) {
+      it(`POST /activities with a wrong ${field} is 400 naming the field, and nothing is posted`, async () => {
+        const conversation = await start();
+        await transcript(conversation, 2);
+        const response = await call(
+          'POST',
+          `${BASE}/conversations/${conversation.conversationId}/activities`,
+          {
+            auth: conversation.token,
+            json: activity,
+          },
+        );
+        assert.equal(response.status, 400);
+        assert.deepEqual(response.body, { code: 'BadArgument', message });
+        assert.equal((await activities(conversation)).activities.length, 2);
+      });
+    }
+
+    it('an upload whose activity part has a wrong locale is 400 naming the field', async () => {
+      const conversation = await start();
+      await transcript(conversation, 2);
+      const form = new FormData();
+      form.append(
+        'activity',
+        new Blob([JSON.stringify({ type: 'message', locale: 7 })], {
+          type: 'application/vnd.microsoft.activity',
+        }),
+      );
+      form.append('file', new Blob(['x'], { type: 'text/plain' }), 'a.txt');
+      const response = await call('POST', `${BASE}/conversations/${conversation.conversationId}/upload`, {
+        auth: conversation.token,
+        body: form,
+      });
+      assert.equal(response.status, 400);
+      assert.deepEqual(response.body, { code: 'BadArgument', message: 'activity.locale must be a string' });
+      assert.equal((await activities(conversation)).activities.length, 2);
+    });
+
+    it('POST /activities accepts unknown fields, a JSON value and a sender name', async () => {
+      const conversation = await start();
+      await transcript(conversation, 2);
+      const response = await call('POST', `${BASE}/conversations/${conversation.conversationId}/activities`, {
+        auth: conversation.token,
+        json: {
+          type: 'message',
+          text: 'help',
+          locale: 'en-US',
+          from: { id: 'shopper', name: 'Ana' },
+          value: { rating: [1, null] },
+          somethingNew: { x: 1 },
+        },
+      });
+      assert.equal(response.status, 200);
+      assert.deepEqual(
+        (await transcript(conversation, 5)).slice(2).map((a) => a.text),
+        ['help', en('help.main'), en('menu.prompt')],
+      );
+    });
+
     it('an upload over the limit is 413 and nothing is posted', async () => {
       const conversation = await start();
       await transcript(conversation, 2);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import sinon from 'sinon';
 import { WebSocketServer } from 'ws';
+import { upgradeRoutes } from '../../bot/upgrades';
 import { summarizeCase, type CaseView } from '../../handoff/consoleApi';
 import type { HandoffCase } from '../../handoff/handoffStore';
 import {
@@ -113,7 +112,7 @@ describe('console API', function () {
       assert.equal(foreign.setCookie, undefined);
     });
 
-    it('POST /login answers 429 with Retry-After after 10 failed attempts from one address, until the window ends', async () => {
+    it('POST /login answers 429 with Retry-After after 10 failed attempts for one username from one address, until the window ends', async () => {
       await fixture.close();
       let clock = Date.now();
       fixture = await startConsole({ now: () => clock });
@@ -133,6 +132,46 @@ describe('console API', function () {
       assert.equal(right.status, 429);
       clock += 15 * 60 * 1000;
       assert.equal((await postLogin(fixture.url, 'ana', PASSWORD)).status, 200);
+    });
+
+    it("POST /login: ten bad passwords for one agent from one address do not block another agent's login", async () => {
+      for (let attempt = 1; attempt <= 10; attempt += 1) {
+        assert.equal(
+          (await postLogin(fixture.url, 'ana', 'wrong password')).status,
+          401,
+          `attempt ${attempt}`,
+        );
+      }
+      assert.equal((await postLogin(fixture.url, 'ana', PASSWORD)).status, 429);
+      assert.equal((await postLogin(fixture.url, 'bruno', PASSWORD)).status, 200);
+      assert.equal((await postLogin(fixture.url, 'lena', 'wrong password')).status, 401);
+    });
+
+    it('POST /login caps failures per address across usernames (password spraying)', async () => {
+      await fixture.close();
+      fixture = await startConsole({ loginLimit: { attemptsPerAddress: 4 } });
+      for (const username of ['nobody1', 'nobody2', 'nobody3', 'ana']) {
+        assert.equal((await postLogin(fixture.url, username, 'Summer2026!')).status, 401, username);
+      }
+      const sprayed = await postLogin(fixture.url, 'nobody5', 'Summer2026!');
+      assert.equal(sprayed.status, 429);
+      assert.equal(sprayed.body.message, 'too many failed logins from this address; try again later');
+      assert.equal((await postLogin(fixture.url, 'bruno', PASSWORD)).status, 429);
+    });
+
+    it('POST /login: 20 parallel wrong passwords get exactly 10 answers of 401, the rest 429', async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          postLogin(fixture.url, 'ana', 'wrong password').then((r) => r.status),
+        ),
+      );
+      assert.deepEqual(
+        [
+          statuses.filter((status) => status === 401).length,
+          statuses.filter((status) => status === 429).length,
+        ],
+        [10, 10],
+      );
     });
 
     it('successful logins do not count against the limit', async () => {
@@ -717,16 +756,16 @@ describe('console API', function () {
       await assert.rejects(EventSocket.open(eventsUrl(), { cookie: ana.cookie }), /refused 503/);
     });
 
-    it('leaves WebSocket upgrades of other paths to their own endpoint', async () => {
+    it('leaves WebSocket upgrades of other claimed paths to their own endpoint', async () => {
       const other = new WebSocketServer({ noServer: true });
-      fixture.server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (req.url === '/other/stream')
-          other.handleUpgrade(req, socket, head, (ws) => ws.send('{"hello":"other"}'));
-      });
+      upgradeRoutes(fixture.server).claim('/other/stream', (req, socket, head) =>
+        other.handleUpgrade(req, socket, head, (ws) => ws.send('{"hello":"other"}')),
+      );
       const socket = await EventSocket.open(`${fixture.url.replace('http', 'ws')}/other/stream`);
       assert.deepEqual(await socket.next(), { hello: 'other' });
       await socket.close();
       other.close();
+      await assert.rejects(EventSocket.open(`${fixture.url.replace('http', 'ws')}/unclaimed`), /refused 404/);
     });
   });
 });
@@ -809,9 +848,9 @@ describe('summarizeCase()', () => {
     const summary = summarizeCase(
       base,
       [
-        { id: 1, at: 0, role: 'customer', agentId: undefined, text: 'first' },
-        { id: 2, at: 1, role: 'customer', agentId: undefined, text: long },
-        { id: 3, at: 2, role: 'bot', agentId: undefined, text: 'bot line' },
+        { id: 1, at: 0, role: 'customer', agentId: undefined, text: 'first', redacted: false },
+        { id: 2, at: 1, role: 'customer', agentId: undefined, text: long, redacted: false },
+        { id: 3, at: 2, role: 'bot', agentId: undefined, text: 'bot line', redacted: false },
       ],
       0,
     );

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { LinkSigner } from '../../../bot/signedLinks';
 import { ConversationStore } from '../../../channels/web/conversationStore';
-import {
-  clientActivityProblem,
-  fromBot,
-  fromClient,
-  type DirectLineParticipants,
-} from '../../../channels/web/mapper';
+import { fromBot, fromClient, type DirectLineParticipants } from '../../../channels/web/mapper';
 import { acceptedLocales } from '../../../channels/web/page';
 import { RateLimiter } from '../../../bot/rateLimiter';
 import { DirectLineTokens } from '../../../channels/web/tokens';
@@ -65,19 +60,22 @@ describe('Direct Line mapper', () => {
     assert.equal('deliveryMode' in activity, false);
   });
 
-  const problems: [unknown, string | undefined][] = [
-    [{ type: 'message', text: 'x' }, undefined],
-    [null, 'the body must be a JSON activity'],
-    [[], 'the body must be a JSON activity'],
-    [{ text: 'x' }, 'activity.type is required'],
-    [{ type: 'message', text: 5 }, 'activity.text must be a string'],
-    [{ type: 'message', attachments: {} }, 'activity.attachments must be an array'],
-  ];
-  for (const [body, problem] of problems) {
-    it(`clientActivityProblem(${JSON.stringify(body)}) is ${String(problem)}`, () => {
-      assert.equal(clientActivityProblem(body), problem);
-    });
-  }
+  it("fromBot() keeps channel data for the client but none of Switchboard's internal keys", () => {
+    const agentReply = fromBot(
+      { type: 'message', text: 'Ana: hi', channelData: { switchboardAgent: { id: 'agent-7', text: 'hi' } } },
+      participants,
+      'conv|0000003',
+      at,
+    );
+    assert.equal('channelData' in agentReply, false);
+    const mixed = fromBot(
+      { type: 'message', text: 'x', channelData: { switchboardAgent: { id: 'agent-7' }, notify: true } },
+      participants,
+      'conv|0000004',
+      at,
+    );
+    assert.deepEqual(mixed.channelData, { notify: true });
+  });
 });
 
 describe('DirectLineTokens', () => {

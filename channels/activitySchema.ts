@@ -1,0 +1,122 @@
+/**
+ * What an incoming activity must look like before any adapter, middleware or dialog sees it.
+ * The bot reads these fields without checking their types (`locale.trim()`, `text` as a
+ * string, `attachments.map`), so a wrong type must stop at the HTTP edge with a 400 that names
+ * the field, never reach a turn. Unknown fields pass: Bot Framework activities carry many
+ * (Teams `channelData`, `entities`, `semanticAction`, …) that are none of our business.
+ */
+import { z } from 'zod';
+
+/** A required string that must not be empty (an id or a kind). */
+const requiredText = z.string().min(1);
+const optionalText = z.string().optional();
+
+/** An account (`from`, `recipient`, a member added): its id is what state and routing key on. */
+const account = z.looseObject({ id: requiredText, name: optionalText });
+
+const attachment = z.looseObject({
+  contentType: optionalText,
+  contentUrl: optionalText,
+  name: optionalText,
+});
+
+/**
+ * Fields an activity may carry from any sender, typed when present.
+ * NOTE: `value` and `channelData` accept anything: the body is parsed JSON, so they are JSON
+ * by construction, and walking an arbitrarily deep value with a recursive schema could
+ * overflow the stack on a crafted 256 KB body.
+ */
+const optionalFields = {
+  id: optionalText,
+  text: optionalText,
+  locale: optionalText,
+  serviceUrl: optionalText,
+  textFormat: optionalText,
+  name: optionalText,
+  speak: optionalText,
+  inputHint: optionalText,
+  replyToId: optionalText,
+  localTimezone: optionalText,
+  attachments: z.array(attachment).optional(),
+  entities: z.array(z.looseObject({})).optional(),
+  membersAdded: z.array(account).optional(),
+  membersRemoved: z.array(account).optional(),
+  recipient: account.optional(),
+  value: z.unknown().optional(),
+  channelData: z.unknown().optional(),
+};
+
+/**
+ * An activity posted to `POST /api/messages` by a Bot Framework channel (Azure Bot Service,
+ * Teams, the Emulator): the channel names itself, the conversation and the sender.
+ */
+export const botFrameworkActivitySchema = z.looseObject({
+  type: requiredText,
+  channelId: requiredText,
+  conversation: z.looseObject({ id: requiredText }),
+  from: account,
+  ...optionalFields,
+});
+
+/**
+ * An activity a Direct Line client posts to its conversation. The server sets the channel,
+ * conversation and sender itself (mapper.ts `fromClient`), so only `type` is required; what a
+ * client may send is still typed, `from.name` included because it reaches the agent console.
+ */
+export const clientActivitySchema = z.looseObject({
+  type: requiredText,
+  ...optionalFields,
+  from: z.looseObject({ id: optionalText, name: optionalText }).optional(),
+});
+
+const NOT_AN_OBJECT = 'the body must be a JSON object (an activity) sent as application/json';
+
+/** `activity.attachments[0].contentType` for the path `['attachments', 0, 'contentType']`. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : `${name}.${String(key)}`),
+    'activity',
+  );
+}
+
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const KINDS: Record<string, string> = { string: 'a string', array: 'an array', object: 'an object' };
+
+/** One zod issue as the sentence a client reads, naming the field. */
+function describe(issue: z.core.$ZodIssue, body: unknown): string {
+  if (issue.path.length === 0) return NOT_AN_OBJECT;
+  const name = fieldName(issue.path);
+  const value = valueAt(body, issue.path);
+  if (value === undefined || (value === '' && issue.code === 'too_small')) return `${name} is required`;
+  if (issue.code === 'invalid_type') return `${name} must be ${KINDS[issue.expected] ?? issue.expected}`;
+  return `${name} is not valid: ${issue.message}`;
+}
+
+/**
+ * The first thing that makes `body` unusable as an activity of `schema`, as a message naming
+ * the field (`activity.locale must be a string`), or undefined when it is usable.
+ */
+export function activitySchemaProblem(schema: z.ZodType, body: unknown): string | undefined {
+  const result = schema.safeParse(body);
+  if (result.success) return undefined;
+  const first = result.error.issues[0];
+  return first ? describe(first, body) : NOT_AN_OBJECT;
+}
+
+/** The first problem of an activity posted to `POST /api/messages`, if any. */
+export function botFrameworkActivityProblem(body: unknown): string | undefined {
+  return activitySchemaProblem(botFrameworkActivitySchema, body);
+}
+
+/** The first problem of an activity a Direct Line client posts or uploads, if any. */
+export function clientActivityProblem(body: unknown): string | undefined {
+  return activitySchemaProblem(clientActivitySchema, body);
+}
