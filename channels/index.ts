@@ -1,5 +1,6 @@
 import { botFrameworkChannel } from './botframework';
 import type { ChannelFactory } from './channel';
+import { telegramChannel } from './telegram';
 import { webChannel } from './web';
 
 export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic } from './channel';
@@ -9,4 +10,4 @@ export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic 
  * conversation's channel id. The Bot Framework channel serves every id the others do not
  * claim, so it stays last.
  */
-export const CHANNELS: readonly ChannelFactory[] = [webChannel, botFrameworkChannel];
+export const CHANNELS: readonly ChannelFactory[] = [webChannel, telegramChannel, botFrameworkChannel];
