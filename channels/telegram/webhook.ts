@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../../bot/secretsEqual';
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from '../../bot/logger';
 import type { TurnLogic } from '../channel';
@@ -18,13 +18,6 @@ export interface TelegramWebhookDeps {
   isClosing: () => boolean;
 }
 
-/** Constant-time comparison; hashing first makes the lengths equal, so neither leaks. */
-function sameSecret(given: string, expected: string): boolean {
-  const left = createHash('sha256').update(given).digest();
-  const right = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(left, right);
-}
-
 /**
  * Mounts `POST /api/telegram`, where Telegram posts updates in webhook mode. The secret header
  * is checked before the body is read; every error is a JSON `{code, message}`.
@@ -37,7 +30,7 @@ function sameSecret(given: string, expected: string): boolean {
 export function mountTelegramWebhook(server: restify.Server, deps: TelegramWebhookDeps): void {
   const checkSecret = (req: Request, res: Response, next: Next): void => {
     const given = req.header('x-telegram-bot-api-secret-token');
-    if (!given || !sameSecret(given, deps.secret)) {
+    if (!given || !secretsEqual(given, deps.secret)) {
       res.send(401, { code: 'Unauthorized', message: 'X-Telegram-Bot-Api-Secret-Token is missing or wrong' });
       next(false);
       return;
