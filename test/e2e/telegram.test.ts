@@ -356,6 +356,38 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
     assert.equal(fake.callsOf('answerCallbackQuery').length, 5);
   });
 
+  it('polling, en: an appointment booked through inline keyboards, with the calendar file as a document', async () => {
+    const running = await boot('polling');
+    const li = new TelegramCustomer(fake, running, 'polling', {
+      id: 2010,
+      first_name: 'Li',
+      language_code: 'en',
+    });
+    assert.deepEqual(await li.say('hello', 2), [en('welcome.greeting'), en('menu.prompt')]);
+    assert.deepEqual(await li.press(en('menu.appointment')), [en('appointments.askAction')]);
+    assert.deepEqual(await li.press('Book an appointment'), [en('appointments.askService')]);
+    assert.deepEqual(await li.press('Repair drop-off'), [en('appointments.askDay')]);
+    assert.deepEqual(await li.say('next Tuesday'), [
+      en({ key: 'appointments.pickSlot', vars: { date: 'Tuesday, June 17, 2025' } }),
+    ]);
+    assert.deepEqual(await li.press('10:00 AM'), [en('appointments.askContact')]);
+    assert.deepEqual(await li.say('+34 699 000 111'), [
+      en({
+        key: 'appointments.confirmBooking',
+        vars: { service: 'Repair drop-off', date: 'Tuesday, June 17, 2025', time: '10:00 AM' },
+      }),
+    ]);
+    const [booked] = await li.press(en('common.yes'), 2);
+    const reference = /BK-[A-Z2-9]{6}/.exec(booked ?? '')?.[0] ?? '';
+    assert.match(reference, /^BK-/, booked);
+    const [document] = fake.callsOf('sendDocument', li.chatId);
+    const file = document?.params.document as UploadedFile | undefined;
+    assert.match(file?.fileName ?? '', new RegExp(`${reference}.*\\.ics$`));
+    const ics = file?.bytes.toString('utf8') ?? '';
+    assert.ok(ics.includes('DTSTART:20250617T080000Z\r\n'), ics);
+    assert.ok(ics.includes(`UID:${reference}@switchboard\r\n`), ics);
+  });
+
   it('webhook, es: a photo gets the text-only notice and the menu', async () => {
     const running = await boot('webhook');
     const ana = new TelegramCustomer(fake, running, 'webhook', {
