@@ -68,7 +68,18 @@ export class UpgradeRoutes {
   }
 
   private route(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // NOTE: a request line such as `GET //[/` does not parse; a throw here would end the process.
+      refuseUpgrade(socket, {
+        status: 400,
+        code: 'BadRequest',
+        message: 'the request path is not a valid URL',
+      });
+      return;
+    }
     const route = this.routes.find(({ path }) =>
       typeof path === 'string' ? path === url.pathname : path.test(url.pathname),
     );

@@ -74,6 +74,15 @@ describe('WebSocket upgrades', () => {
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });
 
+  for (const path of ['//[/', '//[::1/x', 'http://[/']) {
+    it(`answers an upgrade whose path ${path} is not a URL with 400 and keeps the process alive`, async () => {
+      const answer = await rawUpgrade(server.url, path);
+      assert.equal(answer.statusLine, 'HTTP/1.1 400 Bad Request');
+      assert.deepEqual(answer.body, { code: 'BadRequest', message: 'the request path is not a valid URL' });
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    });
+  }
+
   it('refuses the claimed paths with their own answers, not 404', async () => {
     const stream = await rawUpgrade(server.url, '/v3/directline/conversations/abc/stream');
     assert.equal(stream.statusLine, 'HTTP/1.1 401 Unauthorized');
