@@ -174,6 +174,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       );
       return Promise.resolve();
     },
+    channelFor,
   };
   channels = (deps.channels ?? CHANNELS).flatMap((create) => create(channelDeps) ?? []);
   // NOTE: the one place the shared turn path goes on an adapter, so no channel can skip

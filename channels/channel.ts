@@ -71,6 +71,11 @@ export interface ChannelDeps {
    * so a queued handoff case is ended with the reason.
    */
   conversationGone: (gone: ConversationGone) => Promise<void>;
+  /**
+   * The enabled channel that serves `channelId` (the first whose `serves` says yes), once the
+   * server has built them all; lets a channel refuse activities that claim another's id.
+   */
+  channelFor: (channelId: string) => Channel | undefined;
 }
 
 /** Builds a channel when the configuration enables it, or returns undefined. */

@@ -26,6 +26,10 @@ export const botFrameworkChannel: ChannelFactory = (deps) => {
         logic: deps.logic,
         logger: deps.logger,
         isClosing: deps.isClosing,
+        ownerOf: (channelId) => {
+          const owner = deps.channelFor(channelId);
+          return owner && owner !== channel ? owner.name : undefined;
+        },
       }),
     start: () => Promise.resolve(),
     continueConversation: (reference, logic) => adapter.continueConversation(reference, logic),

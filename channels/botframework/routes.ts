@@ -18,6 +18,8 @@ export interface BotFrameworkRouteDeps {
   logger: Logger;
   /** True while the server drains for shutdown; new activities then get 503. */
   isClosing: () => boolean;
+  /** The name of Switchboard's own channel that serves `channelId`, if another channel does. */
+  ownerOf: (channelId: string) => string | undefined;
 }
 
 /**
@@ -40,6 +42,17 @@ export function mountBotFrameworkRoute(server: restify.Server, deps: BotFramewor
         return;
       }
       const activity = req.body as Activity;
+      // NOTE: without an app id nobody vouches for `channelId`: an activity claiming one of
+      // Switchboard's own channels would run in that channel's conversation (its state, its
+      // handoff case, its customer). With an app id, Bot Framework's token vouches for it.
+      const owner = deps.adapter.settings.appId === undefined ? deps.ownerOf(activity.channelId) : undefined;
+      if (owner !== undefined) {
+        res.send(403, {
+          code: 'ChannelNotServed',
+          message: `activity.channelId "${activity.channelId}" belongs to Switchboard's ${owner} channel; it cannot be posted to /api/messages`,
+        });
+        return;
+      }
       // NOTE: checked before the turn, so a refused service URL runs no turn at all; the
       // adapter refuses the same URLs again for every outgoing call (agent replies later on).
       if (activity.deliveryMode !== 'expectReplies' && !deps.adapter.mayCall(activity.serviceUrl ?? '')) {

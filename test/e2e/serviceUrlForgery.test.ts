@@ -5,8 +5,10 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import sinon from 'sinon';
 import { expectedText } from '../support/dialogTable';
+import { WebCustomer } from '../support/webCustomer';
 import {
   customerMessage,
+  webOf,
   postActivity,
   removeDataDir,
   say,
@@ -138,6 +140,23 @@ describe('Bot Framework service URLs without MicrosoftAppId', () => {
     const next = await say(server.url, 'dead', 'help');
     assert.deepEqual(next.slice(-2), [en('help.main'), en('menu.prompt')]);
     assert.equal((await refused).status, 200);
+  });
+
+  it("POST /api/messages refuses an activity claiming one of Switchboard's own channels", async () => {
+    server = await startServer();
+    const victim = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
+    const response = await postActivity(
+      server.url,
+      customerMessage(victim.conversationId, 'agent', { channelId: 'directline' }),
+    );
+    assert.equal(response.status, 403);
+    assert.equal((response.body as { code: string }).code, 'ChannelNotServed');
+    assert.equal(server.app.handoff.store.activeCase(`directline/${victim.conversationId}`), undefined);
+    // Channel ids no Switchboard channel serves are still Bot Framework channels.
+    assert.deepEqual(await say(server.url, victim.conversationId, 'hello', { channelId: 'msteams' }), [
+      en('welcome.greeting'),
+      en('menu.prompt'),
+    ]);
   });
 
   it('expectReplies activities make no outgoing call, whatever their service URL', async () => {

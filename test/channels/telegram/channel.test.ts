@@ -38,6 +38,7 @@ describe('Telegram channel', () => {
     stateStore: memoryStore(),
     isClosing: () => false,
     conversationGone: gone,
+    channelFor: () => channel,
   });
 
   const startChannel = async (env: Record<string, string> = {}): Promise<Channel> => {
