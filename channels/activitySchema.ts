@@ -7,9 +7,18 @@
  */
 import { z } from 'zod';
 
+/**
+ * Longest message text accepted. NOTE: every string is bounded: text is redacted, logged and
+ * matched against patterns on every turn, and nothing a customer writes is this long.
+ */
+export const MAX_TEXT_LENGTH = 20_000;
+/** Longest id, locale, URL or other short field accepted. */
+export const MAX_FIELD_LENGTH = 2_048;
+
 /** A required string that must not be empty (an id or a kind). */
-const requiredText = z.string().min(1);
-const optionalText = z.string().optional();
+const requiredText = z.string().min(1).max(MAX_FIELD_LENGTH);
+const optionalText = z.string().max(MAX_FIELD_LENGTH).optional();
+const optionalMessageText = z.string().max(MAX_TEXT_LENGTH).optional();
 
 /** An account (`from`, `recipient`, a member added): its id is what state and routing key on. */
 const account = z.looseObject({ id: requiredText, name: optionalText });
@@ -28,12 +37,12 @@ const attachment = z.looseObject({
  */
 const optionalFields = {
   id: optionalText,
-  text: optionalText,
+  text: optionalMessageText,
   locale: optionalText,
   serviceUrl: optionalText,
   textFormat: optionalText,
   name: optionalText,
-  speak: optionalText,
+  speak: optionalMessageText,
   inputHint: optionalText,
   replyToId: optionalText,
   localTimezone: optionalText,
@@ -97,6 +106,9 @@ function describe(issue: z.core.$ZodIssue, body: unknown): string {
   const value = valueAt(body, issue.path);
   if (value === undefined || (value === '' && issue.code === 'too_small')) return `${name} is required`;
   if (issue.code === 'invalid_type') return `${name} must be ${KINDS[issue.expected] ?? issue.expected}`;
+  if (issue.code === 'too_big' && issue.origin === 'string') {
+    return `${name} must be at most ${String(issue.maximum)} characters`;
+  }
   return `${name} is not valid: ${issue.message}`;
 }
 

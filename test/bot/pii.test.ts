@@ -30,6 +30,18 @@ describe('redactPii()', () => {
     });
   }
 
+  // NOTE: a guard against a hang, not a timing: with unbounded quantifiers these took about a
+  // minute (quadratic backtracking) and ran into mocha's timeout; now they take milliseconds.
+  for (const [name, text] of [
+    ['letters without an @', 'a'.repeat(200_000)],
+    ['digits without an @', '1'.repeat(200_000)],
+    ['many @ signs', `${'x'.repeat(60)}@`.repeat(3000)],
+  ] as const) {
+    it(`finishes on 200 KB of ${name} and still redacts what follows`, () => {
+      assert.equal(redactPii(`${text} ana@example.com`).endsWith(' [email]'), true);
+    });
+  }
+
   it('keeps a 16-digit reference that fails the card checksum (a tracking number, say)', () => {
     assert.equal(redactPii('tracking 1234567812345678'), 'tracking 1234567812345678');
   });

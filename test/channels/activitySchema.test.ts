@@ -45,6 +45,17 @@ describe('botFrameworkActivityProblem()', () => {
     ['a locale object', { ...botFramework, locale: { x: 1 } }, 'activity.locale must be a string'],
     ['a numeric text', { ...botFramework, text: 12345 }, 'activity.text must be a string'],
     ['a null text', { ...botFramework, text: null }, 'activity.text must be a string'],
+    ['a text of 20,000 characters', { ...botFramework, text: 'x'.repeat(20_000) }, undefined],
+    [
+      'a text over 20,000 characters',
+      { ...botFramework, text: 'x'.repeat(20_001) },
+      'activity.text must be at most 20000 characters',
+    ],
+    [
+      'a locale of 3,000 characters',
+      { ...botFramework, locale: 'e'.repeat(3000) },
+      'activity.locale must be at most 2048 characters',
+    ],
     [
       'attachments as an object',
       { ...botFramework, attachments: {} },
