@@ -26,15 +26,16 @@ export function turnErrorHandler(deps: TurnErrorDeps): (context: TurnContext, er
       { err: error, channelId: activity.channelId, conversationId: activity.conversation?.id },
       'turn failed',
     );
+    // NOTE: a reply that did not reach the customer is no fault of the dialog: an apology
+    // through the same channel would fail the same way, and the turn's state was not saved, so
+    // the conversation stays where it was and the customer's next message picks it up there.
+    if (isDeliveryFailure(error)) return;
     try {
-      // An apology through a channel that just failed to deliver would fail the same way.
-      if (!isDeliveryFailure(error)) {
-        // Locale resolution may be what failed; then the activity's own locale is used.
-        const t =
-          findTurnLanguage(context)?.t ??
-          translator(deps.i18n, resolveLocale([activity.locale], deps.defaultLocale));
-        await context.sendActivity(t('errors.generic'));
-      }
+      // Locale resolution may be what failed; then the activity's own locale is used.
+      const t =
+        findTurnLanguage(context)?.t ??
+        translator(deps.i18n, resolveLocale([activity.locale], deps.defaultLocale));
+      await context.sendActivity(t('errors.generic'));
       await deps.state.dialogState.delete(context);
       await deps.state.conversationState.saveChanges(context, true);
     } catch (recoveryError) {

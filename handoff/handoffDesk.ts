@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import { localize, turnLanguage, conversationKey } from '../bot/middleware';
 import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
+import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
@@ -367,6 +368,18 @@ export class HandoffDesk extends EventEmitter {
     const sender = this.deps.channels.get(handoffCase.channelId) ?? this.deps.channels.get('default');
     if (!sender)
       throw new Error(`HandoffDesk.deliver(): no adapter can reach channel ${handoffCase.channelId}`);
-    await sender(handoffCase.reference, logic);
+    // NOTE: the shared turn path recovers from a failed turn (the customer keeps their
+    // conversation); a reply that did not reach the customer must still fail the delivery, so
+    // the agent is told `delivered: false` instead of believing it went out.
+    let failure: Error | undefined;
+    await sender(handoffCase.reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        if (!isDeliveryFailure(error)) throw error;
+        failure = error as Error;
+      }
+    });
+    if (failure !== undefined) throw failure;
   }
 }

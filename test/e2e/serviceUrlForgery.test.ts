@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { once } from 'node:events';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import sinon from 'sinon';
 import { expectedText } from '../support/dialogTable';
+import { PASSWORD, login } from '../handoff/consoleFixture';
 import { WebCustomer } from '../support/webCustomer';
 import {
   customerMessage,
@@ -133,13 +134,30 @@ describe('Bot Framework service URLs without MicrosoftAppId', () => {
     await Promise.all([...silent.sockets].map((socket) => once(socket, 'close')));
   });
 
-  it('an unreachable service URL fails fast and the conversation goes on', async () => {
+  it('a service URL that drops every connection is not retried past the deadline', async () => {
     server = await startServer({ BOTFRAMEWORK_TIMEOUT_MS: '300' });
-    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
-    const refused = postActivity(server.url, posted('dead', 'hello', 'http://127.0.0.1:9'));
-    const next = await say(server.url, 'dead', 'help');
-    assert.deepEqual(next.slice(-2), [en('help.main'), en('menu.prompt')]);
-    assert.equal((await refused).status, 200);
+    // Resets every connection at once: a network error botbuilder's pipeline retries (three
+    // times, about 0.8 s, 1.6 s and 3.2 s apart) unless the deadline stops it first.
+    let connections = 0;
+    const dropper = net.createServer((socket) => {
+      connections += 1;
+      socket.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = dropper.address() as AddressInfo;
+      const dropped = postActivity(server.url, posted('dead', 'hello', `http://127.0.0.1:${port}`));
+      const next = await say(server.url, 'dead', 'help');
+      assert.deepEqual(next.slice(-2), [en('help.main'), en('menu.prompt')]);
+      assert.equal((await dropped).status, 200);
+      assert.equal(
+        connections,
+        1,
+        'one attempt, no retry after the deadline, no apology through the same channel',
+      );
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+    }
   });
 
   it("POST /api/messages refuses an activity claiming one of Switchboard's own channels", async () => {
@@ -169,6 +187,36 @@ describe('Bot Framework service URLs without MicrosoftAppId', () => {
       en('menu.prompt'),
     ]);
     assert.deepEqual(target.requests, []);
+  });
+
+  it('an agent cannot make the bot post to a service URL outside the allow-list, and is told so', async () => {
+    server = await startServer();
+    const target = connector();
+    listeners.push(target);
+    const url = await target.listen('127.0.0.2');
+    await server.app.handoff.agents.create({
+      username: 'ana',
+      name: 'Ana',
+      role: 'agent',
+      teams: ['support'],
+      password: PASSWORD,
+    });
+    // Inline replies are fine whatever the service URL; the agent's later ones are proactive.
+    await say(server.url, 'px', 'hello', { serviceUrl: url });
+    await say(server.url, 'px', 'agent', { serviceUrl: url });
+    const ana = await login(server.url, 'ana');
+    const queue = await ana.get<{ cases: { id: number }[] }>('/api/console/queue');
+    const caseId = queue.body.cases[0]?.id;
+    const claimed = await ana.post<{ delivered: boolean }>(`/api/console/cases/${String(caseId)}/claim`);
+    assert.equal(claimed.status, 200);
+    assert.equal(claimed.body.delivered, false);
+    const replied = await ana.post(`/api/console/cases/${String(caseId)}/messages`, {
+      text: 'hello from Ana',
+    });
+    assert.equal(replied.status, 502);
+    assert.deepEqual(target.requests, []);
+    // The customer's conversation itself goes on.
+    assert.deepEqual(await say(server.url, 'other', 'hello'), [en('welcome.greeting'), en('menu.prompt')]);
   });
 
   it('calls no host but loopback for fuzzed activities (no lookup of Bot Framework hosts)', async () => {
