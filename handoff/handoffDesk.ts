@@ -182,6 +182,11 @@ export class HandoffDesk extends EventEmitter {
     return ended;
   }
 
+  /** Whether `channelId` is a Bot Framework channel whose agent hubs may send `handoff.status`. */
+  acceptsHandoffEvents(channelId: string): boolean {
+    return this.deps.announcesHandoff?.(channelId) ?? false;
+  }
+
   /**
    * The customer's channel says the conversation cannot be reached any more (the customer
    * blocked the bot): an open case ends with `reason` and no message is sent to the customer.

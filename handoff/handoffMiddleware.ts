@@ -5,8 +5,9 @@ import {
   type Middleware,
   type TurnContext,
 } from 'botbuilder';
+import { z } from 'zod';
 import type { Recognizer } from '../bot/language/recognizer';
-import type { PiiRedactor } from '../bot/language/pii';
+import { withoutCardNumbers, type PiiRedactor } from '../bot/language/pii';
 import type { Logger } from '../bot/logger';
 import { conversationKey, localize, turnLanguage } from '../bot/middleware';
 import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
@@ -17,10 +18,15 @@ import { flushPendingTranscript, startPendingTranscript } from './pendingTranscr
 const CANCEL_MIN_SCORE = 0.5;
 
 /** What a Bot Framework channel's agent hub reports with a `handoff.status` event. */
-interface HandoffStatusValue {
-  state?: string;
-  message?: string;
-}
+/**
+ * The `value` of Bot Framework's `handoff.status` event, as an agent hub sends it. NOTE: it
+ * comes from outside, so it is checked: an unknown state or a long message is refused.
+ */
+const handoffStatusValue = z.looseObject({
+  state: z.enum(['accepted', 'failed', 'completed']),
+  message: z.string().max(1000).optional(),
+});
+type HandoffStatusValue = z.infer<typeof handoffStatusValue>;
 
 export interface HandoffMiddlewareDeps {
   desk: HandoffDesk;
@@ -81,8 +87,22 @@ export class HandoffMiddleware implements Middleware {
     const { activity } = context;
     const { store } = this.deps.desk;
     if (activity.type === ActivityTypes.Event && activity.name === HandoffEventNames.HandoffStatus) {
+      // NOTE: only an agent hub on a Bot Framework channel speaks this protocol; from a web or
+      // Telegram customer it would let them end or take over their own case.
+      if (!this.deps.desk.acceptsHandoffEvents(activity.channelId)) {
+        this.deps.logger.warn(
+          { conversationKey: key },
+          'handoff.status from a channel without agent hubs ignored',
+        );
+        return;
+      }
+      const value = handoffStatusValue.safeParse(activity.value);
+      if (!value.success) {
+        this.deps.logger.warn({ conversationKey: key }, 'handoff.status with an unusable value ignored');
+        return;
+      }
       // A signal means the customer is back with the bot: let the waiting dialog react.
-      if (this.onHandoffStatus(context, key, activity.value as HandoffStatusValue | undefined)) await next();
+      if (await this.onHandoffStatus(context, key, locale, value.data)) await next();
       return;
     }
     if (activity.type !== ActivityTypes.Message) return next();
@@ -91,7 +111,11 @@ export class HandoffMiddleware implements Middleware {
     const redacted = text ? await this.deps.redactor.redact(text, locale) : '';
     // The original is kept (sealed by the store) only when redaction changed something.
     if (redacted)
-      lines.push({ role: 'customer', text: redacted, ...(redacted !== text ? { original: text } : {}) });
+      lines.push({
+        role: 'customer',
+        text: redacted,
+        ...(redacted !== text ? { original: withoutCardNumbers(text) } : {}),
+      });
 
     const active = store.activeCase(key);
     if (!active) return next();
@@ -116,12 +140,17 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /** Applies a `handoff.status` event; true when the customer returns to the bot. */
-  private onHandoffStatus(context: TurnContext, key: string, value: HandoffStatusValue | undefined): boolean {
+  private async onHandoffStatus(
+    context: TurnContext,
+    key: string,
+    locale: string,
+    value: HandoffStatusValue,
+  ): Promise<boolean> {
     const { desk } = this.deps;
     const active = desk.store.activeCase(key);
     if (!active) {
       this.deps.logger.warn(
-        { conversationKey: key, state: value?.state },
+        { conversationKey: key, state: value.state },
         'handoff.status for a conversation not handed off',
       );
       return false;
@@ -133,7 +162,10 @@ export class HandoffMiddleware implements Middleware {
         return false;
       case 'failed':
         desk.store.end(active.id, 'failed');
-        desk.store.audit('external', 'failed', active.id, { message: value.message });
+        desk.store.audit('external', 'failed', active.id, {
+          message:
+            value.message === undefined ? undefined : await this.deps.redactor.redact(value.message, locale),
+        });
         desk.emit('changed', active.id);
         setHandoffSignal(context, 'failed');
         return true;
@@ -143,12 +175,6 @@ export class HandoffMiddleware implements Middleware {
         desk.emit('changed', active.id);
         setHandoffSignal(context, 'ended');
         return true;
-      default:
-        this.deps.logger.warn(
-          { conversationKey: key, state: value?.state },
-          'handoff.status with an unknown state',
-        );
-        return false;
     }
   }
 }

@@ -241,6 +241,50 @@ describe('human handoff on Bot Framework channels', () => {
   });
 });
 
+describe('handoff.status from outside an agent hub', () => {
+  let server: RunningServer;
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+
+  afterEach(async () => {
+    await server.app.close();
+    removeDataDir(server.dataDir);
+  });
+
+  it('is ignored from a web customer, who cannot end or take over their own case', async () => {
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
+    await customer.say('agent');
+    const key = `directline/${customer.conversationId}`;
+    assert.equal(server.app.handoff.store.activeCase(key)?.state, 'queued');
+    for (const state of ['accepted', 'completed', 'failed']) {
+      await customer.post({ type: 'event', name: 'handoff.status', value: { state } });
+      assert.equal(server.app.handoff.store.activeCase(key)?.state, 'queued', state);
+    }
+  });
+
+  it('is checked and redacted on a Bot Framework channel: an unknown state changes nothing', async () => {
+    await postActivity(server.url, customerMessage('hub', 'hello'));
+    await postActivity(server.url, customerMessage('hub', 'agent'));
+    const status = (value: unknown) =>
+      postActivity(server.url, {
+        ...customerMessage('hub', ''),
+        type: 'event',
+        name: 'handoff.status',
+        text: undefined,
+        value,
+      });
+    await status({ state: 'taken-over' });
+    await status('completed');
+    assert.equal(server.app.handoff.store.activeCase('test/hub')?.state, 'queued');
+    await status({ state: 'failed', message: 'card 4111 1111 1111 1111, IBAN DE89370400440532013000' });
+    assert.equal(server.app.handoff.store.activeCase('test/hub'), undefined);
+    const failed = server.app.handoff.store.auditLog(10).find((entry) => entry.action === 'failed');
+    assert.deepEqual(failed?.detail, { message: 'card [card], IBAN [iban]' });
+  });
+});
+
 describe("customers the shop vouches for (Direct Line token minted by the shop's server)", () => {
   let server: RunningServer;
 

@@ -33,12 +33,17 @@ export class WebCustomer {
   }
 
   async say(text: string): Promise<void> {
+    await this.post({ type: 'message', text, locale: 'en-US', from: { id: 'customer' } });
+  }
+
+  /** Posts any activity; resolves once the server has run its turn. */
+  async post(activity: Record<string, unknown>): Promise<void> {
     const response = await fetch(
       `${this.url}/v3/directline/conversations/${this.conversationId}/activities`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', text, locale: 'en-US', from: { id: 'customer' } }),
+        body: JSON.stringify(activity),
       },
     );
     assert.equal(response.status, 200);
