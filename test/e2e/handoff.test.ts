@@ -205,6 +205,28 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
       ),
     );
   });
+  it('an agent reveals a phone number the customer gave, but never a card number', async () => {
+    const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
+    await customer.say('agent');
+    await customer.botSays(1);
+    const ana = await login(server.url, 'ana');
+    const [waiting] = await queue(ana);
+    await ana.post(`/api/console/cases/${waiting!.id}/claim`);
+    await customer.botSays(1);
+    await customer.say('call me on +34 612 345 678, or charge 4111 1111 1111 1111');
+    const details = await ana.get<{ transcript: { id: number; role: string; text: string }[] }>(
+      `/api/console/cases/${waiting!.id}`,
+    );
+    const line = details.body.transcript.find(
+      (entry) => entry.text === 'call me on [phone], or charge [card]',
+    );
+    assert.ok(line, JSON.stringify(details.body.transcript));
+    const revealed = await ana.post<{ text: string }>(
+      `/api/console/cases/${waiting!.id}/messages/${line.id}/reveal`,
+    );
+    assert.equal(revealed.status, 200);
+    assert.equal(revealed.body.text, 'call me on +34 612 345 678, or charge [card]');
+  });
 });
 
 describe('human handoff on Bot Framework channels', () => {
