@@ -6,6 +6,7 @@
  * comes from a proxy named in `TRUST_PROXY`.
  */
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
 import proxyaddr from 'proxy-addr';
 
 /** The client address of a request. */
@@ -45,4 +46,25 @@ export function clientAddressOf(trustedProxies: readonly string[]): ClientAddres
     const address = proxyaddr(req, trust) as string | undefined;
     return address ? withoutPort(address) : 'unknown';
   };
+}
+
+/**
+ * The key a rate limit counts a client address under. NOTE: one IPv6 customer or attacker
+ * usually holds a whole /64 (2^64 addresses), so IPv6 addresses count per /64; an IPv4-mapped
+ * IPv6 address (`::ffff:203.0.113.7`) counts as its IPv4 address.
+ */
+export function rateLimitKey(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -6,6 +6,7 @@
  * per username and client address, and more loosely per client address.
  */
 import { createHash } from 'node:crypto';
+import { rateLimitKey } from '../bot/clientAddress';
 import { secretsEqual } from '../bot/secretsEqual';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'restify';
@@ -173,6 +174,7 @@ export interface LoginLimit {
  */
 class FailureLimit {
   private readonly windows = new Map<string, { started: number; count: number }>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly attempts: number,
@@ -184,14 +186,14 @@ class FailureLimit {
   waitMs(key: string): number {
     const now = this.now();
     this.forgetPassedWindows(now);
-    const window = this.windows.get(key);
+    const window = this.live(key, now);
     return window && window.count >= this.attempts ? window.started + this.windowMs - now : 0;
   }
 
   count(key: string): void {
     const now = this.now();
     this.forgetPassedWindows(now);
-    const window = this.windows.get(key);
+    const window = this.live(key, now);
     if (window) window.count += 1;
     else this.windows.set(key, { started: now, count: 1 });
   }
@@ -201,12 +203,27 @@ class FailureLimit {
     if (window && window.count > 0) window.count -= 1;
   }
 
+  /** The key's window if it has not passed yet. */
+  private live(key: string, now: number): { started: number; count: number } | undefined {
+    const window = this.windows.get(key);
+    return window && now - window.started < this.windowMs ? window : undefined;
+  }
+
+  /**
+   * NOTE: at most once a second: sweeping on every request made each login walk the whole map,
+   * which a stranger can fill with addresses.
+   */
   private forgetPassedWindows(now: number): void {
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
     for (const [key, window] of this.windows) {
       if (now - window.started >= this.windowMs) this.windows.delete(key);
     }
   }
 }
+
+/** How often passed windows are swept from a limit's map. */
+const SWEEP_EVERY_MS = 1000;
 
 /** Why a login must wait, and for how long. */
 export interface LoginWait {
@@ -238,18 +255,20 @@ export class LoginThrottle {
    * stops a burst of parallel guesses from all passing the check before any failure counts.
    */
   attempt(username: string, address: string): true | LoginWait {
-    const key = accountKey(username, address);
-    const verdict = this.verdict(this.perAccount.waitMs(key), this.perAddress.waitMs(address));
+    const client = rateLimitKey(address);
+    const key = accountKey(username, client);
+    const verdict = this.verdict(this.perAccount.waitMs(key), this.perAddress.waitMs(client));
     if (verdict !== true) return verdict;
     this.perAccount.count(key);
-    this.perAddress.count(address);
+    this.perAddress.count(client);
     return true;
   }
 
   /** The attempt had the right password: it does not count. */
   succeeded(username: string, address: string): void {
-    this.perAccount.uncount(accountKey(username, address));
-    this.perAddress.uncount(address);
+    const client = rateLimitKey(address);
+    this.perAccount.uncount(accountKey(username, client));
+    this.perAddress.uncount(client);
   }
 
   private verdict(accountMs: number, addressMs: number): true | LoginWait {
@@ -264,7 +283,8 @@ export class LoginThrottle {
  * because people type passwords into the username field too.
  */
 function accountKey(username: string, address: string): string {
+  // NOTE: usernames match case-insensitively at login, so `Ana` and `ana` are one account here too.
   return createHash('sha256')
-    .update(JSON.stringify([address, username]))
+    .update(JSON.stringify([address, username.normalize('NFKC').trim().toLowerCase()]))
     .digest('base64url');
 }

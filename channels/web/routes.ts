@@ -14,6 +14,7 @@ import type { DirectLineSettings } from './settings';
 import type { ActivityStream } from './stream';
 import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
 import type { ClientAddress } from '../../bot/clientAddress';
+import { rateLimitKey } from '../../bot/clientAddress';
 import type { RateLimiter } from '../../bot/rateLimiter';
 import { refuseUpgrade, upgradeRoutes } from '../../bot/upgrades';
 
@@ -368,7 +369,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   );
 
   server.post('/api/directline/token', async (req: Request, res: Response) => {
-    const allowed = deps.tokenRateLimiter.take(deps.clientAddress(req));
+    const allowed = deps.tokenRateLimiter.take(rateLimitKey(deps.clientAddress(req)));
     if (allowed !== true) {
       res.header('Retry-After', String(allowed.retryAfterSeconds));
       return fail(
