@@ -17,8 +17,13 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
 /** Where an IBAN may start: a country code and two check digits. */
 const IBAN_START = /[A-Za-z]{2}\d{2}/g;
 const ALPHANUMERIC = /[A-Za-z0-9]/;
-/** What may stand between two characters of an IBAN as people type it ("ES91 2100 …", "ES91-2100-…"). */
-const SEPARATOR = /[ \u00a0-]/;
+/**
+ * What may stand between two groups of an IBAN as people type or paste it ("ES91 2100 …",
+ * "ES91-2100-…", "DE89 / 3704 …", tabs, no-break and narrow no-break spaces, dots).
+ */
+const SEPARATOR = /[\s\u00a0\u2007\u202f./-]/u;
+/** At most this many separator characters in a row ("DE89 - 3704"). */
+const MAX_SEPARATOR_RUN = 3;
 const WORD_CHARACTER = /[\p{L}\p{N}_]/u;
 
 /** ISO 7064 mod 97-10 over an IBAN without separators (uppercase): valid when the remainder is 1. */
@@ -45,8 +50,11 @@ function ibanEnd(text: string, start: number): number | undefined {
     if (ALPHANUMERIC.test(character)) {
       compact += character;
       index += 1;
-    } else if (compact.length >= 4 && SEPARATOR.test(character) && ALPHANUMERIC.test(text[index + 1] ?? '')) {
-      index += 1;
+    } else if (compact.length >= 4 && SEPARATOR.test(character)) {
+      let run = 1;
+      while (run < MAX_SEPARATOR_RUN && SEPARATOR.test(text[index + run] ?? '')) run += 1;
+      if (!ALPHANUMERIC.test(text[index + run] ?? '')) return undefined;
+      index += run;
     } else {
       return undefined;
     }

@@ -17,6 +17,12 @@ describe('redactPii()', () => {
     ['ES91-2100-0418-4502-0005-1332.', '[iban].'],
     [`${spaced(IBANS.GB)} or call +44 20 7946 0958`, '[iban] or call [phone]'],
     [`iban ${IBANS.NL} card 4111111111111111`, 'iban [iban] card [card]'],
+    ['ES91 / 2100 / 0418 / 4502 / 0005 / 1332', '[iban]'],
+    ['DE89 - 3704 - 0044 - 0532 - 0130 - 00', '[iban]'],
+    ['GB29\tNWBK\t6016\t1331\t9268\t19', '[iban]'],
+    ['GB29\u202fNWBK\u202f6016\u202f1331\u202f9268\u202f19', '[iban]'],
+    ['FR14.2004.1010.0505.0001.3M02.606', '[iban]'],
+    ['ES91 2100 0418 4502 0005 1332 5 items', '[iban] 5 items'],
   ];
   for (const [text, expected] of cases) {
     it(`redacts "${text}"`, () => {
