@@ -1,5 +1,5 @@
 import { stdSerializers } from 'pino';
-import { redactPii } from './language/pii';
+import { redactPii, withoutCardNumbers } from './language/pii';
 
 /** Deeper than any log object Switchboard writes; beyond it a value is replaced, not walked. */
 const MAX_DEPTH = 6;
@@ -17,7 +17,12 @@ function isPlainObject(value: object): boolean {
  */
 export function redactLogValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redactPii(value);
+  // A card number sent as a JSON number is still one (times and counts are not touched).
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1e12) {
+    return withoutCardNumbers(String(value)) === '[card]' ? '[card]' : value;
+  }
   if (typeof value !== 'object' || value === null) return value;
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (value instanceof Date) return value;
   if (depth >= MAX_DEPTH || seen.has(value)) return '[…]';
   seen.add(value);
@@ -29,7 +34,8 @@ export function redactLogValue(value: unknown, depth = 0, seen = new WeakSet<obj
       : value;
   if (typeof source !== 'object' || source === null) return redactLogValue(source, depth + 1, seen);
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(source)) copy[key] = redactLogValue(item, depth + 1, seen);
+  for (const [key, item] of Object.entries(source))
+    copy[redactPii(key)] = redactLogValue(item, depth + 1, seen);
   return copy;
 }
 

@@ -24,6 +24,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       ],
       censor: '[redacted]',
     },
+    // NOTE: pino applies no formatter to a child logger's bindings (it resets `bindings` for
+    // children), so bindings must never carry customer data: they name components only.
     formatters: { log: redactLogObject },
     serializers: {
       // The message, also when pino takes it from an error logged on its own.

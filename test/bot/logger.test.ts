@@ -44,6 +44,30 @@ describe('createLogger()', () => {
     assert.match(first.err.stack, /logger\.test\.ts/, 'the stack stays useful');
   });
 
+  it('redacts object keys, card numbers sent as JSON numbers and buffers, keeping times and counts', () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => lines.push(line) });
+    logger.child({ component: 'test' }).debug(
+      {
+        'ana@example.com': true,
+        card: 4111111111111111,
+        at: 1796117297560,
+        count: 3,
+        body: Buffer.from('ana@example.com'),
+      },
+      'x',
+    );
+    const line = lines.join('');
+    assert.ok(!line.includes('ana@example.com'), line);
+    assert.ok(!line.includes('4111111111111111'), line);
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    assert.equal(parsed.body, '[15 bytes]');
+    assert.equal(parsed['[email]'], true);
+    assert.equal(parsed.card, '[card]');
+    assert.equal(parsed.at, 1796117297560);
+    assert.equal(parsed.count, 3);
+  });
+
   it('still censors secrets by name', () => {
     const { stream, lines } = logCapture();
     createLogger('info', stream).info({ config: { botFramework: { appPassword: 'hunter2' } } }, 'config');
