@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import sinon from 'sinon';
 import { expectedText } from '../support/dialogTable';
+import { silentLogger } from '../../bot/logger';
 import { PASSWORD, login } from '../handoff/consoleFixture';
 import { WebCustomer } from '../support/webCustomer';
 import {
@@ -175,6 +176,24 @@ describe('Bot Framework service URLs without MicrosoftAppId', () => {
       en('welcome.greeting'),
       en('menu.prompt'),
     ]);
+  });
+
+  it('warns at start when it runs without MicrosoftAppId on an address other than loopback', async () => {
+    for (const [env, warned] of [
+      [{}, true],
+      [{ HOST: '127.0.0.1' }, false],
+      [{ MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret' }, false],
+    ] as const) {
+      const logger = silentLogger();
+      const warn = sandbox.spy(logger, 'warn');
+      const running = await startServer(env, { logger });
+      await running.app.close();
+      removeDataDir(running.dataDir);
+      const said = warn
+        .getCalls()
+        .some((call) => String(call.args[1]).startsWith('MicrosoftAppId is not set'));
+      assert.equal(said, warned, JSON.stringify(env));
+    }
   });
 
   it('expectReplies activities make no outgoing call, whatever their service URL', async () => {
