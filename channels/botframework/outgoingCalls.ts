@@ -19,11 +19,19 @@ export interface PipelinePolicyLike {
   ): Promise<unknown>;
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
 /** Raised for an outgoing call the allow-list does not allow; never retried. */
 export class ServiceUrlNotAllowedError extends Error {
   constructor(readonly url: string) {
     super(
-      `BotFrameworkAdapter: refusing to call ${new URL(url).origin}: its service URL is not in BOTFRAMEWORK_SERVICE_URLS (set MicrosoftAppId, or add the URL pattern)`,
+      `BotFrameworkAdapter: refusing to call ${originOf(url)}: its service URL is not in BOTFRAMEWORK_SERVICE_URLS (set MicrosoftAppId, or add the URL pattern)`,
     );
     this.name = 'ServiceUrlNotAllowedError';
   }

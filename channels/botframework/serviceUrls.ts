@@ -5,7 +5,8 @@
  *
  * A pattern is `scheme://host[:port][/path]`: the host may start with `*.` (any subdomain), the
  * port may be `*` (any port; without a port only the scheme's default port), and a path ending
- * in `*` allows everything below it (without a path, every path is allowed).
+ * in `*` allows every path starting with it; a path without `*` allows itself and what is below
+ * it as a folder (`/bf` allows `/bf/v3/…`, not `/bfx`); without a path, every path is allowed.
  */
 
 /** What the Bot Framework Emulator uses: loopback on any port. */
@@ -21,6 +22,8 @@ export interface ServiceUrlPattern {
   port: string;
   /** Path prefix the URL's path must start with; '' allows any. */
   pathPrefix: string;
+  /** Without a trailing `*`, the path is matched whole or as a parent folder, never mid-segment. */
+  segmentBoundary: boolean;
 }
 
 const PATTERN = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}|\*))?(\/[^?#]*)?$/i;
@@ -31,18 +34,29 @@ export function parseServiceUrlPattern(text: string): ServiceUrlPattern | undefi
   if (!match) return undefined;
   const [, scheme = '', wildcard, host = '', port, path] = match;
   if (port !== undefined && port !== '*' && Number(port) > 65535) return undefined;
+  // `https://*.com` would allow every host of a top-level domain.
+  if (wildcard !== undefined && !host.includes('.')) return undefined;
   const protocol = `${scheme.toLowerCase()}:` as ServiceUrlPattern['protocol'];
   const defaultPort = protocol === 'https:' ? '443' : '80';
   let pathPrefix = path ?? '';
+  let segmentBoundary = false;
   if (pathPrefix === '/' || pathPrefix === '/*') pathPrefix = '';
   else if (pathPrefix.endsWith('*')) pathPrefix = pathPrefix.slice(0, -1);
+  else segmentBoundary = true;
   return {
     protocol,
     host: host.toLowerCase(),
     anySubdomain: wildcard !== undefined,
     port: port === undefined || port === defaultPort ? '' : port,
     pathPrefix,
+    segmentBoundary,
   };
+}
+
+function pathAllowed(pathname: string, pattern: ServiceUrlPattern): boolean {
+  if (!pattern.segmentBoundary) return pathname.startsWith(pattern.pathPrefix);
+  const folder = pattern.pathPrefix.endsWith('/') ? pattern.pathPrefix : `${pattern.pathPrefix}/`;
+  return pathname === pattern.pathPrefix || pathname.startsWith(folder);
 }
 
 /** Whether `serviceUrl` is an http(s) URL that one of `patterns` allows. */
@@ -62,6 +76,6 @@ export function isServiceUrlAllowed(serviceUrl: string, patterns: readonly Servi
       pattern.protocol === url.protocol &&
       (pattern.anySubdomain ? host.endsWith(`.${pattern.host}`) : host === pattern.host) &&
       (pattern.port === '*' || pattern.port === url.port) &&
-      url.pathname.startsWith(pattern.pathPrefix),
+      pathAllowed(url.pathname, pattern),
   );
 }

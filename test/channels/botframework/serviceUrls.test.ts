@@ -60,6 +60,9 @@ describe('service URL allow-list', () => {
       false,
     ],
     ['upper-case host', patterns('https://API.example'), 'https://api.EXAMPLE/', true],
+    ['a folder without *', patterns('http://localhost:3979/bf'), 'http://localhost:3979/bf/v3/x', true],
+    ['the folder itself', patterns('http://localhost:3979/bf'), 'http://localhost:3979/bf', true],
+    ['a look-alike folder', patterns('http://localhost:3979/bf'), 'http://localhost:3979/bfx/admin', false],
   ];
   for (const [name, allowed, url, expected] of cases) {
     it(`isServiceUrlAllowed() ${expected ? 'allows' : 'refuses'} ${name}`, () => {
@@ -67,7 +70,14 @@ describe('service URL allow-list', () => {
     });
   }
 
-  for (const bad of ['localhost:3978', 'ftp://files.example', 'http://', 'http://host:99999', 'http://a b']) {
+  for (const bad of [
+    'localhost:3978',
+    'ftp://files.example',
+    'http://',
+    'http://host:99999',
+    'http://a b',
+    'https://*.com',
+  ]) {
     it(`parseServiceUrlPattern() refuses "${bad}"`, () => {
       assert.equal(parseServiceUrlPattern(bad), undefined);
     });
