@@ -211,6 +211,15 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
           `message ${rawId(req, 'messageId')} is not in the conversation of case ${handoffCase.id}`,
         );
       }
+      // NOTE: what the customer said during an earlier case (to another agent) stays sealed.
+      const earlier = store.lastEndedCase(handoffCase.conversationKey);
+      if (earlier?.endedAt !== undefined && line.at < earlier.endedAt) {
+        return new HttpProblem(
+          403,
+          'EarlierCase',
+          `message ${line.id} belongs to an earlier case of this conversation and cannot be revealed`,
+        );
+      }
       const original =
         line.role === 'customer' ? store.originalText(handoffCase.conversationKey, line.id) : undefined;
       if (original === undefined) {

@@ -161,6 +161,32 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
     assert.equal(plain.body.code, 'NothingToReveal');
   });
 
+  it('keeps what the customer said during an earlier case of the conversation sealed', async () => {
+    const { store } = fixture.database;
+    /** Waits until the clock has moved past `at`, so the next write is strictly later. */
+    const after = async (at: number): Promise<void> => {
+      while (Date.now() <= at) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await after(store.transcript(handoffCase.conversationKey).at(-1)!.at);
+    assert.equal(
+      (await ana.post(`/api/console/cases/${handoffCase.id}/end`, { disposition: 'resolved' })).status,
+      200,
+    );
+    await after(store.getCase(handoffCase.id)!.endedAt!);
+    const again = store.enqueue({ ...handoffCase, reason: 'customerAsked' }).handoffCase;
+    store.appendTranscriptLines(handoffCase.conversationKey, [
+      { role: 'customer', text: 'now [phone]', original: 'now +34 611 111 111' },
+    ]);
+    const newLine = store.transcript(handoffCase.conversationKey).at(-1)!.id;
+    assert.equal((await ana.post(`/api/console/cases/${again.id}/claim`)).status, 200);
+    const earlier = await reveal(ana, again.id, phoneLine);
+    assert.equal(earlier.status, 403);
+    assert.equal(earlier.body.code, 'EarlierCase');
+    const current = await reveal(ana, again.id, newLine);
+    assert.equal(current.status, 200);
+    assert.equal(current.body.text, 'now +34 611 111 111');
+  });
+
   it('keeps the original sealed at rest: handoff.sqlite and its WAL hold no raw copy', () => {
     const files = fs.readdirSync(fixture.dataDir).filter((name) => name.startsWith('handoff.sqlite'));
     assert.ok(files.includes('handoff.sqlite'), files.join(', '));
