@@ -52,6 +52,19 @@ describe('parseConfig()', () => {
         serviceUrls: ['http://localhost:*', 'http://127.0.0.1:*'],
         timeoutMs: 5000,
       },
+      whatsapp: {
+        mode: 'off',
+        cloud: {
+          token: undefined,
+          phoneNumberId: undefined,
+          appSecret: undefined,
+          verifyToken: undefined,
+          apiRoot: 'https://graph.facebook.com',
+          apiVersion: 'v23.0',
+          templates: {},
+        },
+        web: { browserPath: undefined, allowGroups: false, chatMessagesPerMinute: 20, messagesPerMinute: 40 },
+      },
       handoff: {
         teamsFile: path.join(projectRoot(), 'handoff', 'teams.json'),
         sentimentThreshold: 0.8,
