@@ -1,6 +1,7 @@
 import { botFrameworkChannel } from './botframework';
 import type { ChannelFactory } from './channel';
 import { webChannel } from './web';
+import { whatsappChannel } from './whatsapp';
 
 export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic } from './channel';
 
@@ -9,4 +10,4 @@ export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic 
  * conversation's channel id. The Bot Framework channel serves every id the others do not
  * claim, so it stays last.
  */
-export const CHANNELS: readonly ChannelFactory[] = [webChannel, botFrameworkChannel];
+export const CHANNELS: readonly ChannelFactory[] = [webChannel, whatsappChannel, botFrameworkChannel];
