@@ -104,6 +104,19 @@ export interface Config {
     /** Time limit of one outgoing Bot Framework call, retries included. */
     timeoutMs: number;
   };
+  /** Telegram channel (channels/telegram); on when `botToken` is set. */
+  telegram: {
+    /** Token BotFather gave the bot (`123456:ABC…`); the channel is off without it. */
+    botToken: string | undefined;
+    /** Bot API server every call goes to (`<apiRoot>/bot<token>/<method>`); a self-hosted one or a test fake. */
+    apiRoot: string;
+    /** Public URL of `POST /api/telegram`; webhook mode when set, long polling otherwise. */
+    webhookUrl: string | undefined;
+    /** Secret Telegram sends back in `X-Telegram-Bot-Api-Secret-Token`; required with a webhook. */
+    webhookSecret: string | undefined;
+    /** Whether group chats are served; by default only private chats are. */
+    allowGroups: boolean;
+  };
   /** WhatsApp channel (channels/whatsapp): Meta's Cloud API, or WhatsApp Web driven by whatsapp-web.js. */
   whatsapp: WhatsAppConfig;
 }
@@ -359,6 +372,48 @@ function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
   };
 }
 
+/** Telegram's rules for `secret_token` in setWebhook. */
+const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{16,256}$/;
+
+function parseTelegram(env: Env, problems: string[]): Config['telegram'] {
+  const botToken = read(env, 'TELEGRAM_BOT_TOKEN');
+  if (botToken !== undefined && !/^\d+:[A-Za-z0-9_-]{20,}$/.test(botToken)) {
+    problems.push('TELEGRAM_BOT_TOKEN must be the token BotFather gave, like 123456789:AA… (value hidden)');
+  }
+  const webhookUrlText = read(env, 'TELEGRAM_WEBHOOK_URL');
+  let webhookUrl: string | undefined;
+  if (webhookUrlText !== undefined) {
+    try {
+      const parsed = new URL(webhookUrlText);
+      if (parsed.protocol === 'https:' || parsed.protocol === 'http:') webhookUrl = webhookUrlText;
+    } catch {
+      // reported below
+    }
+    if (webhookUrl === undefined) {
+      problems.push(
+        `TELEGRAM_WEBHOOK_URL must be the public https URL of /api/telegram, such as https://bot.example.com/api/telegram (received "${webhookUrlText}")`,
+      );
+    }
+  }
+  const webhookSecret = read(env, 'TELEGRAM_WEBHOOK_SECRET');
+  if (webhookUrlText !== undefined && webhookSecret === undefined) {
+    problems.push('TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (webhookSecret !== undefined && !TELEGRAM_SECRET.test(webhookSecret)) {
+    problems.push(
+      'TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (value hidden)',
+    );
+  }
+  const allowGroups = oneOf(env, 'TELEGRAM_ALLOW_GROUPS', ['true', 'false'], 'false', problems) === 'true';
+  return {
+    botToken,
+    apiRoot: url(env, 'TELEGRAM_API_ROOT', 'https://api.telegram.org', problems),
+    webhookUrl,
+    webhookSecret,
+    allowGroups,
+  };
+}
+
 const TEMPLATES_FORM =
   'a JSON object of purpose → locale → template name, such as {"agentReply":{"en":"support_reply","es":"respuesta_soporte"}} ' +
   '(a template may also be {"name":"support_reply","language":"en_US"}); purposes are ' +
@@ -517,6 +572,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
       serviceUrls: serviceUrlPatterns(env, 'BOTFRAMEWORK_SERVICE_URLS', problems),
       timeoutMs: wholeNumberFrom(env, 'BOTFRAMEWORK_TIMEOUT_MS', 5000, 100, 60000, problems),
     },
+    telegram: parseTelegram(env, problems),
     whatsapp: parseWhatsApp(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -4,7 +4,7 @@ import type { Storage } from 'botbuilder';
 const BUCKETS_PER_TTL = 144;
 
 export interface SeenIdsOptions {
-  /** Storage key prefix that separates one sender of ids from another (`whatsapp/cloud/<phone id>`). */
+  /** Storage key prefix that separates one sender of ids from another (`whatsapp/cloud/<phone id>/seen`). */
   namespace: string;
   /** How long an id is remembered. */
   ttlMs: number;
@@ -53,7 +53,7 @@ export class SeenIds {
   }
 
   private key(bucket: number): string {
-    return `${this.options.namespace}/seen/${bucket}`;
+    return `${this.options.namespace}/${bucket}`;
   }
 
   private async check(id: string): Promise<boolean> {

@@ -5,7 +5,8 @@
  * `Authorization: Bearer <token>` and are exempt from both checks. Failed logins are limited
  * per username and client address, and more loosely per client address.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { secretsEqual } from '../bot/secretsEqual';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'restify';
 import type { AgentAccount, AgentDirectory, AgentSession } from './agentDirectory';
@@ -69,12 +70,6 @@ export function sameOrigin(req: IncomingMessage): boolean {
   return hosts.some((candidate) => candidate !== undefined && candidate.toLowerCase() === host);
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
-}
-
 const isChange = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
 /** The caller whose cookie or bearer value opens a live session of that kind, if any. */
@@ -101,7 +96,7 @@ export function authenticate(req: Request, agents: AgentDirectory): Caller | Htt
   if (isChange(req.method ?? 'GET')) {
     if (!sameOrigin(req)) return originRejected();
     const csrf = req.headers['x-csrf-token'];
-    if (typeof csrf !== 'string' || !safeEqual(csrf, caller.session.csrfToken)) {
+    if (typeof csrf !== 'string' || !secretsEqual(csrf, caller.session.csrfToken)) {
       return new HttpProblem(
         403,
         'CsrfRejected',

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from '../../bot/secretsEqual';
 
 /** Lifetime of a Direct Line token; clients refresh at half of it (botframework-directlinejs does every 15 min). */
 export const TOKEN_LIFETIME_SECONDS = 30 * 60;
@@ -30,13 +31,6 @@ export type TokenProblem = 'unrecognized' | 'expired' | 'foreign';
 
 const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
-function equalSecrets(a: string, b: string): boolean {
-  // Hash first so lengths match and timingSafeEqual never throws or leaks the length.
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right);
-}
-
 /**
  * Issues and checks Direct Line tokens: HS256 JSON Web Tokens signed with a key derived from
  * the Direct Line secret, so clients (botframework-directlinejs reads the `user` claim) can
@@ -54,7 +48,7 @@ export class DirectLineTokens {
 
   /** True when `credential` is the Direct Line secret itself. */
   isSecret(credential: string): boolean {
-    return equalSecrets(credential, this.secret);
+    return secretsEqual(credential, this.secret);
   }
 
   /** A new token for `conversationId`, valid for {@link TOKEN_LIFETIME_SECONDS}. */

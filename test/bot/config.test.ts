@@ -52,6 +52,13 @@ describe('parseConfig()', () => {
         serviceUrls: ['http://localhost:*', 'http://127.0.0.1:*'],
         timeoutMs: 5000,
       },
+      telegram: {
+        botToken: undefined,
+        apiRoot: 'https://api.telegram.org',
+        webhookUrl: undefined,
+        webhookSecret: undefined,
+        allowGroups: false,
+      },
       whatsapp: {
         mode: 'off',
         cloud: {

@@ -18,7 +18,7 @@ import { proactivePurpose } from '../../../bot/proactivePurpose';
 import { TurnQueue } from '../../../bot/turnQueue';
 import type { TurnLogic } from '../../channel';
 import type { SeenIds } from '../../seenIds';
-import { fetchDocument, type DocumentLimits } from '../documents';
+import { fetchDocument, type DocumentLimits } from '../../documents';
 import type { OfferedChoices } from '../offeredChoices';
 import { messageParts, numberedText, pickChoice, type MessageParts } from '../outgoing';
 import { WHATSAPP_CHANNEL_ID } from '../settings';
@@ -172,7 +172,7 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     setVerifiedIdentity(context, { phone: phoneOf(waId) });
     const run: TurnLogic = textOnly
       ? async (turn) => {
-          await turn.sendActivity(this.noticeText(turn, 'whatsapp.textOnly'));
+          await turn.sendActivity(this.noticeText(turn, 'channels.textOnly'));
           await logic(turn);
         }
       : logic;

@@ -42,7 +42,7 @@ export function makeCloudChannel(
   });
   const adapter = new WhatsAppCloudAdapter({
     api,
-    seen: new SeenIds(storage, { namespace, ttlMs: settings.seenIdTtlMs, now }),
+    seen: new SeenIds(storage, { namespace: `${namespace}/seen`, ttlMs: settings.seenIdTtlMs, now }),
     window: new ServiceWindow(storage, namespace, now),
     statuses: new DeliveryStatuses(storage, namespace, logger),
     offers: new OfferedChoices(storage, namespace),

@@ -1,7 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../../../bot/logger';
+import { secretsEqual } from '../../../bot/secretsEqual';
 import type { TurnLogic } from '../../channel';
 import { WHATSAPP_WEBHOOK_PATH } from '../settings';
 import type { WhatsAppCloudAdapter } from './adapter';
@@ -18,14 +19,6 @@ export interface CloudWebhookDeps {
   verifyToken: string;
   logger: Logger;
   isClosing: () => boolean;
-}
-
-/** Constant-time comparison of two texts; hashing first makes the lengths equal, so neither leaks. */
-function sameText(given: string, expected: string): boolean {
-  return timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  );
 }
 
 /** Whether `header` is `sha256=<HMAC-SHA256 of body with the app secret>`, compared in constant time. */
@@ -76,7 +69,7 @@ export function mountCloudWebhook(server: restify.Server, deps: CloudWebhookDeps
     const query = new URL(req.url ?? '', 'http://localhost').searchParams;
     const token = query.get('hub.verify_token') ?? '';
     const challenge = query.get('hub.challenge') ?? '';
-    if (query.get('hub.mode') !== 'subscribe' || !sameText(token, deps.verifyToken)) {
+    if (query.get('hub.mode') !== 'subscribe' || !secretsEqual(token, deps.verifyToken)) {
       deps.logger.warn('WhatsApp webhook verification refused: wrong hub.mode or hub.verify_token');
       problem(res, 403, 'Forbidden', 'hub.mode must be subscribe and hub.verify_token must match');
       return;

@@ -1,4 +1,9 @@
-import type { OutgoingDocument } from './outgoing';
+/** A file a channel sends as a document: where its bytes are and what to call it. */
+export interface DocumentSource {
+  /** `http(s):` or `data:` URL of the bytes. */
+  url: string;
+  fileName: string;
+}
 
 export interface DocumentLimits {
   maxBytes: number;
@@ -25,15 +30,17 @@ function decodeDataUrl(url: string): Buffer {
 }
 
 /**
- * The bytes of a document the bot sends, to upload them to WhatsApp.
+ * The bytes of a document the bot sends, for a channel to upload them.
  *
- * NOTE: the bytes are uploaded (Cloud API `/media`, or a `MessageMedia` on WhatsApp Web) instead
- * of giving WhatsApp the link: a self-hosted bot's `PUBLIC_URL` is often not reachable from
- * Meta's servers while this process can reach it, and a signed link must not leave the process.
+ * NOTE: channels upload the bytes (Telegram multipart, WhatsApp `/media` or a `MessageMedia`)
+ * instead of giving the platform the link: Telegram fetches links for PDF, ZIP and GIF only (not
+ * `.ics` calendar files), and a self-hosted bot's `PUBLIC_URL` is often not reachable from the
+ * platform's servers while this process can reach it.
+ * @param caller the method the error messages name (`TelegramAdapter.sendActivities()`).
  * @throws naming the document and where it was to come from (without the link's signature).
  */
 export async function fetchDocument(
-  document: OutgoingDocument,
+  document: DocumentSource,
   limits: DocumentLimits,
   caller: string,
 ): Promise<Buffer> {
