@@ -158,12 +158,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
                 : 'another agent has taken this case',
             );
       if (handoffCase.state !== 'queued') return lost(handoffCase);
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.claim(handoffCase.id, agent),
         (after) => after.state === 'withAgent' && after.agentId === agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'notFound') return caseNotFound(handoffCase.id);
       return lost(store.getCase(handoffCase.id));
     }),
@@ -292,12 +292,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (target instanceof HttpProblem) return target;
       if (handoffCase.state === 'ended') return ended();
       if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return notYours();
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.transfer(handoffCase.id, agent, target),
         (after) => after.agentId !== agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return store.getCase(handoffCase.id)?.state === 'ended'
         ? ended()
@@ -316,12 +316,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         return new HttpProblem(400, 'BadArgument', `disposition must be one of ${DISPOSITIONS.join(', ')}`);
       }
       if (handoffCase.state === 'ended') return ended();
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.end(handoffCase.id, agent, disposition),
         (after) => after.state === 'ended',
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return ended();
     }),

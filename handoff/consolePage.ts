@@ -333,7 +333,7 @@ const PAGE_SCRIPT = `
     api('POST', 'cases/' + state.selected.case.id + '/messages', { text: text })
       .then(function (data) {
         box.value = '';
-        if (data && data.held) say('Held, not sent: the customer\'s channel allows no message now (WhatsApp: more than 24 hours since they last wrote, and no approved template). It is in the audit log.');
+        if (data && data.held) say('Held, not sent: the channel allows no message to this customer now (WhatsApp: over 24 hours since they last wrote, and no approved template). It is in the audit log.');
         else say('Sent.');
         state.lastTyping = 0;
         return loadCase(state.selected.case.id);

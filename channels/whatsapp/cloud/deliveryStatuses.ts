@@ -1,5 +1,6 @@
 import type { Storage } from 'botbuilder';
 import type { Logger } from '../../../bot/logger';
+import { TurnQueue } from '../../../bot/turnQueue';
 import type { MessageStatus } from './notification';
 
 /** Statuses kept per customer (the latest messages only). */
@@ -24,6 +25,9 @@ interface StatusLog {
  * reply that never reached the customer after the Graph API had accepted it.
  */
 export class DeliveryStatuses {
+  /** One read-modify-write at a time per customer: Meta sends a message's statuses close together. */
+  private readonly writes = new TurnQueue();
+
   constructor(
     private readonly storage: Storage,
     private readonly namespace: string,
@@ -35,8 +39,12 @@ export class DeliveryStatuses {
   }
 
   /** Records one status callback. */
-  async record(status: MessageStatus): Promise<void> {
+  record(status: MessageStatus): Promise<void> {
     const waId = status.recipient_id ?? 'unknown';
+    return this.writes.run(waId, () => this.append(waId, status));
+  }
+
+  private async append(waId: string, status: MessageStatus): Promise<void> {
     const seconds = Number(status.timestamp);
     const entry: DeliveryStatus = {
       messageId: status.id,
