@@ -29,7 +29,7 @@ import type { InboundMessage, Notification } from './notification';
 import type { ServiceWindow } from './serviceWindow';
 
 const WHERE = 'WhatsAppCloudAdapter.sendActivities()';
-const OUTCOME_KEY = Symbol('whatsapp.cloud.deliveryOutcome');
+const OUTCOME_KEY = Symbol('switchboard.whatsappCloudDelivery');
 
 /** What went wrong delivering a turn's messages, for {@link WhatsAppCloudAdapter.continueConversation}. */
 interface DeliveryOutcome {

@@ -28,7 +28,7 @@ import type { Pacer } from './pacing';
 import type { WebSession } from './session';
 
 const WHERE = 'WhatsAppWebAdapter.sendActivities()';
-const FAILURE_KEY = Symbol('whatsapp.web.deliveryFailure');
+const FAILURE_KEY = Symbol('switchboard.whatsappWebDelivery');
 
 export interface WhatsAppWebAdapterDeps {
   session: WebSession;
