@@ -5,6 +5,7 @@ import { projectRoot } from './paths';
 import { IANAZone } from 'luxon';
 import { DEFAULT_SERVICE_URL_PATTERNS, parseServiceUrlPattern } from '../channels/botframework/serviceUrls';
 import { isProxyEntry, PROXY_RANGE_NAMES } from './clientAddress';
+import { PROACTIVE_PURPOSES, type ProactivePurpose } from './proactivePurpose';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
 export const SUPPORTED_LOCALES = ['en', 'es'] as const;
@@ -115,6 +116,55 @@ export interface Config {
     webhookSecret: string | undefined;
     /** Whether group chats are served; by default only private chats are. */
     allowGroups: boolean;
+  };
+  /** WhatsApp channel (channels/whatsapp): Meta's Cloud API, or WhatsApp Web driven by whatsapp-web.js. */
+  whatsapp: WhatsAppConfig;
+}
+
+export const WHATSAPP_MODES = ['off', 'cloud', 'web'] as const;
+export type WhatsAppMode = (typeof WHATSAPP_MODES)[number];
+
+/** Why the bot writes to a WhatsApp customer unprompted; each may have an approved template. */
+export const WHATSAPP_TEMPLATE_PURPOSES = PROACTIVE_PURPOSES;
+export type WhatsAppTemplatePurpose = ProactivePurpose;
+
+/** An approved message template: its name and the language code it was approved in (`en_US`). */
+export interface WhatsAppTemplate {
+  name: string;
+  language: string;
+}
+
+/** The `whatsapp` section of {@link Config}. */
+export interface WhatsAppConfig {
+  /** `off` (default), `cloud` (Meta's WhatsApp Business Cloud API) or `web` (whatsapp-web.js). */
+  mode: WhatsAppMode;
+  /** Cloud API settings; every field is checked when `mode` is `cloud`. */
+  cloud: {
+    /** System-user access token sent as `Authorization: Bearer …`. */
+    token: string | undefined;
+    /** Id of the business phone number the bot writes from (not the number itself). */
+    phoneNumberId: string | undefined;
+    /** App secret: `X-Hub-Signature-256` is the HMAC-SHA256 of each webhook body with it. */
+    appSecret: string | undefined;
+    /** What Meta's webhook verification must send as `hub.verify_token`. */
+    verifyToken: string | undefined;
+    /** Graph API server (no trailing slash); Meta's by default, a local fake in tests. */
+    apiRoot: string;
+    /** Graph API version in every path, such as `v23.0`. */
+    apiVersion: string;
+    /** Approved templates per purpose and locale, for messages outside the 24-hour window. */
+    templates: Partial<Record<WhatsAppTemplatePurpose, Record<string, WhatsAppTemplate>>>;
+  };
+  /** whatsapp-web.js settings, used when `mode` is `web`. */
+  web: {
+    /** The Chromium to drive (`PUPPETEER_EXECUTABLE_PATH`); Debian's `/usr/bin/chromium` when unset. */
+    browserPath: string | undefined;
+    /** Whether group chats are served; by default only one-to-one chats are. */
+    allowGroups: boolean;
+    /** Most messages the bot sends to one chat per minute. */
+    chatMessagesPerMinute: number;
+    /** Most messages the bot sends in all per minute. */
+    messagesPerMinute: number;
   };
 }
 
@@ -364,6 +414,105 @@ function parseTelegram(env: Env, problems: string[]): Config['telegram'] {
   };
 }
 
+const TEMPLATES_FORM =
+  'a JSON object of purpose → locale → template name, such as {"agentReply":{"en":"support_reply","es":"respuesta_soporte"}} ' +
+  '(a template may also be {"name":"support_reply","language":"en_US"}); purposes are ' +
+  WHATSAPP_TEMPLATE_PURPOSES.join(', ');
+
+/** Template names Meta accepts: lowercase letters, digits and underscores. */
+const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+
+function whatsAppTemplates(env: Env, problems: string[]): WhatsAppConfig['cloud']['templates'] {
+  const value = read(env, 'WHATSAPP_CLOUD_TEMPLATES');
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    problems.push(`WHATSAPP_CLOUD_TEMPLATES must be ${TEMPLATES_FORM} (not valid JSON)`);
+    return {};
+  }
+  const bad = (why: string): WhatsAppConfig['cloud']['templates'] => {
+    problems.push(`WHATSAPP_CLOUD_TEMPLATES must be ${TEMPLATES_FORM} (${why})`);
+    return {};
+  };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('not an object');
+  const templates: WhatsAppConfig['cloud']['templates'] = {};
+  for (const [purpose, byLocale] of Object.entries(parsed)) {
+    if (!(WHATSAPP_TEMPLATE_PURPOSES as readonly string[]).includes(purpose))
+      return bad(`unknown purpose "${purpose}"`);
+    if (typeof byLocale !== 'object' || byLocale === null || Array.isArray(byLocale))
+      return bad(`"${purpose}" is not an object of locale → template`);
+    const entries: Record<string, WhatsAppTemplate> = {};
+    for (const [locale, template] of Object.entries(byLocale as Record<string, unknown>)) {
+      const { name, language } =
+        typeof template === 'string'
+          ? { name: template, language: locale }
+          : ((template ?? {}) as { name?: unknown; language?: unknown });
+      if (typeof name !== 'string' || !TEMPLATE_NAME.test(name))
+        return bad(`"${purpose}.${locale}" needs a template name of lowercase letters, digits and _`);
+      if (typeof language !== 'string' || !/^[a-z]{2,3}(_[A-Z]{2})?$/.test(language))
+        return bad(`"${purpose}.${locale}" needs a language code such as en or en_US`);
+      entries[locale] = { name, language };
+    }
+    templates[purpose as WhatsAppTemplatePurpose] = entries;
+  }
+  return templates;
+}
+
+function parseWhatsApp(env: Env, problems: string[]): WhatsAppConfig {
+  const mode = oneOf(env, 'WHATSAPP_MODE', WHATSAPP_MODES, 'off', problems);
+  const cloud: WhatsAppConfig['cloud'] = {
+    token: read(env, 'WHATSAPP_CLOUD_TOKEN'),
+    phoneNumberId: read(env, 'WHATSAPP_CLOUD_PHONE_NUMBER_ID'),
+    appSecret: read(env, 'WHATSAPP_CLOUD_APP_SECRET'),
+    verifyToken: read(env, 'WHATSAPP_CLOUD_VERIFY_TOKEN'),
+    apiRoot: url(env, 'WHATSAPP_CLOUD_API_ROOT', 'https://graph.facebook.com', problems),
+    apiVersion: read(env, 'WHATSAPP_CLOUD_API_VERSION') ?? 'v23.0',
+    templates: whatsAppTemplates(env, problems),
+  };
+  if (!/^v\d+\.\d+$/.test(cloud.apiVersion)) {
+    problems.push(
+      `WHATSAPP_CLOUD_API_VERSION must be a Graph API version such as v23.0 (received "${cloud.apiVersion}")`,
+    );
+  }
+  if (mode === 'cloud') {
+    const hidden = ' when WHATSAPP_MODE is cloud (value hidden)';
+    if (cloud.token === undefined) problems.push(`WHATSAPP_CLOUD_TOKEN must be set${hidden}`);
+    if (cloud.appSecret === undefined) problems.push(`WHATSAPP_CLOUD_APP_SECRET must be set${hidden}`);
+    if (cloud.verifyToken === undefined) problems.push(`WHATSAPP_CLOUD_VERIFY_TOKEN must be set${hidden}`);
+    if (cloud.phoneNumberId === undefined)
+      problems.push('WHATSAPP_CLOUD_PHONE_NUMBER_ID must be set when WHATSAPP_MODE is cloud');
+  }
+  if (cloud.phoneNumberId !== undefined && !/^\d+$/.test(cloud.phoneNumberId)) {
+    problems.push(
+      `WHATSAPP_CLOUD_PHONE_NUMBER_ID must be the numeric phone number id from Meta's app dashboard, not the phone number (received "${cloud.phoneNumberId}")`,
+    );
+  }
+  if (cloud.verifyToken !== undefined && cloud.verifyToken.length < 16) {
+    problems.push('WHATSAPP_CLOUD_VERIFY_TOKEN must be at least 16 characters long (value hidden)');
+  }
+  const allowGroups =
+    oneOf(env, 'WHATSAPP_WEB_ALLOW_GROUPS', ['true', 'false'], 'false', problems) === 'true';
+  return {
+    mode,
+    cloud,
+    web: {
+      browserPath: read(env, 'PUPPETEER_EXECUTABLE_PATH'),
+      allowGroups,
+      chatMessagesPerMinute: wholeNumberFrom(
+        env,
+        'WHATSAPP_WEB_CHAT_MESSAGES_PER_MINUTE',
+        20,
+        1,
+        600,
+        problems,
+      ),
+      messagesPerMinute: wholeNumberFrom(env, 'WHATSAPP_WEB_MESSAGES_PER_MINUTE', 40, 1, 6000, problems),
+    },
+  };
+}
+
 /**
  * Builds the configuration from environment variables. Pure: pass `process.env` merged with a
  * `.env` file through {@link loadConfig}, or a plain object in tests.
@@ -424,6 +573,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
       timeoutMs: wholeNumberFrom(env, 'BOTFRAMEWORK_TIMEOUT_MS', 5000, 100, 60000, problems),
     },
     telegram: parseTelegram(env, problems),
+    whatsapp: parseWhatsApp(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

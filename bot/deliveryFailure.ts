@@ -28,3 +28,25 @@ export function isDeliveryFailure(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A reply deliberately not sent because the channel's rules forbid it now (WhatsApp: outside
+ * the 24-hour customer-service window, with no approved template for it). The customer is not
+ * told; the agent console shows the reply as held.
+ */
+export class DeliveryHeldError extends DeliveryFailedError {
+  constructor(channelId: string, message: string) {
+    super(channelId, message);
+    this.name = 'DeliveryHeldError';
+  }
+}
+
+/** The {@link DeliveryHeldError} in `error` or what it wraps, if any. */
+export function deliveryHeld(error: unknown): DeliveryHeldError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof DeliveryHeldError) return current;
+    current = (current as { error?: unknown }).error ?? current.cause;
+  }
+  return undefined;
+}

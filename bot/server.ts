@@ -212,6 +212,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       storage: storageOpen(),
       languageModel: recognizer.ready,
       shuttingDown: closing,
+      ...channels.reduce<Record<string, unknown>>((all, channel) => ({ ...all, ...channel.checks?.() }), {}),
     };
     res.send(isReady() ? 200 : 503, { status: isReady() ? 'ready' : 'not ready', checks });
     next();

@@ -41,6 +41,11 @@ export interface Channel {
   continueConversation(reference: Partial<ConversationReference>, logic: TurnLogic): Promise<void>;
   /** Whether the channel can take turns now (its stores open, its connection up). */
   isReady(): boolean;
+  /**
+   * Details `/readyz` shows next to its checks, for a channel whose connection is worth seeing
+   * there (WhatsApp Web: `{whatsappWeb: {state, since}}`); most channels have none.
+   */
+  checks?(): Record<string, unknown>;
   /** First step of shutdown: stop taking new messages (close streams, stop polling). */
   stopAccepting(): void | Promise<void>;
   /** Last step of shutdown, after in-flight turns finished: close stores and timers. */

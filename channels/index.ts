@@ -2,6 +2,7 @@ import { botFrameworkChannel } from './botframework';
 import type { ChannelFactory } from './channel';
 import { telegramChannel } from './telegram';
 import { webChannel } from './web';
+import { whatsappChannel } from './whatsapp';
 
 export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic } from './channel';
 
@@ -10,4 +11,9 @@ export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic 
  * conversation's channel id. The Bot Framework channel serves every id the others do not
  * claim, so it stays last.
  */
-export const CHANNELS: readonly ChannelFactory[] = [webChannel, telegramChannel, botFrameworkChannel];
+export const CHANNELS: readonly ChannelFactory[] = [
+  webChannel,
+  telegramChannel,
+  whatsappChannel,
+  botFrameworkChannel,
+];

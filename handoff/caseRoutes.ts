@@ -5,6 +5,7 @@
  */
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
+import { deliveryHeld } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import type { AgentDirectory } from './agentDirectory';
 import { summarizeCase } from './caseSummary';
@@ -95,7 +96,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     handoffCase: HandoffCase,
     action: () => Promise<ActionResult>,
     happened: (after: HandoffCase) => boolean,
-  ): Promise<{ result: ActionResult; delivered: boolean }> => {
+  ): Promise<{ result: ActionResult; delivered: boolean; held?: true }> => {
     try {
       return { result: await action(), delivered: true };
     } catch (error) {
@@ -105,7 +106,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         { err: error, caseId: handoffCase.id },
         'console action done, but the customer could not be told',
       );
-      return { result: 'ok', delivered: false };
+      return { result: 'ok', delivered: false, ...(deliveryHeld(error) ? { held: true as const } : {}) };
     }
   };
 
@@ -157,12 +158,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
                 : 'another agent has taken this case',
             );
       if (handoffCase.state !== 'queued') return lost(handoffCase);
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.claim(handoffCase.id, agent),
         (after) => after.state === 'withAgent' && after.agentId === agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'notFound') return caseNotFound(handoffCase.id);
       return lost(store.getCase(handoffCase.id));
     }),
@@ -184,6 +185,18 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       try {
         result = await desk.reply(handoffCase.id, agent, text);
       } catch (error) {
+        // NOTE: a held reply is no failure to retry: the channel's rules keep it from the
+        // customer for now (WhatsApp's 24-hour window). The agent sees it held; the audit log keeps it.
+        const held = deliveryHeld(error);
+        if (held) {
+          store.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
+          return send(res, 200, {
+            case: currentCase(handoffCase.id),
+            delivered: false,
+            held: true,
+            reason: held.message,
+          });
+        }
         logger.warn({ err: error, caseId: handoffCase.id }, 'agent reply not delivered');
         return deliveryFailed(handoffCase, '; try again');
       }
@@ -288,12 +301,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (target instanceof HttpProblem) return target;
       if (handoffCase.state === 'ended') return ended();
       if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return notYours();
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.transfer(handoffCase.id, agent, target),
         (after) => after.agentId !== agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return store.getCase(handoffCase.id)?.state === 'ended'
         ? ended()
@@ -312,12 +325,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         return new HttpProblem(400, 'BadArgument', `disposition must be one of ${DISPOSITIONS.join(', ')}`);
       }
       if (handoffCase.state === 'ended') return ended();
-      const { result, delivered } = await perform(
+      const { result, delivered, held } = await perform(
         handoffCase,
         () => desk.end(handoffCase.id, agent, disposition),
         (after) => after.state === 'ended',
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered });
+      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return ended();
     }),

@@ -180,7 +180,7 @@ const PAGE_SCRIPT = `
       var detail = item.state === 'queued'
         ? 'Waiting ' + waited(item.waitingSeconds) + ' · #' + item.position + ' in ' + item.team
         : (item.state === 'withAgent' ? 'With ' + (item.agentId === state.me.id ? 'you' : (item.agentName || 'an agent')) : 'Ended');
-      var meta = el('span', item.channel + ' · ' + item.locale + ' · ' + detail, 'case-meta');
+      var meta = el('span', (item.channelName || item.channel) + ' · ' + item.locale + ' · ' + detail, 'case-meta');
       button.appendChild(title);
       button.appendChild(meta);
       if (state.unread[item.id]) button.appendChild(el('span', 'new message', 'badge'));
@@ -224,7 +224,7 @@ const PAGE_SCRIPT = `
     var facts = $('case-facts');
     clear(facts);
     fact(facts, 'State', item.state === 'withAgent' ? 'with ' + (item.agentId === state.me.id ? 'you' : (item.agentName || 'an agent')) : item.state);
-    fact(facts, 'Channel', item.channel);
+    fact(facts, 'Channel', item.channelName || item.channel);
     fact(facts, 'Language', item.locale);
     fact(facts, 'Intent', topicName(item.topic));
     fact(facts, 'Team', item.team);
@@ -307,7 +307,8 @@ const PAGE_SCRIPT = `
     var id = state.selected.case.id;
     caseError('');
     return api('POST', 'cases/' + id + '/' + path, body).then(function (data) {
-      if (data && data.delivered === false) say('Done, but the customer could not be reached on their channel.');
+      if (data && data.held) say('Done, but the message to the customer was held: their channel allows none now.');
+      else if (data && data.delivered === false) say('Done, but the customer could not be reached on their channel.');
       else if (done) say(done);
       refreshQueue();
       return loadCase(id);
@@ -330,9 +331,10 @@ const PAGE_SCRIPT = `
     var button = $('reply-send');
     button.disabled = true;
     api('POST', 'cases/' + state.selected.case.id + '/messages', { text: text })
-      .then(function () {
+      .then(function (data) {
         box.value = '';
-        say('Sent.');
+        if (data && data.held) say('Held, not sent: the channel allows no message to this customer now (WhatsApp: over 24 hours since they last wrote, and no approved template). It is in the audit log.');
+        else say('Sent.');
         state.lastTyping = 0;
         return loadCase(state.selected.case.id);
       })

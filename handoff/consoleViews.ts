@@ -22,7 +22,10 @@ export interface CaseView {
   id: number;
   state: HandoffCase['state'];
   team: string;
+  /** The channel id (`whatsapp`, `telegram`, `directline`, …). */
   channel: string;
+  /** The channel as agents know it (`WhatsApp`, `Web chat`). */
+  channelName: string;
   locale: string;
   topic: string;
   reason: string;
@@ -57,6 +60,21 @@ const iso = (ms: number | undefined): string | undefined =>
 const agentName = (agents: AgentDirectory, id: string | undefined): string | undefined =>
   id === undefined ? undefined : agents.find(id)?.name;
 
+/** Names agents know channels by; an id not listed is shown as it is. */
+const CHANNEL_NAMES: Record<string, string> = {
+  whatsapp: 'WhatsApp',
+  telegram: 'Telegram',
+  directline: 'Web chat',
+  webchat: 'Web chat',
+  msteams: 'Microsoft Teams',
+  emulator: 'Bot Framework Emulator',
+};
+
+/** The channel as agents know it (`whatsapp` → `WhatsApp`). */
+export function channelName(channelId: string): string {
+  return CHANNEL_NAMES[channelId] ?? channelId;
+}
+
 /** An account as the console shows it. */
 export function agentView(agent: AgentAccount): AgentView {
   return { id: agent.id, username: agent.username, name: agent.name, role: agent.role, teams: agent.teams };
@@ -71,6 +89,7 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
     state: handoffCase.state,
     team: handoffCase.team,
     channel: handoffCase.channelId,
+    channelName: channelName(handoffCase.channelId),
     locale: handoffCase.locale,
     topic: handoffCase.topic,
     reason: handoffCase.reason,

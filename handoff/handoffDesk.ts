@@ -10,6 +10,7 @@ import { localize, turnLanguage, conversationKey } from '../bot/middleware';
 import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
+import { setProactivePurpose } from '../bot/proactivePurpose';
 import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
 import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
@@ -230,6 +231,7 @@ export class HandoffDesk extends EventEmitter {
     this.deps.store.audit(agent.id, 'claimed', caseId);
     this.emit('changed', caseId);
     await this.deliver(handoffCase, async (context) => {
+      setProactivePurpose(context, 'agentJoined');
       await context.sendActivity(localize(context)('handoff.agentJoined', { agentName: agent.name }));
     });
     await this.updatePositions(handoffCase.team);
@@ -243,6 +245,7 @@ export class HandoffDesk extends EventEmitter {
     if (handoffCase.state === 'ended') return 'conflict';
     if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return 'forbidden';
     await this.deliver(handoffCase, async (context) => {
+      setProactivePurpose(context, 'agentReply');
       await context.sendActivity({
         type: ActivityTypes.Message,
         text: localize(context)('handoff.agentMessage', { agentName: agent.name, text }),
@@ -289,6 +292,7 @@ export class HandoffDesk extends EventEmitter {
     );
     this.emit('changed', caseId);
     await this.deliver(handoffCase, async (context) => {
+      setProactivePurpose(context, 'other');
       await context.sendActivity(localize(context)('handoff.transferred'));
     });
     if ('team' in to) await this.updatePositions(to.team);
@@ -316,6 +320,8 @@ export class HandoffDesk extends EventEmitter {
   /** Runs the bot in the case's conversation with a handoff signal (ended, failed, …). */
   async signal(handoffCase: HandoffCase, signal: HandoffSignal): Promise<void> {
     await this.deliver(handoffCase, async (context) => {
+      // After an agent ends the case the bot asks the satisfaction question.
+      setProactivePurpose(context, signal === 'ended' ? 'survey' : 'other');
       setHandoffSignal(context, signal);
       await this.deps.runBot(context);
     });
@@ -355,6 +361,7 @@ export class HandoffDesk extends EventEmitter {
         continue;
       try {
         await this.deliver(waiting, async (context) => {
+          setProactivePurpose(context, 'queueUpdate');
           await context.sendActivity(
             localize(context)('handoff.position', { position, minutes: this.etaMinutes(position) }),
           );

@@ -17,7 +17,7 @@ import { TurnQueue } from '../../bot/turnQueue';
 import type { ConversationGone, TurnLogic } from '../channel';
 import { ChatGoneError, isChatGone, type BotApi } from './botApi';
 import { CallbackData } from './callbackData';
-import { fetchDocument } from './documents';
+import { fetchDocument } from '../documents';
 import {
   mapUpdate,
   renderActivity,
@@ -33,7 +33,7 @@ import type { TelegramUpdate } from './update';
 
 /** Texts of the notices the channel sends itself. */
 const NOTICES: Record<ChannelNotice, TranslationKey> = {
-  textOnly: 'telegram.textOnly',
+  textOnly: 'channels.textOnly',
   editNotSeen: 'telegram.editNotSeen',
 };
 
@@ -275,7 +275,10 @@ export class TelegramAdapter extends BotAdapter {
     // Read before the try: a document that cannot be read is our failure, not Telegram's.
     const upload =
       call.method === 'sendDocument'
-        ? Input.fromBuffer(await fetchDocument(call.document, this.deps.documents), call.document.fileName)
+        ? Input.fromBuffer(
+            await fetchDocument(call.document, this.deps.documents, 'TelegramAdapter.sendActivities()'),
+            call.document.fileName,
+          )
         : undefined;
     try {
       switch (call.method) {

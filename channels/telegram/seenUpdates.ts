@@ -1,7 +1,5 @@
 import type { Storage } from 'botbuilder';
-
-/** Buckets per TTL: the remembered ids are forgotten in steps of a TTL / this. */
-const BUCKETS_PER_TTL = 144;
+import { SeenIds } from '../seenIds';
 
 export interface SeenUpdatesOptions {
   /** How long an id is remembered. */
@@ -11,34 +9,20 @@ export interface SeenUpdatesOptions {
   now?: () => number;
 }
 
-interface Bucket {
-  ids: number[];
-}
-
 /**
  * Remembers the `update_id`s the bot received, so an update Telegram delivers again (a webhook
- * answered late, polling restarted before its offset was confirmed) is processed once. Ids live
- * in the bot's storage for a TTL, so a restart does not forget them.
- *
- * NOTE: ids are kept in time buckets (one storage item per TTL/144), because botbuilder's
- * Storage cannot list or expire keys: a bucket's key is computed from the clock, so old ones are
- * deleted by name. Checks run one at a time in this process, so two updates in one bucket never
- * overwrite each other; several instances on one storage would need a shared lock (as turns do).
+ * answered late, polling restarted before its offset was confirmed) is processed once; the
+ * channels' shared {@link SeenIds}, per bot, under the storage keys this channel always used.
  */
 export class SeenUpdates {
-  private readonly bucketMs: number;
-  private readonly now: () => number;
-  /** Bucket number → ids received in it; loaded from storage on first use. */
-  private readonly buckets = new Map<number, Set<number>>();
-  private loaded = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly ids: SeenIds;
 
-  constructor(
-    private readonly storage: Storage,
-    private readonly options: SeenUpdatesOptions,
-  ) {
-    this.bucketMs = Math.max(1, Math.ceil(options.ttlMs / BUCKETS_PER_TTL));
-    this.now = options.now ?? Date.now;
+  constructor(storage: Storage, options: SeenUpdatesOptions) {
+    this.ids = new SeenIds(storage, {
+      namespace: `telegram/seenUpdates/${options.botId}`,
+      ttlMs: options.ttlMs,
+      now: options.now,
+    });
   }
 
   /**
@@ -46,51 +30,6 @@ export class SeenUpdates {
    * @throws when the storage cannot be read or written; the id is then not remembered.
    */
   firstTime(updateId: number): Promise<boolean> {
-    const result = this.queue.then(() => this.check(updateId));
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  private key(bucket: number): string {
-    return `telegram/seenUpdates/${this.options.botId}/${bucket}`;
-  }
-
-  private async check(updateId: number): Promise<boolean> {
-    const current = Math.floor(this.now() / this.bucketMs);
-    if (!this.loaded) await this.load(current);
-    await this.forgetBefore(current - BUCKETS_PER_TTL);
-    for (const ids of this.buckets.values()) if (ids.has(updateId)) return false;
-    const ids = this.buckets.get(current) ?? new Set<number>();
-    ids.add(updateId);
-    this.buckets.set(current, ids);
-    try {
-      await this.storage.write({ [this.key(current)]: { ids: [...ids], eTag: '*' } });
-    } catch (error) {
-      ids.delete(updateId);
-      throw error;
-    }
-    return true;
-  }
-
-  private async load(current: number): Promise<void> {
-    const numbers = Array.from({ length: BUCKETS_PER_TTL + 1 }, (_, index) => current - index);
-    const items = await this.storage.read(numbers.map((bucket) => this.key(bucket)));
-    for (const bucket of numbers) {
-      const stored = items[this.key(bucket)] as Partial<Bucket> | undefined;
-      if (Array.isArray(stored?.ids)) this.buckets.set(bucket, new Set(stored.ids));
-    }
-    // Buckets of the TTL before the window, left by a process that stopped before deleting them.
-    const stale = Array.from({ length: BUCKETS_PER_TTL }, (_, index) =>
-      this.key(current - BUCKETS_PER_TTL - 1 - index),
-    );
-    await this.storage.delete(stale);
-    this.loaded = true;
-  }
-
-  private async forgetBefore(oldest: number): Promise<void> {
-    const expired = [...this.buckets.keys()].filter((bucket) => bucket < oldest);
-    if (expired.length === 0) return;
-    for (const bucket of expired) this.buckets.delete(bucket);
-    await this.storage.delete(expired.map((bucket) => this.key(bucket)));
+    return this.ids.firstTime(String(updateId));
   }
 }

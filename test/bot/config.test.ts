@@ -59,6 +59,19 @@ describe('parseConfig()', () => {
         webhookSecret: undefined,
         allowGroups: false,
       },
+      whatsapp: {
+        mode: 'off',
+        cloud: {
+          token: undefined,
+          phoneNumberId: undefined,
+          appSecret: undefined,
+          verifyToken: undefined,
+          apiRoot: 'https://graph.facebook.com',
+          apiVersion: 'v23.0',
+          templates: {},
+        },
+        web: { browserPath: undefined, allowGroups: false, chatMessagesPerMinute: 20, messagesPerMinute: 40 },
+      },
       handoff: {
         teamsFile: path.join(projectRoot(), 'handoff', 'teams.json'),
         sentimentThreshold: 0.8,

@@ -401,7 +401,7 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
       { message: { ...withoutText, photo: [{ file_id: 'p1', width: 9, height: 9 }] } },
       3,
     );
-    assert.deepEqual(replies, [es('telegram.textOnly'), es('welcome.greeting'), es('menu.prompt')]);
+    assert.deepEqual(replies, [es('channels.textOnly'), es('welcome.greeting'), es('menu.prompt')]);
   });
 
   it('webhook: a 429 is waited out and the reply still arrives; a 403 ends the queued handoff', async () => {

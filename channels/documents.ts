@@ -1,4 +1,9 @@
-import type { OutgoingDocument } from './mapper';
+/** A file a channel sends as a document: where its bytes are and what to call it. */
+export interface DocumentSource {
+  /** `http(s):` or `data:` URL of the bytes. */
+  url: string;
+  fileName: string;
+}
 
 export interface DocumentLimits {
   maxBytes: number;
@@ -25,14 +30,20 @@ function decodeDataUrl(url: string): Buffer {
 }
 
 /**
- * The bytes of a document the bot sends, to upload them to Telegram.
+ * The bytes of a document the bot sends, for a channel to upload them.
  *
- * NOTE: the bytes are uploaded (multipart) instead of giving Telegram the link: Telegram fetches
- * links for PDF, ZIP and GIF only (not the `.ics` calendar files), and a self-hosted bot's
- * `PUBLIC_URL` is often not reachable from Telegram's servers while this process can reach it.
+ * NOTE: channels upload the bytes (Telegram multipart, WhatsApp `/media` or a `MessageMedia`)
+ * instead of giving the platform the link: Telegram fetches links for PDF, ZIP and GIF only (not
+ * `.ics` calendar files), and a self-hosted bot's `PUBLIC_URL` is often not reachable from the
+ * platform's servers while this process can reach it.
+ * @param caller the method the error messages name (`TelegramAdapter.sendActivities()`).
  * @throws naming the document and where it was to come from (without the link's signature).
  */
-export async function fetchDocument(document: OutgoingDocument, limits: DocumentLimits): Promise<Buffer> {
+export async function fetchDocument(
+  document: DocumentSource,
+  limits: DocumentLimits,
+  caller: string,
+): Promise<Buffer> {
   const where = `document ${document.fileName} from ${shown(document.url)}`;
   let bytes: Buffer;
   try {
@@ -49,17 +60,10 @@ export async function fetchDocument(document: OutgoingDocument, limits: Document
       throw new Error('only http(s) and data: URLs can be sent');
     }
   } catch (error) {
-    throw new Error(
-      `TelegramAdapter.sendActivities(): ${where} could not be read: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    throw new Error(`${caller}: ${where} could not be read: ${(error as Error).message}`, { cause: error });
   }
   if (bytes.length > limits.maxBytes) {
-    throw new Error(
-      `TelegramAdapter.sendActivities(): ${where} is ${bytes.length} bytes, over the ${limits.maxBytes}-byte limit`,
-    );
+    throw new Error(`${caller}: ${where} is ${bytes.length} bytes, over the ${limits.maxBytes}-byte limit`);
   }
   return bytes;
 }
