@@ -195,6 +195,13 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     isClosing: () => closing,
     clientAddress: clientAddressOf(config.trustProxy),
+    channels: () =>
+      channels.map((channel) => ({
+        name: channel.name,
+        ready: channel.isReady(),
+        checks: channel.checks?.() ?? {},
+        ...(channel.linkCode?.() ? { linkCode: channel.linkCode() } : {}),
+      })),
   });
   mountConsolePage(server);
   const storageOpen = (): boolean =>

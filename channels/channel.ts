@@ -46,6 +46,11 @@ export interface Channel {
    * there (WhatsApp Web: `{whatsappWeb: {state, since}}`); most channels have none.
    */
   checks?(): Record<string, unknown>;
+  /**
+   * A code an admin scans to link the channel's account, while the channel waits for one (the
+   * WhatsApp Web QR code); undefined otherwise. The console shows it to admins only.
+   */
+  linkCode?(): string | undefined;
   /** First step of shutdown: stop taking new messages (close streams, stop polling). */
   stopAccepting(): void | Promise<void>;
   /** Last step of shutdown, after in-flight turns finished: close stores and timers. */

@@ -25,6 +25,7 @@
  * | `POST /api/console/tickets/:id/close`   |                               | `{ticket}`                      |
  * | `GET  /api/console/teams`               |                               | `{teams}`                       |
  * | `GET  /api/console/audit?limit=`        |                               | `{entries}` (lead, admin)       |
+ * | `GET  /api/console/channels`            |                               | `{channels}` (admin)            |
  * | `GET  /api/console/events` (WebSocket)  |                               | `changed`, `customerMessage`, `ticket` |
  *
  * The case routes live in caseRoutes.ts, the event stream in consoleEvents.ts; this file
@@ -36,6 +37,7 @@
  * address, and per address), 502 the customer's channel
  * could not be reached.
  */
+import QRCode from 'qrcode';
 import type restify from 'restify';
 import { clientAddressOf, type ClientAddress } from '../bot/clientAddress';
 import type { Logger } from '../bot/logger';
@@ -92,6 +94,17 @@ export interface ConsoleApiDeps {
   loginLimit?: Partial<LoginLimit>;
   /** Whose address a request is, for the login limit and the audit log; the socket's peer by default. */
   clientAddress?: ClientAddress;
+  /** The enabled channels' state, for admins (`GET /api/console/channels`); none by default. */
+  channels?: () => ChannelStatus[];
+}
+
+/** What admins see of one channel: its readiness checks and a code to scan to link it, if any. */
+export interface ChannelStatus {
+  name: string;
+  ready: boolean;
+  checks: Record<string, unknown>;
+  /** The text of a QR code an admin scans to link the channel's account (WhatsApp Web). */
+  linkCode?: string;
 }
 
 /**
@@ -272,6 +285,24 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
         send(res, 200, { entries: store.auditLog(limit).map((entry) => auditEntryView(entry, views)) });
       },
       ['lead', 'admin'],
+    ),
+  );
+
+  server.get(
+    `${BASE}/channels`,
+    authed(
+      async (_req, res) => {
+        const channels = await Promise.all(
+          (deps.channels?.() ?? []).map(async ({ linkCode, ...channel }) => ({
+            ...channel,
+            // An SVG drawn here, so the page needs no QR library and the code is never a link.
+            ...(linkCode ? { linkQrSvg: await QRCode.toString(linkCode, { type: 'svg', margin: 1 }) } : {}),
+          })),
+        );
+        res.header('Cache-Control', 'no-store');
+        send(res, 200, { channels });
+      },
+      ['admin'],
     ),
   );
 

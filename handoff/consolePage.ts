@@ -14,7 +14,7 @@ const PAGE_SCRIPT = `
   /** Typing indicators go out at most this often while the agent types. */
   var TYPING_EVERY_MS = 3000;
   var state = { me: null, csrf: null, socket: null, reconnectMs: 1000, selected: null, lastLineId: 0,
-    lastTyping: 0, teams: [], unread: {}, loggedIn: false, queueTimer: null };
+    lastTyping: 0, teams: [], unread: {}, loggedIn: false, queueTimer: null, channelsTimer: null };
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, className) {
@@ -72,6 +72,8 @@ const PAGE_SCRIPT = `
     state.csrf = null;
     if (state.socket) { state.socket.close(); state.socket = null; }
     if (state.queueTimer) { clearInterval(state.queueTimer); state.queueTimer = null; }
+    if (state.channelsTimer) { clearInterval(state.channelsTimer); state.channelsTimer = null; }
+    $('channels-panel').hidden = true;
     $('app-view').hidden = true;
     $('whoami').hidden = true;
     $('login-view').hidden = false;
@@ -91,6 +93,42 @@ const PAGE_SCRIPT = `
     refreshQueue();
     connect();
     if (!state.queueTimer) state.queueTimer = setInterval(refreshQueue, 30000);
+    $('channels-panel').hidden = data.agent.role !== 'admin';
+    if (data.agent.role === 'admin') {
+      refreshChannels();
+      // While a channel waits to be linked its code changes every few seconds.
+      if (!state.channelsTimer) state.channelsTimer = setInterval(refreshChannels, 5000);
+    }
+  }
+
+  // --- channels (admins) ---------------------------------------------------------------------
+
+  function refreshChannels() {
+    if (!state.loggedIn) return;
+    api('GET', 'channels').then(renderChannels).catch(function () { return undefined; });
+  }
+
+  function renderChannels(data) {
+    var list = $('channel-list');
+    clear(list);
+    data.channels.forEach(function (channel) {
+      var li = el('li', null, 'channel');
+      li.appendChild(el('strong', channel.name));
+      li.appendChild(el('span', channel.ready ? ' ready' : ' not ready', channel.ready ? 'ok' : 'warn'));
+      Object.keys(channel.checks || {}).forEach(function (name) {
+        var check = channel.checks[name] || {};
+        li.appendChild(el('span', ' · ' + name + ': ' + (check.state || JSON.stringify(check)) + (check.problem ? ' (' + check.problem + ')' : ''), 'muted'));
+      });
+      if (channel.linkQrSvg) {
+        li.appendChild(el('p', 'Scan this code with the shop’s phone: WhatsApp → Linked devices → Link a device.'));
+        var image = document.createElement('img');
+        image.className = 'link-code';
+        image.alt = 'Code to link ' + channel.name;
+        image.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(channel.linkQrSvg);
+        li.appendChild(image);
+      }
+      list.appendChild(li);
+    });
   }
 
   $('login-form').addEventListener('submit', function (event) {
@@ -484,6 +522,9 @@ const PAGE_STYLE = `
   .ticket { border: 1px solid var(--line); border-radius: 4px; padding: 0.6rem; margin-bottom: 0.6rem; }
   .ticket-text { white-space: pre-wrap; }
   .muted { color: var(--muted); }
+  .link-code { display: block; width: 16rem; height: 16rem; margin-top: .5rem; background: #fff; }
+  #channel-list .ok { color: #1a7f37; }
+  #channel-list .warn { color: #b35900; }
 `;
 
 const PAGE_HTML = `<!doctype html>
@@ -565,6 +606,10 @@ const PAGE_HTML = `<!doctype html>
         </div>
       </section>
     </div>
+    <section class="panel" id="channels-panel" aria-labelledby="channels-title" hidden>
+      <h2 id="channels-title">Channels</h2>
+      <ul id="channel-list" aria-labelledby="channels-title"></ul>
+    </section>
     <section class="panel" id="tickets-panel" aria-labelledby="tickets-title" hidden>
       <h2 id="tickets-title">Tickets</h2>
       <label for="ticket-status">Show</label>
@@ -590,7 +635,8 @@ const CONTENT_SECURITY_POLICY = [
   `script-src ${sha256(PAGE_SCRIPT)}`,
   `style-src ${sha256(PAGE_STYLE)}`,
   "connect-src 'self'",
-  "img-src 'self'",
+  // data: for the link code an admin scans (an SVG the API draws).
+  "img-src 'self' data:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

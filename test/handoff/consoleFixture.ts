@@ -14,7 +14,12 @@ import { createI18n, translator } from '../../bot/i18n';
 import { silentLogger } from '../../bot/logger';
 import { setTurnLanguage } from '../../bot/middleware';
 import type { AgentAccount, AgentRole } from '../../handoff/agentDirectory';
-import { mountConsoleApi, type ConsoleApi, type ConsoleApiDeps } from '../../handoff/consoleApi';
+import {
+  mountConsoleApi,
+  type ChannelStatus,
+  type ConsoleApi,
+  type ConsoleApiDeps,
+} from '../../handoff/consoleApi';
 import { mountConsolePage } from '../../handoff/consolePage';
 import { HandoffDesk, handoffSignal, type ProactiveSender } from '../../handoff/handoffDesk';
 import type { HandoffCase, NewCase } from '../../handoff/handoffStore';
@@ -114,7 +119,7 @@ export interface ConsoleFixture {
  * database in a temporary folder, with a fake channel that records what it would deliver.
  */
 export async function startConsole(
-  options: Partial<Pick<ConsoleApiDeps, 'now' | 'loginLimit' | 'isClosing'>> = {},
+  options: Partial<Pick<ConsoleApiDeps, 'now' | 'loginLimit' | 'isClosing' | 'channels'>> = {},
 ): Promise<ConsoleFixture> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-console-'));
   const database = openHandoffDatabase(dataDir);
@@ -160,6 +165,7 @@ export async function startConsole(
     isClosing: options.isClosing ?? (() => false),
     ...(options.now ? { now: options.now } : {}),
     ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   mountConsolePage(server);
   await new Promise<void>((resolve) => {
@@ -293,3 +299,14 @@ export async function login(url: string, username: string): Promise<ConsoleSessi
   const cookie = result.setCookie.split(';')[0] ?? '';
   return new ConsoleSession(url, cookie, String(result.body.csrfToken));
 }
+
+/** What the server reports while WhatsApp Web waits for its QR code to be scanned. */
+export const WAITING_FOR_QR: ChannelStatus[] = [
+  { name: 'web', ready: true, checks: {} },
+  {
+    name: 'whatsapp',
+    ready: true,
+    checks: { whatsappWeb: { state: 'qr', since: '2026-12-01T10:00:00.000Z' } },
+    linkCode: '2@QYx9/link-code-from-whatsapp-web,abc=,def=,ghi=',
+  },
+];

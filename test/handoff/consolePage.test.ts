@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/chromium';
-import { PASSWORD, queueCase, startConsole, type ConsoleFixture } from './consoleFixture';
+import { PASSWORD, WAITING_FOR_QR, queueCase, startConsole, type ConsoleFixture } from './consoleFixture';
 import { eventually } from './eventSocket';
 
 describe('console page', () => {
@@ -55,11 +55,40 @@ describe('console page in headless Chromium', function () {
   });
 
   beforeEach(async () => {
-    fixture = await startConsole();
+    fixture = await startConsole({ channels: () => WAITING_FOR_QR });
   });
 
   afterEach(async () => {
     await fixture?.close();
+  });
+
+  it('an admin sees the channels, with the QR code that links WhatsApp Web; an agent does not', async () => {
+    await fixture.database.agents.create({
+      username: 'root',
+      name: 'Root Admin',
+      role: 'admin',
+      teams: [],
+      password: PASSWORD,
+    });
+    const { page, problems } = await openConsole();
+    await page.getByLabel('Username', { exact: true }).fill('root');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const code = page.getByRole('img', { name: 'Code to link whatsapp' });
+    await code.waitFor();
+    // The image really rendered (a broken or CSP-blocked data URL has no natural size).
+    const width = await code.evaluate((image) => (image as HTMLImageElement).naturalWidth);
+    assert.ok(width > 0, `natural width ${width}`);
+    assert.match(await page.locator('#channel-list').innerText(), /whatsapp ready · whatsappWeb: qr/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-channels.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Username', { exact: true }).fill('ana');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('#agent-name').getByText('Ana García').waitFor();
+    assert.equal(await page.locator('#channels-panel').isVisible(), false);
   });
 
   async function openConsole(): Promise<{ page: Page; problems: string[] }> {

@@ -84,6 +84,7 @@ export function makeWebChannel(
     // web chat and the console out of the load balancer. `/readyz` shows the connection itself.
     isReady: () => deps.stateStore.isOpen(),
     checks: () => ({ whatsappWeb: session.status() }),
+    linkCode: () => (session.state === 'qr' ? session.qr : undefined),
     stopAccepting: () => session.stop(),
     close: () => adapter.idle(),
   };

@@ -14,6 +14,7 @@ import type { WebClient, WebMessage } from '../../../channels/whatsapp/web';
 import { resolveBrowser } from '../../../channels/whatsapp/web/client';
 import { Pacer } from '../../../channels/whatsapp/web/pacing';
 import { TestClock } from '../../dialogs/commerceFixtures';
+import { PASSWORD, login } from '../../handoff/consoleFixture';
 import { expectedText, type ExpectedReply } from '../../support/dialogTable';
 import { makeDataDir, removeDataDir, type RunningServer } from '../../support/testServer';
 
@@ -305,6 +306,26 @@ describe('WhatsApp Web channel through the real server (fake whatsapp-web.js cli
     // Messages of a dropped client are not handled.
     first.emit('message', message(BOB, 'from an old client'));
     assert.equal(first.sendMessage.callCount, 0);
+  });
+
+  it('shows admins the QR code to link the phone in the console while it waits, and no longer once linked', async () => {
+    const app = await boot();
+    await app.app.handoff.agents.create({
+      username: 'root',
+      name: 'Root',
+      role: 'admin',
+      teams: [],
+      password: PASSWORD,
+    });
+    const root = await login(app.url, 'root');
+    const whatsapp = async () =>
+      (
+        await root.get<{ channels: { name: string; linkQrSvg?: string }[] }>('/api/console/channels')
+      ).body.channels.find((channel) => channel.name === 'whatsapp');
+    client().emit('qr', '2@link-code,abc=,def=');
+    assert.match((await whatsapp())?.linkQrSvg ?? '', /^<svg/);
+    client().emit('ready');
+    assert.equal((await whatsapp())?.linkQrSvg, undefined);
   });
 
   it('paces messages: per chat and overall', async () => {
