@@ -41,7 +41,7 @@ describe('cli', () => {
   it('locales reports the bundles complete', async () => {
     const { code, stdout } = await cli('locales');
     assert.equal(code, 0);
-    assert.equal(stdout.trim(), 'locales en, es: complete');
+    assert.equal(stdout.trim(), 'locales en, es, zh-CN, zh-TW, lv: complete');
   });
 
   it('an unknown command exits 2 with the usage', async () => {

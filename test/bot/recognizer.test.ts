@@ -69,6 +69,13 @@ describe('resolveLocale()', () => {
     [[undefined, 'es-AR'], 'es'],
     [['fr-FR', 'es'], 'es'],
     [['fr-FR'], 'en'],
+    [['zh'], 'zh-CN'],
+    [['zh-Hans'], 'zh-CN'],
+    [['zh-SG'], 'zh-CN'],
+    [['zh-Hant'], 'zh-TW'],
+    [['zh-HK'], 'zh-TW'],
+    [['zh_TW'], 'zh-TW'],
+    [['lv-LV'], 'lv'],
     [[], 'en'],
   ];
   for (const [candidates, expected] of cases) {
