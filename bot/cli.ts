@@ -3,7 +3,7 @@ import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from
 import { openHandoffDatabase, type HandoffDatabase } from '../handoff';
 import { SUPPORTED_LOCALES, loadConfig } from './config';
 import { bundleProblems, localesDir } from './i18n';
-import { KeywordRecognizer } from './language/recognizer';
+import { TrainedRecognizer } from './language/trainedRecognizer';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
         );
         return 2;
       }
-      const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+      const recognizer = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
       const result = await recognizer.recognize(text, values.locale);
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return 0;

@@ -24,7 +24,8 @@ import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
-import { KeywordRecognizer, type Recognizer } from './language/recognizer';
+import type { Recognizer } from './language/recognizer';
+import { TrainedRecognizer } from './language/trainedRecognizer';
 import { createLogger, type Logger } from './logger';
 import { makePrivateTree } from './privateFiles';
 import { loadOrCreateSecret } from './secrets';
@@ -83,7 +84,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // (a copied backup, another umask) become private too.
   makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
-  const recognizer = deps.recognizer ?? KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+  const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
   const turnQueue = new TurnQueue();
   const state = new BotStateSet(stateStore.storage);
