@@ -73,7 +73,13 @@ export function featuresOf(canonical: string): Map<string, number> {
   return counts;
 }
 
-/** True for the features that say what was written (not its length): used to measure coverage. */
+/**
+ * True for the features that say what was written (not its length), to measure how much of a
+ * message a model knows: spaced words, n-grams of 3 or more letters, and pairs of Chinese
+ * characters (a whole unspaced sentence is one "word", too rare to count).
+ */
 export function isContentFeature(feature: string): boolean {
-  return feature.startsWith('w:') || (feature.startsWith('c:') && feature.length >= 5);
+  const body = feature.slice(2);
+  if (UNSPACED.test(body)) return feature.startsWith('c:') && body.replace(/[\^$]/g, '').length >= 2;
+  return feature.startsWith('w:') || (feature.startsWith('c:') && body.length >= 3);
 }

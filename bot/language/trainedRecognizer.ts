@@ -12,9 +12,9 @@ import {
 } from './recognizer';
 
 /** Below this share of known n-grams a message is mostly words the examples never used. */
-const COVERAGE_FLOOR = 0.15;
+const COVERAGE_FLOOR = 0.1;
 /** From this share of known n-grams on, the model's probabilities are taken as they are. */
-const COVERAGE_FULL = 0.55;
+const COVERAGE_FULL = 0.45;
 /** A result of the turn's language this sure is not second-guessed by the other languages. */
 const OWN_LANGUAGE_ENOUGH = 0.5;
 /** Another language's result must be at least this sure to be taken instead. */
