@@ -24,6 +24,7 @@ import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
+import { LocalLanguageDetector, type LanguageDetector } from './language/languageDetection';
 import type { Recognizer } from './language/recognizer';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { createLogger, type Logger } from './logger';
@@ -49,6 +50,8 @@ export interface ServerDeps {
   sentimentAnalyzer?: SentimentAnalyzer;
   /** Redacts personal data in transcripts and tickets; local patterns by default. */
   redactor?: PiiRedactor;
+  /** Detects the customer's language on their first messages; none (the channel's locale) by default. */
+  languageDetector?: LanguageDetector;
   /** The channels to build; every channel Switchboard has by default (each enabled by config). */
   channels?: readonly ChannelFactory[];
 }
@@ -146,6 +149,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     i18n,
     state,
     defaultLocale: config.defaultLocale,
+    ...(deps.languageDetector ? { languageDetector: deps.languageDetector } : {}),
     logger,
     handoff: new HandoffMiddleware({
       desk,
@@ -295,7 +299,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 export async function start(): Promise<SwitchboardServer> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const app = makeServer({ config, logger });
+  const languageDetector = await LocalLanguageDetector.load(SUPPORTED_LOCALES, config.defaultLocale);
+  const app = makeServer({ config, logger, languageDetector });
   const url = await app.listen(config.port, config.host);
   logger.info({ url, storage: config.storage, dataDir: config.dataDir }, 'Switchboard is listening');
 
