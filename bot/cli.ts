@@ -2,14 +2,27 @@ import { parseArgs } from 'node:util';
 import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from '../handoff/agentDirectory';
 import { openHandoffDatabase, type HandoffDatabase } from '../handoff';
 import { SUPPORTED_LOCALES, loadConfig } from './config';
-import { bundleProblems, localesDir } from './i18n';
-import { KeywordRecognizer } from './language/recognizer';
+import { localesDir } from './i18n';
+import { LocalLanguageDetector } from './language/languageDetection';
+import { TrainedRecognizer } from './language/trainedRecognizer';
+import { checkLocales } from './localeCheck';
+import {
+  defaultLocaleFromEnv,
+  readPhraseRequests,
+  recognizePhrase,
+  type PhraseRequest,
+} from './recognizeCommand';
 
 const USAGE = `Usage: npm run --silent cli -- <command>
 
 Commands:
-  recognize <text> [--locale <locale>]   the intent the bot reads in <text> (JSON)
-  locales                                check every locale bundle against English
+  recognize [--locale <locale>] <text>   the intent the bot reads in <text>: one JSON object
+                                         {text, locale, detectedLocale, intent, score, entities}
+  recognize --jsonl <file>               the same for each line {"text": "...", "locale": "es"}
+                                         of <file> (locale optional: detected), one per line
+  locales check                          every locale bundle against English: missing and extra
+                                         keys, placeholders, plural forms (errors) and texts
+                                         identical to English (warnings)
 
 Agent console accounts (in DATA_DIR/handoff.sqlite):
   agents add <username> --name "Full Name" --role agent|lead|admin --teams support,orders-es
@@ -148,12 +161,66 @@ async function agentsCommand(
   }
 }
 
+/** `recognize …`: prints what the bot reads in phrases. Exit codes: 0 done, 1 bad file, 2 usage. */
+async function recognizeCommand(text: string, options: { locale?: string; jsonl?: string }): Promise<number> {
+  let requests: PhraseRequest[];
+  if (options.jsonl !== undefined) {
+    if (text) {
+      process.stderr.write('cli recognize: give either a text or --jsonl <file>, not both\n');
+      return 2;
+    }
+    try {
+      requests = readPhraseRequests(options.jsonl);
+    } catch (error) {
+      process.stderr.write(`cli recognize: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
+  } else if (text) {
+    requests = [{ text, ...(options.locale === undefined ? {} : { locale: options.locale }) }];
+  } else {
+    process.stderr.write('cli recognize: give the text to recognize, e.g. recognize "where is my order"\n');
+    return 2;
+  }
+  const defaultLocale = defaultLocaleFromEnv();
+  const deps = {
+    recognizer: TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES),
+    detector: await LocalLanguageDetector.load(SUPPORTED_LOCALES, defaultLocale),
+    defaultLocale,
+  };
+  for (const request of requests) {
+    process.stdout.write(`${JSON.stringify(await recognizePhrase(request, deps))}\n`);
+  }
+  return 0;
+}
+
+/** `locales check`: problems of every bundle; exit 1 when there are errors, warnings alone pass. */
+function localesCommand(args: string[]): number {
+  const [action = 'check', ...extra] = args;
+  if (action !== 'check' || extra.length > 0) {
+    process.stderr.write(`cli locales: unknown action "${args.join(' ')}"; try: locales check\n\n${USAGE}`);
+    return 2;
+  }
+  const problems = checkLocales();
+  for (const problem of problems) {
+    process.stdout.write(`${problem.locale}: ${problem.severity}: ${problem.message}\n`);
+  }
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = problems.length - errors;
+  process.stdout.write(
+    errors === 0
+      ? `locales ${SUPPORTED_LOCALES.join(', ')}: complete${warnings > 0 ? ` (${warnings} warning(s))` : ''}\n`
+      : `${errors} error(s), ${warnings} warning(s)\n`,
+  );
+  return errors === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      locale: { type: 'string', short: 'l', default: 'en' },
+      locale: { type: 'string', short: 'l' },
+      jsonl: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       name: { type: 'string' },
       role: { type: 'string' },
@@ -166,29 +233,10 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   switch (command) {
-    case 'recognize': {
-      const text = rest.join(' ');
-      if (!text) {
-        process.stderr.write(
-          'cli recognize: give the text to recognize, e.g. recognize "where is my order"\n',
-        );
-        return 2;
-      }
-      const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
-      const result = await recognizer.recognize(text, values.locale);
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      return 0;
-    }
-    case 'locales': {
-      const problems = bundleProblems();
-      for (const problem of problems) process.stdout.write(`${problem}\n`);
-      process.stdout.write(
-        problems.length === 0
-          ? `locales ${SUPPORTED_LOCALES.join(', ')}: complete\n`
-          : `${problems.length} problem(s) found\n`,
-      );
-      return problems.length === 0 ? 0 : 1;
-    }
+    case 'recognize':
+      return recognizeCommand(rest.join(' '), values);
+    case 'locales':
+      return localesCommand(rest);
     case 'agents':
       return agentsCommand(rest, values);
     default:

@@ -8,7 +8,7 @@ import { isProxyEntry, PROXY_RANGE_NAMES } from './clientAddress';
 import { PROACTIVE_PURPOSES, type ProactivePurpose } from './proactivePurpose';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
-export const SUPPORTED_LOCALES = ['en', 'es'] as const;
+export const SUPPORTED_LOCALES = ['en', 'es', 'zh-CN', 'zh-TW', 'lv'] as const;
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
 
 export const STORAGE_KINDS = ['sqlite', 'memory'] as const;

@@ -105,28 +105,3 @@ export function flattenBundle(bundle: Record<string, unknown>, prefix = ''): Map
 export function placeholdersOf(text: string): string[] {
   return [...text.matchAll(/\{\{\s*([\w.]+)[^}]*\}\}/g)].map((match) => match[1] ?? '').sort();
 }
-
-/**
- * Everything wrong with the bundles compared with English: missing or extra keys, empty texts,
- * placeholders that differ. Support leads run it with `npm run --silent cli -- locales`.
- */
-export function bundleProblems(locales: readonly string[] = SUPPORTED_LOCALES, dir = localesDir()): string[] {
-  const english = flattenBundle(readBundle('en', dir));
-  const problems: string[] = [];
-  for (const locale of locales) {
-    const bundle = flattenBundle(readBundle(locale, dir));
-    for (const [key, text] of english) {
-      const translated = bundle.get(key);
-      if (translated === undefined) problems.push(`${locale}: missing key ${key}`);
-      else if (translated.trim() === '') problems.push(`${locale}: empty text for ${key}`);
-      else if (placeholdersOf(translated).join() !== placeholdersOf(text).join()) {
-        problems.push(
-          `${locale}: ${key} uses {{${placeholdersOf(translated).join('}}, {{')}}} but en uses {{${placeholdersOf(text).join('}}, {{')}}}`,
-        );
-      }
-    }
-    for (const key of bundle.keys())
-      if (!english.has(key)) problems.push(`${locale}: key ${key} is not in en`);
-  }
-  return problems;
-}

@@ -24,7 +24,9 @@ import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
-import { KeywordRecognizer, type Recognizer } from './language/recognizer';
+import { LocalLanguageDetector, type LanguageDetector } from './language/languageDetection';
+import type { Recognizer } from './language/recognizer';
+import { TrainedRecognizer } from './language/trainedRecognizer';
 import { createLogger, type Logger } from './logger';
 import { makePrivateTree } from './privateFiles';
 import { loadOrCreateSecret } from './secrets';
@@ -48,6 +50,8 @@ export interface ServerDeps {
   sentimentAnalyzer?: SentimentAnalyzer;
   /** Redacts personal data in transcripts and tickets; local patterns by default. */
   redactor?: PiiRedactor;
+  /** Detects the customer's language on their first messages; none (the channel's locale) by default. */
+  languageDetector?: LanguageDetector;
   /** The channels to build; every channel Switchboard has by default (each enabled by config). */
   channels?: readonly ChannelFactory[];
 }
@@ -83,7 +87,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // (a copied backup, another umask) become private too.
   makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
-  const recognizer = deps.recognizer ?? KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+  const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
   const turnQueue = new TurnQueue();
   const state = new BotStateSet(stateStore.storage);
@@ -145,6 +149,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     i18n,
     state,
     defaultLocale: config.defaultLocale,
+    ...(deps.languageDetector ? { languageDetector: deps.languageDetector } : {}),
     logger,
     handoff: new HandoffMiddleware({
       desk,
@@ -303,7 +308,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 export async function start(): Promise<SwitchboardServer> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const app = makeServer({ config, logger });
+  const languageDetector = await LocalLanguageDetector.load(SUPPORTED_LOCALES, config.defaultLocale);
+  const app = makeServer({ config, logger, languageDetector });
   const url = await app.listen(config.port, config.host);
   logger.info({ url, storage: config.storage, dataDir: config.dataDir }, 'Switchboard is listening');
 

@@ -12,6 +12,12 @@ import type { VerifiedBy } from '../services/customerMatch';
 export interface CustomerProfile {
   /** Locale the customer chose explicitly; wins over the channel's locale. */
   locale?: string;
+  /**
+   * Locale detected from one of the customer's first messages (three words or more, detector
+   * sure); it sticks, so a later short or mixed message never switches the language. A choice
+   * (`locale`) wins over it.
+   */
+  detectedLocale?: string;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parseBookingReference } from '../bot/language/entities';
 import {
   ComponentDialog,
   TextPrompt,
@@ -33,11 +34,7 @@ interface LookupValues {
 /** Tries at the booking reference before the bot offers a person. */
 export const REFERENCE_TRIES = 3;
 
-/** A booking reference such as `BK-7Q4M2X` (also `bk7q4m2x`, `BK 7Q4M2X`), upper-cased with a dash. */
-export function parseBookingReference(text: string): string | undefined {
-  const match = /(?:^|[^\p{L}\p{N}])BK[-\s]?([A-Z0-9]{6})(?![\p{L}\p{N}])/iu.exec(text);
-  return match?.[1] ? `BK-${match[1].toUpperCase()}` : undefined;
-}
+export { parseBookingReference } from '../bot/language/entities';
 
 /** What the lookup hands back once the customer proved the booking is theirs. */
 export interface FoundBooking {

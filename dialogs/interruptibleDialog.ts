@@ -4,8 +4,9 @@ import {
   DialogTurnStatus,
   type DialogContext,
   type DialogTurnResult,
+  type PromptOptions,
 } from 'botbuilder-dialogs';
-import type { Recognizer } from '../bot/language/recognizer';
+import { normalizeUtterance, type Recognizer } from '../bot/language/recognizer';
 import { localize, turnLanguage } from '../bot/middleware';
 import type { TranslationKey } from '../bot/i18n';
 
@@ -38,6 +39,22 @@ export type TaskOutcome =
 const INTERRUPTION_MIN_SCORE = 0.5;
 
 /**
+ * True when the text is one of the choices (or their synonyms) the innermost active prompt
+ * offered: "Changed my mind" at the return reason is an answer, whatever the recognizer thinks
+ * of it as a message of its own.
+ */
+function isChoiceOfActivePrompt(innerDc: DialogContext, text: string): boolean {
+  let dc = innerDc;
+  while (dc.child) dc = dc.child;
+  const options = (dc.activeDialog?.state as { options?: PromptOptions } | undefined)?.options;
+  const wanted = normalizeUtterance(text);
+  return (options?.choices ?? []).some((choice) => {
+    const names = typeof choice === 'string' ? [choice] : [choice.value, ...(choice.synonyms ?? [])];
+    return names.some((name) => normalizeUtterance(name) === wanted);
+  });
+}
+
+/**
  * Base of every task dialog: before any step runs, catches the global interruptions
  * (as core-bot's CancelAndHelpDialog does):
  * - help: this dialog's own help text, then the current question again;
@@ -63,6 +80,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     const { activity } = innerDc.context;
     if (activity.type !== ActivityTypes.Message || !activity.text) return undefined;
+    if (isChoiceOfActivePrompt(innerDc, activity.text)) return undefined;
     const { intent, score } = await this.recognizer.recognize(
       activity.text,
       turnLanguage(innerDc.context).locale,

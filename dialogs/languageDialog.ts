@@ -59,11 +59,17 @@ export class LanguageDialog extends InterruptibleDialog {
     return step.endDialog({ outcome: 'completed' } satisfies TaskOutcome);
   }
 
-  /** Each language is offered under its own name ("Español"), with its code as a synonym. */
+  /**
+   * Each language is offered under its own name ("Latviešu"); its code and its name in every
+   * other bundle ("Latvian", "Letón", "拉脱维亚语") are synonyms, so a customer can type it in
+   * the language they are leaving.
+   */
   private languageChoices(): Choice[] {
-    return this.locales.map((locale) => ({
-      value: translator(this.i18n, locale)(`language.names.${locale}` as TranslationKey),
-      synonyms: [locale],
-    }));
+    return this.locales.map((locale) => {
+      const key = `language.names.${locale}` as TranslationKey;
+      const names = this.locales.map((other) => translator(this.i18n, other)(key));
+      const own = translator(this.i18n, locale)(key);
+      return { value: own, synonyms: [locale, ...new Set(names.filter((name) => name !== own))] };
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { parseOrderNumber } from '../bot/language/entities';
 import {
   ChoicePrompt,
   ComponentDialog,
@@ -48,18 +49,7 @@ export interface FoundOrder {
   verifiedBy: VerifiedBy;
 }
 
-/**
- * Order numbers as shops print them: a letter prefix and digits (`SB-10001`, `sb10001`, `SB 10001`),
- * or a bare number of 5 digits or more. Returns the number upper-cased with a dash, or undefined.
- */
-export function parseOrderNumber(text: string): string | undefined {
-  const joined = /(?:^|[^\p{L}\p{N}])#?([A-Za-z]{1,4})-?(\d{4,12})(?![\p{L}\p{N}])/u.exec(text);
-  // A space between prefix and digits only counts for an upper-case prefix, so "is 10001" isn't "IS-10001".
-  const spaced = /(?:^|[^\p{L}\p{N}])([A-Z]{1,4})\s(\d{4,12})(?![\p{L}\p{N}])/u.exec(text);
-  const prefixed = joined ?? spaced;
-  if (prefixed?.[1] && prefixed[2]) return `${prefixed[1].toUpperCase()}-${prefixed[2]}`;
-  return /(?:^|[^\p{L}\p{N}-])#?(\d{5,12})(?![\p{L}\p{N}])/u.exec(text)?.[1];
-}
+export { parseOrderNumber } from '../bot/language/entities';
 
 /**
  * Finds the customer's order and proves it is theirs before anything about it is disclosed:

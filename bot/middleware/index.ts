@@ -1,3 +1,4 @@
+import type { LanguageDetector } from '../language/languageDetection';
 import type { BotAdapter, Middleware } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
@@ -25,6 +26,8 @@ export interface SharedMiddlewareDeps {
   i18n: i18n;
   state: BotStateSet;
   defaultLocale: SupportedLocale;
+  /** Detects the language of a customer's first messages; without it, the channel's locale is used. */
+  languageDetector?: LanguageDetector;
   logger: Logger;
   /** The handoff state machine; it needs the turn's locale, so it runs after locale resolution. */
   handoff?: Middleware;
@@ -41,6 +44,6 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new SerializeTurns(deps.turnQueue));
   adapter.use(new TurnErrorBoundary(onTurnError));
   adapter.use(new TurnLogging(deps.logger));
-  adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale));
+  adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.handoff) adapter.use(deps.handoff);
 }

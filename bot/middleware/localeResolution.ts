@@ -1,7 +1,8 @@
-import type { Middleware, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { ActivityTypes, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
 import { resolveLocale, translator, type Translate, type TranslationKey } from '../i18n';
+import type { LanguageDetector } from '../language/languageDetection';
 import type { CustomerProfile } from '../state';
 
 const LOCALE_KEY = Symbol('switchboard.locale');
@@ -13,8 +14,12 @@ export interface TurnLanguage {
 }
 
 /**
- * Decides the turn's locale: the customer's saved choice, then the channel's `activity.locale`,
- * then `DEFAULT_LOCALE`; a regional tag falls back to its base language (`es-MX` → `es`).
+ * Decides the turn's locale: the customer's saved choice, then the language detected from their
+ * first messages, then the channel's `activity.locale`, then `DEFAULT_LOCALE`; a regional tag
+ * falls back to its base language (`es-MX` → `es`, `zh-HK` → `zh-TW`).
+ *
+ * Until a language is chosen or detected, each message is given to the detector; it answers
+ * only for three words or more and when sure, and its answer is kept in the profile.
  */
 export class LocaleResolution implements Middleware {
   private readonly translators = new Map<string, Translate>();
@@ -24,11 +29,24 @@ export class LocaleResolution implements Middleware {
     private readonly i18n: i18n,
     private readonly profile: StatePropertyAccessor<CustomerProfile>,
     private readonly defaultLocale: SupportedLocale,
+    private readonly detector?: LanguageDetector,
   ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const { activity } = context;
     const profile = await this.profile.get(context);
-    const locale = resolveLocale([profile?.locale, context.activity.locale], this.defaultLocale);
+    let detected = profile?.detectedLocale;
+    if (
+      !profile?.locale &&
+      !detected &&
+      this.detector &&
+      activity.type === ActivityTypes.Message &&
+      activity.text
+    ) {
+      detected = this.detector.detect(activity.text, activity.locale);
+      if (detected) await this.profile.set(context, { ...profile, detectedLocale: detected });
+    }
+    const locale = resolveLocale([profile?.locale, detected, activity.locale], this.defaultLocale);
     setTurnLanguage(context, { locale, t: this.translatorFor(locale) });
     await next();
   }

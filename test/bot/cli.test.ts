@@ -36,16 +36,83 @@ async function cliWith(
 }
 
 describe('cli', () => {
-  it('recognize prints the intent as JSON', async () => {
-    const { code, stdout } = await cli('recognize', '--locale', 'es', '¿dónde', 'está', 'mi', 'pedido?');
+  it('recognize prints one JSON object with locale, detected locale, intent, score and entities', async () => {
+    const { code, stdout } = await cli(
+      'recognize',
+      '--locale',
+      'es',
+      '¿dónde',
+      'está',
+      'mi',
+      'pedido',
+      'SB-10001?',
+    );
     assert.equal(code, 0);
-    assert.deepEqual(JSON.parse(stdout), { intent: 'orderStatus', score: 1, locale: 'es' });
+    const printed = JSON.parse(stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(printed), [
+      'text',
+      'locale',
+      'detectedLocale',
+      'intent',
+      'score',
+      'entities',
+    ]);
+    assert.deepEqual(
+      { ...printed, score: undefined },
+      {
+        text: '¿dónde está mi pedido SB-10001?',
+        locale: 'es',
+        detectedLocale: 'es',
+        intent: 'orderStatus',
+        score: undefined,
+        entities: [{ type: 'orderNumber', value: 'SB-10001' }],
+      },
+    );
+    assert.ok((printed.score as number) > 0.9, String(printed.score));
   });
 
-  it('locales reports the bundles complete', async () => {
-    const { code, stdout } = await cli('locales');
+  it('recognize --jsonl reads one phrase per line, detecting the language when none is given', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
+    try {
+      const file = path.join(dir, 'phrases.jsonl');
+      fs.writeFileSync(
+        file,
+        [
+          '{"text": "anular mi cita del viernes", "locale": "es"}',
+          '{"text": "Kur ir mans pasūtījums? Gaidu jau nedēļu"}',
+          '{"text": "我的訂單到哪裡了，等了好幾天"}',
+        ].join('\n'),
+      );
+      const { code, stdout } = await cli('recognize', '--jsonl', file);
+      assert.equal(code, 0);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { locale: string; intent: string });
+      assert.deepEqual(
+        lines.map((line) => [line.locale, line.intent]),
+        [
+          ['es', 'appointment'],
+          ['lv', 'orderStatus'],
+          ['zh-TW', 'orderStatus'],
+        ],
+      );
+      fs.writeFileSync(file, '{"text": "hola", "locale": "es"}\n{"text": 42}\n');
+      const bad = await cli('recognize', '--jsonl', file);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /phrases\.jsonl line 2: "text" must be a non-empty string/);
+      assert.equal(bad.stdout, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('locales check reports the bundles complete, with their warnings', async () => {
+    const { code, stdout } = await cli('locales', 'check');
     assert.equal(code, 0);
-    assert.equal(stdout.trim(), 'locales en, es: complete');
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.at(-1), `locales en, es, zh-CN, zh-TW, lv: complete (${lines.length - 1} warning(s))`);
+    for (const line of lines.slice(0, -1)) assert.match(line, /^[\w-]+: warning: /);
   });
 
   it('an unknown command exits 2 with the usage', async () => {

@@ -227,7 +227,7 @@ describe('parseConfig()', () => {
       ],
     ),
     [{ BOT_ACCENT_COLOR: 'blue' }, 'BOT_ACCENT_COLOR must be a colour like #0063b1 (received "blue")'],
-    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es (received "fr")'],
+    [{ DEFAULT_LOCALE: 'fr' }, 'DEFAULT_LOCALE must be one of en, es, zh-CN, zh-TW, lv (received "fr")'],
     [
       { LOG_LEVEL: 'loud' },
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (received "loud")',

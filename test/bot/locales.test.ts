@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SUPPORTED_LOCALES } from '../../bot/config';
-import { bundleProblems, flattenBundle, localesDir, placeholdersOf, readBundle } from '../../bot/i18n';
-import { INTENTS, KeywordRecognizer } from '../../bot/language/recognizer';
+import { flattenBundle, localesDir, placeholdersOf, readBundle } from '../../bot/i18n';
+import { bundleProblems, checkLocales } from '../../bot/localeCheck';
+import { INTENTS } from '../../bot/language/recognizer';
+import { TrainedRecognizer } from '../../bot/language/trainedRecognizer';
 
 const SOURCE_FOLDERS = ['bot', 'channels', 'dialogs', 'handoff', 'services'];
 function sourceFiles(dir: string): string[] {
@@ -50,9 +52,39 @@ describe('locale bundles', () => {
     }
   });
 
+  it('checkLocales() reports plural forms a language needs or does not use, and texts left in English', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-locales-'));
+    try {
+      const write = (locale: string, bundle: unknown) => {
+        fs.mkdirSync(path.join(dir, locale));
+        fs.writeFileSync(path.join(dir, locale, 'translation.json'), JSON.stringify(bundle));
+      };
+      write('en', { n_one: '{{count}} day', n_other: '{{count}} days', hi: 'Hello there' });
+      write('lv', { n_one: '{{count}} diena', n_other: '{{count}} dienas', hi: 'Hello there' });
+      write('es', { n_one: '{{count}} día', n_other: '{{count}} días', n_few: 'x', hi: 'Hola' });
+      assert.deepEqual(
+        checkLocales(['lv', 'es'], dir).map(
+          (problem) => `${problem.locale} ${problem.severity}: ${problem.message}`,
+        ),
+        [
+          'lv warning: hi is the same as in en ("Hello there")',
+          'lv error: n lacks the plural form(s) _zero',
+          // Spanish has a `many` form in current CLDR (un millón de días), as i18next uses it.
+          'es error: n lacks the plural form(s) _many',
+          'es error: n has plural form(s) es does not use: _few',
+        ],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const [locale, bundle] of bundles) {
-    it(`${locale} has exactly the keys of en`, () => {
-      assert.deepEqual([...bundle.keys()].sort(), [...english.keys()].sort());
+    it(`${locale} has exactly the keys of en (plural forms aside)`, () => {
+      assert.deepEqual(
+        [...bundle.keys()].map(normalizeKey).sort(),
+        [...english.keys()].map(normalizeKey).sort(),
+      );
     });
 
     it(`${locale} uses the same {{placeholders}} as en in every key`, () => {
@@ -93,16 +125,24 @@ describe('locale bundles', () => {
 });
 
 describe('intent examples', () => {
-  const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+  const recognizer = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
 
   for (const locale of SUPPORTED_LOCALES) {
-    it(`${locale} has examples for every intent but None`, () => {
+    it(`${locale} has at least 40 examples for every intent but None`, () => {
       const examples = JSON.parse(
         fs.readFileSync(path.join(localesDir(), locale, 'intents.json'), 'utf8'),
       ) as Record<string, string[]>;
       const expected = INTENTS.filter((intent) => intent !== 'None');
-      assert.deepEqual(Object.keys(examples).sort(), [...expected].sort());
-      for (const intent of expected) assert.ok((examples[intent] ?? []).length >= 3, `${locale}: ${intent}`);
+      assert.deepEqual(
+        Object.keys(examples)
+          .filter((intent) => intent !== 'None')
+          .sort(),
+        [...expected].sort(),
+      );
+      for (const intent of expected) {
+        const count = (examples[intent] ?? []).length;
+        assert.ok(count >= 40, `${locale}: ${intent} has ${count}`);
+      }
     });
 
     it(`${locale}: every menu label is recognized as its own intent`, async () => {
@@ -116,7 +156,7 @@ describe('intent examples', () => {
       for (const [intent, key] of Object.entries(menu)) {
         const result = await recognizer.recognize(bundle.get(key)!, locale);
         assert.equal(result.intent, intent, `${locale}: "${bundle.get(key)}"`);
-        assert.equal(result.score, 1);
+        assert.ok(result.score >= 0.95, `${locale}: "${bundle.get(key)}" scores ${result.score}`);
       }
     });
   }

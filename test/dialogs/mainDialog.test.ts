@@ -185,6 +185,42 @@ const spanish = {
   language: 'idioma',
   no: 'no',
 };
+const simplifiedChinese = {
+  returns: '我要退货',
+  appointment: '我想预约',
+  june5: '2025年6月5日',
+  hello: '你好',
+  help: '帮助',
+  cancel: '取消',
+  order: '我的订单到哪了？',
+  agent: '人工',
+  language: '语言',
+  no: '不用',
+};
+const traditionalChinese = {
+  returns: '我要退貨',
+  appointment: '我想預約',
+  june5: '2025年6月5日',
+  hello: '你好',
+  help: '幫助',
+  cancel: '取消',
+  order: '我的訂單到哪了？',
+  agent: '真人客服',
+  language: '語言',
+  no: '不用',
+};
+const latvian = {
+  returns: 'gribu atgriezt preci',
+  appointment: 'pieteikt vizīti',
+  june5: '2025. gada 5. jūnijs',
+  hello: 'sveiki',
+  help: 'palīdzība',
+  cancel: 'atcelt',
+  order: 'kur ir mans pasūtījums?',
+  agent: 'operators',
+  language: 'valoda',
+  no: 'nē',
+};
 
 describe('MainDialog', () => {
   beforeEach(() => {
@@ -192,7 +228,14 @@ describe('MainDialog', () => {
   });
   afterEach(() => fixture.store.close());
 
-  for (const dialogCase of [...casesFor('en-US', english), ...casesFor('es-ES', spanish)]) {
+  const cases = [
+    ...casesFor('en-US', english),
+    ...casesFor('es-ES', spanish),
+    ...casesFor('zh-CN', simplifiedChinese),
+    ...casesFor('zh-TW', traditionalChinese),
+    ...casesFor('lv-LV', latvian),
+  ];
+  for (const dialogCase of cases) {
     it(`${dialogCase.locale}: ${dialogCase.name}`, async () => {
       await runDialogCase(dialogCase, makeMainDialog);
     });

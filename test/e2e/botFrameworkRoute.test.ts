@@ -5,7 +5,8 @@ import type { Activity } from 'botbuilder';
 import sinon from 'sinon';
 import { SUPPORTED_LOCALES } from '../../bot/config';
 import { localesDir } from '../../bot/i18n';
-import { KeywordRecognizer, type Recognizer } from '../../bot/language/recognizer';
+import type { Recognizer } from '../../bot/language/recognizer';
+import { TrainedRecognizer } from '../../bot/language/trainedRecognizer';
 import { SqliteStorage } from '../../bot/storage';
 import type { ConversationData } from '../../bot/state';
 import { expectedText } from '../support/dialogTable';
@@ -173,7 +174,7 @@ describe('POST /api/messages (Bot Framework route)', () => {
   it('runs 20 concurrent messages of one conversation one at a time with consistent state', async () => {
     // Turns that wait on I/O (here the recognizer, as a remote language service would) are where
     // concurrent turns of one conversation interleave and lose each other's state.
-    const real = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+    const real = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
     const remote: Recognizer = {
       ready: true,
       recognize: async (text, locale) => {
@@ -224,7 +225,7 @@ describe('POST /api/messages (Bot Framework route)', () => {
   });
 
   it("apologizes in the customer's language when a turn fails, and the conversation goes on", async () => {
-    const real = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+    const real = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
     const failing: Recognizer = {
       ready: true,
       recognize: (text, locale) =>
@@ -259,7 +260,7 @@ describe('POST /api/messages (Bot Framework route)', () => {
   });
 
   it('close() lets an in-flight turn finish, then refuses connections and closes storage', async () => {
-    const real = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+    const real = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let entered: () => void = () => undefined;

@@ -4,7 +4,7 @@ import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { SUPPORTED_LOCALES } from '../../bot/config';
 import { createI18n, translator, type TranslationKey } from '../../bot/i18n';
-import { KeywordRecognizer } from '../../bot/language/recognizer';
+import { TrainedRecognizer } from '../../bot/language/trainedRecognizer';
 import { localesDir } from '../../bot/i18n';
 import { LocaleResolution } from '../../bot/middleware';
 import { BotStateSet } from '../../bot/state';
@@ -26,7 +26,7 @@ export interface DialogCase {
 }
 
 export const i18n = createI18n();
-export const recognizer = KeywordRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+export const recognizer = TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
 
 /** Fresh state over MemoryStorage, as a test conversation needs. */
 export function newState(): BotStateSet {

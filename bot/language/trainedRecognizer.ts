@@ -1,0 +1,223 @@
+import { chineseScriptOf } from './chineseScript';
+import { extractEntities } from './entities';
+import { canonicalText, featuresOf, isContentFeature } from './features';
+import { DEFAULT_TRAINING, IntentModel, type TrainingExample, type TrainingOptions } from './intentModel';
+import {
+  INTENTS,
+  loadIntentExamples,
+  type Intent,
+  type IntentExamples,
+  type IntentResult,
+  type Recognizer,
+} from './recognizer';
+
+/** Below this share of known n-grams a message is mostly words the examples never used. */
+const COVERAGE_FLOOR = 0.1;
+/** From this share of known n-grams on, the model's probabilities are taken as they are. */
+const COVERAGE_FULL = 0.45;
+/** A result of the turn's language this sure is not second-guessed by the other languages. */
+const OWN_LANGUAGE_ENOUGH = 0.5;
+/** Another language's result must be at least this sure to be taken instead. */
+const OTHER_LANGUAGE_MIN = 0.6;
+/** From this coverage on, a `None` of the turn's language is final. */
+const KNOWN_ENOUGH = 0.9;
+/** An utterance identical to an example of an intent scores at least this: leads can rely on it. */
+const EXACT_EXAMPLE_SCORE = 0.95;
+/** Two intents this close are told apart by the longer example phrase the message contains. */
+const TIE_MARGIN = 0.05;
+
+interface LanguageModel {
+  model: IntentModel;
+  /** Canonical example → its intent, for exact hits. */
+  exact: Map<string, Intent>;
+  /** Canonical examples, longest first, for the keyword tie-break. */
+  phrases: { intent: Intent; phrase: string }[];
+  /** Locales whose examples trained it, as given. */
+  locales: string[];
+}
+
+/** The model a locale uses: its language; zh-CN and zh-TW share one (Traditional is converted). */
+const languageOf = (locale: string): string => locale.split(/[-_]/)[0]?.toLowerCase() ?? locale;
+
+/**
+ * Recognizes intents with a classifier per language trained at start-up from the example
+ * phrases in `locales/<locale>/intents.json`: softmax regression over character n-grams, words
+ * and word pairs, so misspellings, inflection and unspaced Chinese need no rule per phrase.
+ *
+ * - The score is the model's probability of the intent, lowered towards `None` when the message
+ *   is mostly n-grams no example contains ("xyzzy 42").
+ * - A message that is exactly one of the examples gets that intent (score ≥ 0.95).
+ * - The turn's language is tried first; when it is unsure, the other languages are asked, so
+ *   "agente" or "人工" work whatever language is set (the result names the locale that matched).
+ * - Entities (order numbers, booking references, emails, phones) are returned with every result.
+ */
+export class TrainedRecognizer implements Recognizer {
+  readonly ready = true;
+  private readonly models = new Map<string, LanguageModel>();
+
+  constructor(examplesByLocale: Record<string, IntentExamples>, options: TrainingOptions = DEFAULT_TRAINING) {
+    const byLanguage = new Map<string, { locales: string[]; examples: { intent: Intent; text: string }[] }>();
+    for (const [locale, byIntent] of Object.entries(examplesByLocale)) {
+      const language = languageOf(locale);
+      const group = byLanguage.get(language) ?? { locales: [], examples: [] };
+      group.locales.push(locale);
+      for (const [intent, phrases] of Object.entries(byIntent)) {
+        if (!(INTENTS as readonly string[]).includes(intent)) {
+          throw new Error(`TrainedRecognizer: unknown intent "${intent}" in locale ${locale}`);
+        }
+        for (const text of phrases ?? []) group.examples.push({ intent: intent as Intent, text });
+      }
+      byLanguage.set(language, group);
+    }
+    for (const [language, group] of byLanguage) this.models.set(language, train(group, options));
+  }
+
+  /** Reads `intents.json` of each locale from a `locales/` folder and trains on them. */
+  static fromLocalesDir(localesDir: string, locales: readonly string[]): TrainedRecognizer {
+    return new TrainedRecognizer(loadIntentExamples(localesDir, locales));
+  }
+
+  recognize(text: string, locale: string): Promise<IntentResult> {
+    return Promise.resolve(this.classify(text, locale));
+  }
+
+  /** The synchronous core of {@link recognize}, for tools that read many phrases. */
+  classify(text: string, locale: string): IntentResult {
+    const entities = extractEntities(text);
+    const canonical = canonicalText(text);
+    if (!canonical) return { intent: 'None', score: 0, entities, ranking: [] };
+    const first = this.models.get(languageOf(locale)) ?? this.models.values().next().value;
+    if (!first) throw new Error('TrainedRecognizer.classify(): no examples were given');
+    const own = this.inLanguage(first, canonical, text, locale);
+    let best: IntentResult = { ...own.result, entities };
+    if (best.intent !== 'None' && best.score >= OWN_LANGUAGE_ENOUGH) return best;
+    // Words the turn's language knows and reads as no intent ("no", "ok") stay no intent: another
+    // language would find one in them too easily.
+    if (best.intent === 'None' && own.known >= KNOWN_ENOUGH) return best;
+    // A `None` of the turn's language is no competition for another language's intent.
+    let bestScore = best.intent === 'None' ? 0 : best.score;
+    for (const model of this.models.values()) {
+      if (model === first) continue;
+      const other = this.inLanguage(model, canonical, text, locale).result;
+      if (other.intent !== 'None' && other.score >= OTHER_LANGUAGE_MIN && other.score > bestScore) {
+        best = { ...other, entities };
+        bestScore = other.score;
+      }
+    }
+    return best;
+  }
+
+  /** The result of one language's model, and how much of the message that model knows (0..1). */
+  private inLanguage(
+    language: LanguageModel,
+    canonical: string,
+    text: string,
+    turnLocale: string,
+  ): { result: IntentResult; known: number } {
+    const features = featuresOf(canonical);
+    const probabilities = language.model.predict(features);
+    const none = INTENTS.indexOf('None');
+    const sure = coverageFactor(language.model, features);
+    let moved = 0;
+    for (let k = 0; k < probabilities.length; k += 1) {
+      if (k === none) continue;
+      moved += probabilities[k]! * (1 - sure);
+      probabilities[k]! *= sure;
+    }
+    probabilities[none]! += moved;
+    const ranking = INTENTS.map((intent, k) => ({ intent, score: probabilities[k]! })).sort(
+      (a, b) => b.score - a.score,
+    );
+    const exact = language.exact.get(canonical);
+    if (exact) {
+      const hit = ranking.find((entry) => entry.intent === exact)!;
+      hit.score = Math.max(hit.score, EXACT_EXAMPLE_SCORE);
+      ranking.sort((a, b) => b.score - a.score);
+    } else {
+      breakTie(ranking, language.phrases, canonical);
+    }
+    const top = ranking[0]!;
+    const result: IntentResult = {
+      intent: top.intent,
+      score: round(top.score),
+      locale: matchedLocale(language.locales, text, turnLocale),
+      ranking: ranking.slice(0, 3).map((entry) => ({ intent: entry.intent, score: round(entry.score) })),
+    };
+    return { result, known: sure };
+  }
+}
+
+function train(
+  group: { locales: string[]; examples: { intent: Intent; text: string }[] },
+  options: TrainingOptions,
+): LanguageModel {
+  const exact = new Map<string, Intent>();
+  const phrases: { intent: Intent; phrase: string }[] = [];
+  const examples: TrainingExample[] = [];
+  for (const { intent, text } of group.examples) {
+    const canonical = canonicalText(text);
+    if (!canonical) continue;
+    examples.push({ features: featuresOf(canonical), label: INTENTS.indexOf(intent) });
+    if (intent !== 'None') {
+      exact.set(canonical, intent);
+      phrases.push({ intent, phrase: canonical });
+    }
+  }
+  phrases.sort((a, b) => b.phrase.length - a.phrase.length);
+  return {
+    model: new IntentModel(INTENTS.length, examples, options),
+    exact,
+    phrases,
+    locales: group.locales,
+  };
+}
+
+/** 0..1: how much of the message the model has seen n-grams of, mapped onto the coverage range. */
+function coverageFactor(model: IntentModel, features: Map<string, number>): number {
+  let known = 0;
+  let total = 0;
+  for (const [feature, value] of features) {
+    if (!isContentFeature(feature)) continue;
+    total += value;
+    if (model.knows(feature)) known += value;
+  }
+  const coverage = total === 0 ? 0 : known / total;
+  return Math.min(1, Math.max(0, (coverage - COVERAGE_FLOOR) / (COVERAGE_FULL - COVERAGE_FLOOR)));
+}
+
+/**
+ * NOTE: the exact keyword hits of the old recognizer survive as a tie-breaker: when the two best
+ * intents are nearly level, the one with the longer example inside the message goes first.
+ */
+function breakTie(
+  ranking: { intent: Intent; score: number }[],
+  phrases: readonly { intent: Intent; phrase: string }[],
+  canonical: string,
+): void {
+  const [first, second] = ranking;
+  if (!first || !second || first.score - second.score > TIE_MARGIN) return;
+  const padded = ` ${canonical} `;
+  const hit = phrases.find(
+    (entry) =>
+      (entry.intent === first.intent || entry.intent === second.intent) &&
+      (/\p{Script=Han}/u.test(entry.phrase)
+        ? canonical.includes(entry.phrase)
+        : padded.includes(` ${entry.phrase} `)),
+  );
+  if (hit?.intent === second.intent) [ranking[0], ranking[1]] = [second, first];
+}
+
+/** The locale to report: the turn's when it trained this model, else by script for Chinese. */
+function matchedLocale(locales: readonly string[], text: string, turnLocale: string): string {
+  const exact = locales.find((locale) => locale.toLowerCase() === turnLocale.toLowerCase());
+  if (exact) return exact;
+  if (locales.length > 1) {
+    const script = chineseScriptOf(text);
+    const wanted = script === 'traditional' ? 'zh-tw' : 'zh-cn';
+    const byScript = locales.find((locale) => locale.toLowerCase() === wanted);
+    if (byScript) return byScript;
+  }
+  return locales[0] ?? turnLocale;
+}
+
+const round = (score: number): number => Math.round(score * 1000) / 1000;
