@@ -223,6 +223,12 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
             'language:Cambiar el idioma',
           ],
         ],
+        // Telegram keys command lists by language only: zh-CN registers `zh`, zh-TW adds nothing.
+        ['zh', ['start:开始对话', 'help:我能做什么', 'agent:联系真人客服', 'language:切换语言']],
+        [
+          'lv',
+          ['start:Sākt sarunu', 'help:Ko es varu darīt', 'agent:Runāt ar cilvēku', 'language:Mainīt valodu'],
+        ],
       ],
     );
     const bob = new TelegramCustomer(fake, running, 'polling', {

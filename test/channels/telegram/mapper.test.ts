@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
+import { SUPPORTED_LOCALES } from '../../../bot/config';
 import { translator } from '../../../bot/i18n';
 import { resolveLocale } from '../../../bot/i18n';
 import { CallbackData } from '../../../channels/telegram/callbackData';
@@ -112,11 +113,13 @@ describe('Telegram mapper', () => {
 
     it('gives every command a word the recognizer takes for its intent, in every locale', async () => {
       const intents = { help: 'help', agent: 'humanAgent', language: 'changeLanguage' } as const;
-      for (const locale of ['en', 'es']) {
+      for (const locale of SUPPORTED_LOCALES) {
         for (const [name, intent] of Object.entries(intents)) {
           const text = context.commandText(name as keyof typeof intents, locale);
           const result = await recognizer.recognize(text, locale);
-          assert.deepEqual([result.intent, result.score], [intent, 1], `${locale} /${name} → "${text}"`);
+          assert.equal(result.intent, intent, `${locale} /${name} → "${text}"`);
+          // The word is one of the intent's own examples, which the recognizer is sure of.
+          assert.ok(result.score >= 0.95, `${locale} /${name} → "${text}" scored ${result.score}`);
         }
       }
     });
