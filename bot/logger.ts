@@ -34,7 +34,27 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       err: (error: unknown) => (error instanceof Error ? redactLogValue(error) : error),
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? terminalOrStdout());
+}
+
+/**
+ * Readable lines when a person watches a terminal, JSON lines for everything else (log
+ * collectors, pipes, CI). NOTE: pino-pretty is a dev dependency: a production install without
+ * it logs JSON even in a terminal.
+ */
+function terminalOrStdout(): DestinationStream {
+  if (process.stdout.isTTY) {
+    try {
+      require.resolve('pino-pretty');
+      return pino.transport({
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' },
+      });
+    } catch {
+      // not installed: JSON
+    }
+  }
+  return pino.destination(1);
 }
 
 /** A logger that discards everything, for tests and tools. */
