@@ -200,6 +200,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     isClosing: () => closing,
     clientAddress: clientAddressOf(config.trustProxy),
+    deliveryReports: (channelId, conversationId) =>
+      channelFor(channelId)?.deliveryReports?.(conversationId) ?? Promise.resolve(undefined),
     channels: () =>
       channels.map((channel) => ({
         name: channel.name,

@@ -51,10 +51,26 @@ export interface Channel {
    * WhatsApp Web QR code); undefined otherwise. The console shows it to admins only.
    */
   linkCode?(): string | undefined;
+  /**
+   * What the channel last heard about the delivery of the bot's and agents' messages to this
+   * conversation (sent, delivered, read, failed), newest last, for the agent console. Only
+   * channels that report delivery (the WhatsApp Cloud API) have it.
+   */
+  deliveryReports?(conversationId: string): Promise<DeliveryReport[]>;
   /** First step of shutdown: stop taking new messages (close streams, stop polling). */
   stopAccepting(): void | Promise<void>;
   /** Last step of shutdown, after in-flight turns finished: close stores and timers. */
   close(): void | Promise<void>;
+}
+
+/** One delivery status the customer's channel reported for a message sent to them. */
+export interface DeliveryReport {
+  /** `sent`, `delivered`, `read` or `failed`, as the channel says it. */
+  status: string;
+  /** When, ISO 8601. */
+  at: string;
+  /** Why a message failed, in the channel's words. */
+  problem?: string;
 }
 
 /** Why a channel tells the bot a conversation can no longer be reached. */

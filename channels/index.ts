@@ -4,7 +4,14 @@ import { telegramChannel } from './telegram';
 import { webChannel } from './web';
 import { whatsappChannel } from './whatsapp';
 
-export type { Channel, ChannelDeps, ChannelFactory, ConversationGone, TurnLogic } from './channel';
+export type {
+  Channel,
+  ChannelDeps,
+  ChannelFactory,
+  ConversationGone,
+  DeliveryReport,
+  TurnLogic,
+} from './channel';
 
 /**
  * Every channel Switchboard has, in the order the server asks them whether they serve a

@@ -4,6 +4,7 @@
  * redacted message).
  */
 import type restify from 'restify';
+import type { DeliveryReport } from '../channels/channel';
 import type { Request, Response } from 'restify';
 import { deliveryHeld } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
@@ -37,6 +38,8 @@ export interface CaseRouteDeps {
   logger: Logger;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** What the customer's channel reported about delivery to them, where it reports it. */
+  deliveryReports?: (channelId: string, conversationId: string) => Promise<DeliveryReport[] | undefined>;
 }
 
 const caseNotFound = (id: number | string): HttpProblem =>
@@ -126,9 +129,19 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     `${BASE}/cases/:id`,
     caseRoute(async (_req, res, _caller, handoffCase) => {
       const transcript = store.transcript(handoffCase.conversationKey);
+      const conversationId = handoffCase.reference.conversation?.id;
+      const reports =
+        conversationId === undefined
+          ? undefined
+          : await deps.deliveryReports?.(handoffCase.channelId, conversationId).catch((error: unknown) => {
+              logger.warn({ err: error, caseId: handoffCase.id }, 'delivery reports not read');
+              return undefined;
+            });
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
         case: caseView(handoffCase, views),
+        // The latest few: enough for an agent to see whether their replies arrive.
+        ...(reports ? { delivery: reports.slice(-10) } : {}),
         transcript: transcript.map((line) => transcriptLineView(line, views)),
         collected: handoffCase.collected,
         sentiment: handoffCase.sentiment,

@@ -42,7 +42,7 @@ import type restify from 'restify';
 import { clientAddressOf, type ClientAddress } from '../bot/clientAddress';
 import type { Logger } from '../bot/logger';
 import type { AgentDirectory } from './agentDirectory';
-import { mountCaseRoutes } from './caseRoutes';
+import { mountCaseRoutes, type CaseRouteDeps } from './caseRoutes';
 import {
   LoginThrottle,
   originRejected,
@@ -96,6 +96,8 @@ export interface ConsoleApiDeps {
   clientAddress?: ClientAddress;
   /** The enabled channels' state, for admins (`GET /api/console/channels`); none by default. */
   channels?: () => ChannelStatus[];
+  /** Delivery statuses the customer's channel reported, shown with a case where there are any. */
+  deliveryReports?: CaseRouteDeps['deliveryReports'];
 }
 
 /** What admins see of one channel: its readiness checks and a code to scan to link it, if any. */
@@ -230,7 +232,13 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
 
   // --- cases ---------------------------------------------------------------------------------
 
-  mountCaseRoutes(server, { desk, agents, logger, now });
+  mountCaseRoutes(server, {
+    desk,
+    agents,
+    logger,
+    now,
+    ...(deps.deliveryReports ? { deliveryReports: deps.deliveryReports } : {}),
+  });
 
   // --- tickets, teams, audit -----------------------------------------------------------------
 

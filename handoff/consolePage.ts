@@ -271,6 +271,16 @@ const PAGE_SCRIPT = `
     fact(facts, 'Waiting', waited(item.waitingSeconds));
     if (item.tags && item.tags.length) fact(facts, 'Tags', item.tags.join(', '));
     if (item.disposition) fact(facts, 'Outcome', item.disposition);
+    if (data.delivery && data.delivery.length) {
+      // What the customer's channel last said about our messages; a failure stays visible.
+      var lastReport = data.delivery[data.delivery.length - 1];
+      var failures = data.delivery.filter(function (report) { return report.status === 'failed'; });
+      fact(facts, 'Delivery', lastReport.status + ' at ' + shortTime(lastReport.at));
+      if (failures.length) {
+        var failure = failures[failures.length - 1];
+        fact(facts, 'Not delivered', shortTime(failure.at) + (failure.problem ? ': ' + failure.problem : ''));
+      }
+    }
     $('case-summary').textContent = data.summary;
     var collected = $('case-collected');
     clear(collected);

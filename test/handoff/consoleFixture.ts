@@ -119,7 +119,9 @@ export interface ConsoleFixture {
  * database in a temporary folder, with a fake channel that records what it would deliver.
  */
 export async function startConsole(
-  options: Partial<Pick<ConsoleApiDeps, 'now' | 'loginLimit' | 'isClosing' | 'channels'>> = {},
+  options: Partial<
+    Pick<ConsoleApiDeps, 'now' | 'loginLimit' | 'isClosing' | 'channels' | 'deliveryReports'>
+  > = {},
 ): Promise<ConsoleFixture> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-console-'));
   const database = openHandoffDatabase(dataDir);
@@ -166,6 +168,7 @@ export async function startConsole(
     ...(options.now ? { now: options.now } : {}),
     ...(options.loginLimit ? { loginLimit: options.loginLimit } : {}),
     ...(options.channels ? { channels: options.channels } : {}),
+    ...(options.deliveryReports ? { deliveryReports: options.deliveryReports } : {}),
   });
   mountConsolePage(server);
   await new Promise<void>((resolve) => {

@@ -55,7 +55,14 @@ describe('console page in headless Chromium', function () {
   });
 
   beforeEach(async () => {
-    fixture = await startConsole({ channels: () => WAITING_FOR_QR });
+    fixture = await startConsole({
+      channels: () => WAITING_FOR_QR,
+      deliveryReports: () =>
+        Promise.resolve([
+          { status: 'read', at: '2026-12-01T10:00:00.000Z' },
+          { status: 'failed', at: '2026-12-01T10:05:00.000Z', problem: '131047 Re-engagement message' },
+        ]),
+    });
   });
 
   afterEach(async () => {
@@ -130,6 +137,10 @@ describe('console page in headless Chromium', function () {
       .locator('#case-summary', { hasText: 'Order: A-1001 (ownership verified by email).' })
       .waitFor();
     await page.locator('#transcript', { hasText: 'Where is my parcel?' }).waitFor();
+    // What the customer's channel reported: the last status, and a failure that must not hide.
+    const facts = await page.locator('#case-facts').innerText();
+    assert.match(facts, /Delivery\s+failed at/);
+    assert.match(facts, /Not delivered\s+.+: 131047 Re-engagement message/);
     assert.deepEqual(await page.locator('#transfer-team option').allInnerTexts(), [
       'Customer support',
       'Pedidos',

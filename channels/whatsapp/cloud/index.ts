@@ -40,11 +40,12 @@ export function makeCloudChannel(
     logger,
     wait: options.wait,
   });
+  const statuses = new DeliveryStatuses(storage, namespace, logger);
   const adapter = new WhatsAppCloudAdapter({
     api,
     seen: new SeenIds(storage, { namespace: `${namespace}/seen`, ttlMs: settings.seenIdTtlMs, now }),
     window: new ServiceWindow(storage, namespace, now),
-    statuses: new DeliveryStatuses(storage, namespace, logger),
+    statuses,
     offers: new OfferedChoices(storage, namespace),
     templates: settings.templates,
     phoneNumberId: settings.phoneNumberId,
@@ -76,6 +77,13 @@ export function makeCloudChannel(
       );
     },
     continueConversation: (reference, logic) => adapter.continueConversation(reference, logic),
+    // The conversation id is the customer's wa_id, which Meta's statuses name as recipient.
+    deliveryReports: async (conversationId) =>
+      (await statuses.of(conversationId)).map((entry) => ({
+        status: entry.status,
+        at: new Date(entry.at).toISOString(),
+        ...(entry.error ? { problem: [entry.error.code, entry.error.title].filter(Boolean).join(' ') } : {}),
+      })),
     isReady: () => deps.stateStore.isOpen(),
     stopAccepting: () => undefined,
     close: () => adapter.idle(),

@@ -407,7 +407,7 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     assert.deepEqual(fake.sent(customer.waId), [], 'no apology through the channel that refused');
   });
 
-  it('handoff: the customer is queued, the agent claims and replies, the survey arrives; the console says WhatsApp', async () => {
+  it('handoff: the customer is queued, the agent claims and replies and sees delivery, the survey arrives; the console says WhatsApp', async () => {
     const app = await boot();
     await app.app.handoff.agents.create({
       username: 'ana',
@@ -446,6 +446,48 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
       return found.transcript.at(-1)?.text === 'my parcel is late' ? found : undefined;
     });
     assert.equal(details.transcript.at(-1)?.role, 'customer');
+    // Meta reports the agent's reply read, then a later message failed: the agent sees both.
+    const status = (id: string, state: string, seconds: number) => ({
+      id,
+      status: state,
+      timestamp: String(seconds),
+      recipient_id: customer.waId,
+      ...(state === 'failed' ? { errors: [{ code: 131047, title: 'Re-engagement message' }] } : {}),
+    });
+    assert.equal(
+      (
+        await postWebhook(
+          app,
+          notification({
+            statuses: [
+              status('wamid.A', 'delivered', 1_800_000_000),
+              status('wamid.A', 'read', 1_800_000_060),
+            ],
+          }),
+        )
+      ).status,
+      200,
+    );
+    assert.equal(
+      (await postWebhook(app, notification({ statuses: [status('wamid.B', 'failed', 1_800_000_120)] })))
+        .status,
+      200,
+    );
+    const reported = await until(async () => {
+      const { body: found } = await agent.get<{
+        delivery?: { status: string; at: string; problem?: string }[];
+      }>(`/api/console/cases/${waiting?.id}`);
+      return found.delivery?.length === 3 ? found.delivery : undefined;
+    });
+    assert.deepEqual(reported, [
+      { status: 'delivered', at: new Date(1_800_000_000_000).toISOString() },
+      { status: 'read', at: new Date(1_800_000_060_000).toISOString() },
+      {
+        status: 'failed',
+        at: new Date(1_800_000_120_000).toISOString(),
+        problem: '131047 Re-engagement message',
+      },
+    ]);
     assert.equal(
       (await agent.post(`/api/console/cases/${waiting?.id}/end`, { disposition: 'resolved' })).status,
       200,
