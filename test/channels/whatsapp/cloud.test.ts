@@ -327,6 +327,38 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     assert.equal(sent.at(-1)?.text, en('menu.anythingElse'));
   });
 
+  it('en: an appointment booked with interactive choices, the calendar file arriving as a document', async () => {
+    clock = new TestClock(); // the demo store's own "now", a Friday in June 2025
+    await boot();
+    const customer = bob();
+    await customer.say('hi', 2);
+    assert.deepEqual(await customer.press(en('menu.appointment')), [en('appointments.askAction')]);
+    // One service title is over 20 characters: the services come as a numbered list.
+    const [services] = await customer.press('Book an appointment');
+    assert.equal(services?.split('\n')[0], en('appointments.askService'));
+    assert.match(services ?? '', /\n1\. Repair drop-off\n/);
+    assert.deepEqual(await customer.say('1'), [en('appointments.askDay')]);
+    const [slots] = await customer.say('next Tuesday');
+    assert.equal(
+      slots?.split('\n')[0],
+      en({ key: 'appointments.pickSlot', vars: { date: 'Tuesday, June 17, 2025' } }),
+    );
+    // WhatsApp proves the customer's number, so the booking goes under it without asking.
+    assert.deepEqual(await customer.press('10:00 AM'), [
+      en({
+        key: 'appointments.confirmBooking',
+        vars: { service: 'Repair drop-off', date: 'Tuesday, June 17, 2025', time: '10:00 AM' },
+      }),
+    ]);
+    const before = fake.sent(customer.waId).length;
+    await customer.press(en('common.yes'), 3);
+    const sent = fake.sent(customer.waId).slice(before);
+    const document = sent.find((message) => message.type === 'document');
+    assert.match(document?.document?.filename ?? '', /BK-[A-Z2-9]{6}.*\.ics$/);
+    const uploaded = fake.media.get(document?.document?.id ?? '');
+    assert.match(uploaded?.bytes.toString('utf8') ?? '', /DTSTART:20250617T080000Z\r\n/);
+  });
+
   it('a message id delivered twice is answered once, also after a restart', async () => {
     const app = await boot();
     const customer = bob();
