@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ActivityTypes,
   BotAdapter,
   TurnContext,
   type Activity,
@@ -30,6 +28,7 @@ import {
 import type { SeenUpdates } from './seenUpdates';
 import { TELEGRAM_CHANNEL_ID } from './settings';
 import type { TelegramUpdate } from './update';
+import { continuationActivity, handledInProcess } from '../adapterParts';
 
 /** Texts of the notices the channel sends itself. */
 const NOTICES: Record<ChannelNotice, TranslationKey> = {
@@ -232,9 +231,7 @@ export class TelegramAdapter extends BotAdapter {
     const chatId = context.activity.conversation.id;
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
-      // 'delay' is botbuilder's pause between replies (ActivityTypes has no member for it).
-      if (activity.type === 'delay') {
-        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
+      if (await handledInProcess(activity)) {
         responses.push({ id: '' });
         continue;
       }
@@ -392,11 +389,7 @@ export class TelegramAdapter extends BotAdapter {
     reference: Partial<ConversationReference>,
     logic: TurnLogic,
   ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: ActivityTypes.Event, name: 'continueConversation' },
-      reference,
-      true,
-    ) as Activity;
+    const activity = continuationActivity(reference);
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ActivityTypes,
   BotAdapter,
   TurnContext,
   type Activity,
@@ -17,6 +15,7 @@ import {
   type DirectLineParticipants,
 } from './mapper';
 import type { ActivityStream } from './stream';
+import { continuationActivity, handledInProcess } from '../adapterParts';
 
 export interface DirectLineAdapterDeps {
   store: ConversationStore;
@@ -82,13 +81,7 @@ export class DirectLineAdapter extends BotAdapter {
     const participants = this.participants(conversation);
     const responses: ResourceResponse[] = [];
     for (const reply of activities) {
-      // 'delay' is botbuilder's pause between replies (ActivityTypes has no member for it).
-      if (reply.type === 'delay') {
-        await sleep(typeof reply.value === 'number' ? reply.value : 1000);
-        responses.push({ id: '' });
-        continue;
-      }
-      if (reply.type === ActivityTypes.InvokeResponse) {
+      if (await handledInProcess(reply)) {
         responses.push({ id: '' });
         continue;
       }
@@ -128,11 +121,7 @@ export class DirectLineAdapter extends BotAdapter {
     reference: Partial<ConversationReference>,
     logic: Logic,
   ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: ActivityTypes.Event, name: 'continueConversation' },
-      reference,
-      true,
-    ) as Activity;
+    const activity = continuationActivity(reference);
     const conversation = this.deps.store.getConversation(activity.conversation.id);
     const context = conversation ? this.turnContext(conversation, activity) : new TurnContext(this, activity);
     await this.runMiddleware(context, logic);

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ActivityTypes,
   BotAdapter,
   TurnContext,
   type Activity,
@@ -27,6 +25,7 @@ import { GraphApiError, REENGAGEMENT_REQUIRED, type GraphApi } from './graphApi'
 import { documentMessage, mapInboundMessage, phoneOf, renderParts, templateMessage } from './mapper';
 import type { InboundMessage, Notification } from './notification';
 import type { ServiceWindow } from './serviceWindow';
+import { continuationActivity, handledInProcess } from '../../adapterParts';
 
 const WHERE = 'WhatsAppCloudAdapter.sendActivities()';
 const OUTCOME_KEY = Symbol('switchboard.whatsappCloudDelivery');
@@ -201,9 +200,7 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     const to = context.activity.conversation.id;
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
-      // 'delay' is botbuilder's pause between replies (ActivityTypes has no member for it).
-      if (activity.type === 'delay') {
-        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
+      if (await handledInProcess(activity)) {
         responses.push({ id: '' });
         continue;
       }
@@ -337,11 +334,7 @@ export class WhatsAppCloudAdapter extends BotAdapter {
     reference: Partial<ConversationReference>,
     logic: TurnLogic,
   ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: ActivityTypes.Event, name: 'continueConversation' },
-      reference,
-      true,
-    ) as Activity;
+    const activity = continuationActivity(reference);
     const context = new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
     // NOTE: the shared error boundary recovers a failed turn without rethrowing; the desk still

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ActivityTypes,
   BotAdapter,
   TurnContext,
   type Activity,
@@ -26,6 +24,7 @@ import type { WebMessage } from './client';
 import { mapWebMessage, phoneOfChatId, renderWebParts } from './mapper';
 import type { Pacer } from './pacing';
 import type { WebSession } from './session';
+import { continuationActivity, handledInProcess } from '../../adapterParts';
 
 const WHERE = 'WhatsAppWebAdapter.sendActivities()';
 const FAILURE_KEY = Symbol('switchboard.whatsappWebDelivery');
@@ -119,8 +118,7 @@ export class WhatsAppWebAdapter extends BotAdapter {
     const chatId = context.activity.conversation.id;
     const responses: ResourceResponse[] = [];
     for (const activity of activities) {
-      if (activity.type === 'delay') {
-        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
+      if (await handledInProcess(activity)) {
         responses.push({ id: '' });
         continue;
       }
@@ -188,11 +186,7 @@ export class WhatsAppWebAdapter extends BotAdapter {
     reference: Partial<ConversationReference>,
     logic: TurnLogic,
   ): Promise<void> {
-    const activity = TurnContext.applyConversationReference(
-      { type: ActivityTypes.Event, name: 'continueConversation' },
-      reference,
-      true,
-    ) as Activity;
+    const activity = continuationActivity(reference);
     const context = new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
     // NOTE: the shared error boundary recovers a failed turn without rethrowing; the desk still
