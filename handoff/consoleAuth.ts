@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rateLimitKey } from '../bot/clientAddress';
+import { bearer } from '../bot/httpAnswers';
 import { secretsEqual } from '../bot/secretsEqual';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'restify';
@@ -31,10 +32,6 @@ export const originRejected = (): HttpProblem =>
 function firstHeader(value: string | string[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first?.split(',')[0]?.trim() || undefined;
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {

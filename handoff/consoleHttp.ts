@@ -4,6 +4,7 @@
  * parameter, query parameters and JSON bodies.
  */
 import restify, { type Request, type RequestHandler, type Response } from 'restify';
+import { HttpProblem, fail } from '../bot/httpAnswers';
 
 /** Where the console API lives. */
 export const CONSOLE_API_BASE = '/api/console';
@@ -11,25 +12,7 @@ export const CONSOLE_API_BASE = '/api/console';
 /** Largest JSON body the console sends (a 4000-character reply, escaped). */
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** An HTTP error answer: status and the JSON `{code, message}`. */
-export class HttpProblem {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly message: string,
-  ) {}
-}
-
-/** Answers `status`, with a JSON body when there is one. */
-export function send(res: Response, status: number, body?: unknown): void {
-  if (body === undefined) res.send(status);
-  else res.send(status, body);
-}
-
-/** Answers a problem as JSON `{code, message}`. */
-export function fail(res: Response, problem: HttpProblem): void {
-  send(res, problem.status, { code: problem.code, message: problem.message });
-}
+export { HttpProblem, fail, send } from '../bot/httpAnswers';
 
 /** A route handler that answers success itself and returns a problem for {@link fail} to answer. */
 export type ProblemHandler = (req: Request, res: Response) => Promise<HttpProblem | void>;

@@ -3,6 +3,7 @@ import restify, { type Request, type Response } from 'restify';
 import type { Logger } from '../../bot/logger';
 import { botFrameworkActivityProblem } from '../activitySchema';
 import type { BotFrameworkAdapter } from './adapter';
+import { SHUTTING_DOWN, fail } from '../../bot/httpAnswers';
 
 /** Largest request body `POST /api/messages` accepts. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -33,7 +34,7 @@ export function mountBotFrameworkRoute(server: restify.Server, deps: BotFramewor
     async (req: Request, res: Response) => {
       // NOTE: restify logs a warning when an async handler returns a value, so each branch returns nothing.
       if (deps.isClosing()) {
-        res.send(503, { code: 'ShuttingDown', message: 'the server is shutting down; retry shortly' });
+        fail(res, SHUTTING_DOWN);
         return;
       }
       const problem = activityProblem(req.body);

@@ -5,6 +5,7 @@ import type { TurnLogic } from '../channel';
 import type { TelegramAdapter } from './adapter';
 import { TELEGRAM_WEBHOOK_PATH } from './settings';
 import { parseUpdate } from './update';
+import { SHUTTING_DOWN, fail } from '../../bot/httpAnswers';
 
 /** Largest update body accepted (updates are a few kilobytes). */
 const MAX_UPDATE_BYTES = 1024 * 1024;
@@ -43,7 +44,7 @@ export function mountTelegramWebhook(server: restify.Server, deps: TelegramWebho
     restify.plugins.bodyParser({ maxBodySize: MAX_UPDATE_BYTES, mapParams: false, mapFiles: false }),
     async (req: Request, res: Response) => {
       if (deps.isClosing()) {
-        res.send(503, { code: 'ShuttingDown', message: 'the server is shutting down; retry shortly' });
+        fail(res, SHUTTING_DOWN);
         return;
       }
       const parsed = parseUpdate(req.body);

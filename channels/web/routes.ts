@@ -15,6 +15,7 @@ import type { ActivityStream } from './stream';
 import type { DirectLineTokens, TokenClaims, TrustedCustomer } from './tokens';
 import type { ClientAddress } from '../../bot/clientAddress';
 import { rateLimitKey } from '../../bot/clientAddress';
+import { HttpProblem, SHUTTING_DOWN, bearer, fail, send } from '../../bot/httpAnswers';
 import type { RateLimiter } from '../../bot/rateLimiter';
 import { refuseUpgrade, upgradeRoutes } from '../../bot/upgrades';
 
@@ -39,21 +40,7 @@ export interface DirectLineRouteDeps {
   isClosing: () => boolean;
 }
 
-/** An HTTP error answer: status and the JSON `{code, message}`. */
-class HttpProblem {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly message: string,
-  ) {}
-}
-
 type Caller = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
-
-function bearer(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}
 
 /**
  * Who is calling: the holder of the Direct Line secret, or of a token. With `conversationId`
@@ -86,15 +73,6 @@ function authenticate(
     default:
       return { kind: 'token', claims };
   }
-}
-
-function send(res: Response, status: number, body?: unknown): void {
-  if (body === undefined) res.send(status);
-  else res.send(status, body);
-}
-
-function fail(res: Response, problem: HttpProblem): void {
-  send(res, problem.status, { code: problem.code, message: problem.message });
 }
 
 /** New ids look like the Azure service's: opaque, URL-safe, unguessable. */
@@ -241,8 +219,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   });
 
   server.post(`${BASE}/conversations`, jsonBody, async (req: Request, res: Response) => {
-    if (deps.isClosing())
-      return fail(res, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down; retry shortly'));
+    if (deps.isClosing()) return fail(res, SHUTTING_DOWN);
     const caller = authenticate(tokens, bearer(req.header('authorization')));
     if (caller instanceof HttpProblem) return fail(res, caller);
     const body = (req.body ?? {}) as {
@@ -281,8 +258,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
     `${BASE}/conversations/:conversationId/activities`,
     jsonBody,
     async (req: Request, res: Response) => {
-      if (deps.isClosing())
-        return fail(res, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down; retry shortly'));
+      if (deps.isClosing()) return fail(res, SHUTTING_DOWN);
       const opened = openConversation(req);
       if (opened instanceof HttpProblem) return fail(res, opened);
       const problem = clientActivityProblem(req.body);
@@ -303,8 +279,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   });
 
   server.post(`${BASE}/conversations/:conversationId/upload`, async (req: Request, res: Response) => {
-    if (deps.isClosing())
-      return fail(res, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down; retry shortly'));
+    if (deps.isClosing()) return fail(res, SHUTTING_DOWN);
     const opened = openConversation(req);
     if (opened instanceof HttpProblem) {
       req.resume();

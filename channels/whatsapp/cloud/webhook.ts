@@ -7,6 +7,7 @@ import type { TurnLogic } from '../../channel';
 import { WHATSAPP_WEBHOOK_PATH } from '../settings';
 import type { WhatsAppCloudAdapter } from './adapter';
 import { parseNotification } from './notification';
+import { HttpProblem, SHUTTING_DOWN, fail } from '../../../bot/httpAnswers';
 
 /** Largest notification body accepted (Meta batches at most a few kilobytes). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -52,10 +53,6 @@ function readRawBody(req: Request, max: number): Promise<Buffer | 'tooLarge'> {
   });
 }
 
-function problem(res: Response, status: number, code: string, message: string): void {
-  res.send(status, { code, message });
-}
-
 /**
  * Mounts `GET /api/whatsapp` (Meta's verification handshake) and `POST /api/whatsapp` (the
  * notifications). A POST is answered as soon as its signature and shape are checked, and the
@@ -71,7 +68,10 @@ export function mountCloudWebhook(server: restify.Server, deps: CloudWebhookDeps
     const challenge = query.get('hub.challenge') ?? '';
     if (query.get('hub.mode') !== 'subscribe' || !secretsEqual(token, deps.verifyToken)) {
       deps.logger.warn('WhatsApp webhook verification refused: wrong hub.mode or hub.verify_token');
-      problem(res, 403, 'Forbidden', 'hub.mode must be subscribe and hub.verify_token must match');
+      fail(
+        res,
+        new HttpProblem(403, 'Forbidden', 'hub.mode must be subscribe and hub.verify_token must match'),
+      );
       return;
     }
     res.sendRaw(200, challenge, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -79,29 +79,32 @@ export function mountCloudWebhook(server: restify.Server, deps: CloudWebhookDeps
 
   server.post(WHATSAPP_WEBHOOK_PATH, async (req: Request, res: Response) => {
     if (deps.isClosing()) {
-      problem(res, 503, 'ShuttingDown', 'the server is shutting down; retry shortly');
+      fail(res, SHUTTING_DOWN);
       return;
     }
     const body = await readRawBody(req, MAX_BODY_BYTES);
     if (body === 'tooLarge') {
-      problem(res, 413, 'PayloadTooLarge', `the body is over ${MAX_BODY_BYTES} bytes`);
+      fail(res, new HttpProblem(413, 'PayloadTooLarge', `the body is over ${MAX_BODY_BYTES} bytes`));
       return;
     }
     if (!validSignature(req.header('x-hub-signature-256'), body, deps.appSecret)) {
       deps.logger.warn('WhatsApp webhook refused: X-Hub-Signature-256 missing or wrong');
-      problem(res, 401, 'Unauthorized', 'X-Hub-Signature-256 is missing or wrong');
+      fail(res, new HttpProblem(401, 'Unauthorized', 'X-Hub-Signature-256 is missing or wrong'));
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      problem(res, 400, 'BadNotification', 'the body is not JSON');
+      fail(res, new HttpProblem(400, 'BadNotification', 'the body is not JSON'));
       return;
     }
     const parsed = parseNotification(json);
     if ('problem' in parsed) {
-      problem(res, 400, 'BadNotification', `not a WhatsApp webhook notification: ${parsed.problem}`);
+      fail(
+        res,
+        new HttpProblem(400, 'BadNotification', `not a WhatsApp webhook notification: ${parsed.problem}`),
+      );
       return;
     }
     res.send(200, {});
