@@ -3,7 +3,8 @@
  * an outgoing activity becomes the Bot API calls that show it. Outgoing payloads are built from
  * an allow-list of activity fields; nothing of `channelData` ever reaches Telegram.
  */
-import { ActivityTypes, type Activity, type Attachment, type CardAction } from 'botbuilder';
+import { ActivityTypes, type Activity, type CardAction } from 'botbuilder';
+import { actionText, activityParts, type OutgoingDocument } from '../messageParts';
 import { TELEGRAM_CHANNEL_ID } from './settings';
 import {
   UNREADABLE_KINDS,
@@ -242,14 +243,6 @@ export interface InlineKeyboard {
   inline_keyboard: InlineButton[][];
 }
 
-/** A file to send as a document: where its bytes are and what to call it. */
-export interface OutgoingDocument {
-  /** `http(s):` or `data:` URL of the bytes. */
-  url: string;
-  fileName: string;
-  contentType: string | undefined;
-}
-
 /** One Bot API call that shows (part of) an activity. */
 export type BotApiCall =
   | { method: 'sendMessage'; chat_id: string; text: string; reply_markup?: InlineKeyboard }
@@ -262,22 +255,6 @@ export type ChoiceEncoder = (value: string) => string;
 /** Buttons whose labels together stay under this many characters share a row. */
 const ROW_CHARACTERS = 24;
 const ROW_BUTTONS = 4;
-
-const HERO_CARD = 'application/vnd.microsoft.card.hero';
-const THUMBNAIL_CARD = 'application/vnd.microsoft.card.thumbnail';
-
-/** The text a button sends when pressed, as Web Chat would send it; undefined for a link. */
-function actionText(action: CardAction): string | undefined {
-  switch (action.type) {
-    case 'imBack':
-    case 'postBack':
-      return typeof action.value === 'string' ? action.value : action.title;
-    case 'messageBack':
-      return action.text ?? action.displayText ?? action.title;
-    default:
-      return undefined;
-  }
-}
 
 function toButton(action: CardAction, encode: ChoiceEncoder): InlineButton {
   const label = action.title || (typeof action.value === 'string' ? action.value : '') || action.text || '';
@@ -311,19 +288,6 @@ function layOut(buttons: InlineButton[]): InlineButton[][] {
 }
 
 /** A card's text parts, and its buttons. */
-function cardParts(attachment: Attachment): { text: string[]; buttons: CardAction[] } {
-  const card = (attachment.content ?? {}) as {
-    title?: unknown;
-    subtitle?: unknown;
-    text?: unknown;
-    buttons?: unknown;
-  };
-  const text = [card.title, card.subtitle, card.text].filter(
-    (part): part is string => typeof part === 'string' && part !== '',
-  );
-  const buttons = Array.isArray(card.buttons) ? (card.buttons as CardAction[]) : [];
-  return { text, buttons };
-}
 
 /**
  * Cuts `text` into messages of at most `max` UTF-16 units (Telegram counts that way), preferring
@@ -382,26 +346,7 @@ export function renderActivity(
     return [{ method: 'sendChatAction', chat_id: chatId, action: 'typing' }];
   if (activity.type !== undefined && activity.type !== ActivityTypes.Message) return [];
 
-  const texts: string[] = activity.text ? [activity.text] : [];
-  const actions: CardAction[] = [...(activity.suggestedActions?.actions ?? [])];
-  const documents: OutgoingDocument[] = [];
-  for (const attachment of activity.attachments ?? []) {
-    if (attachment.contentType === HERO_CARD || attachment.contentType === THUMBNAIL_CARD) {
-      const card = cardParts(attachment);
-      texts.push(...card.text);
-      actions.push(...card.buttons);
-    } else if (typeof attachment.contentUrl === 'string' && attachment.contentUrl !== '') {
-      documents.push({
-        url: attachment.contentUrl,
-        fileName: attachment.name || 'file',
-        contentType: attachment.contentType || undefined,
-      });
-    } else {
-      throw new Error(
-        `renderActivity(): an attachment of type ${attachment.contentType} cannot be shown on Telegram`,
-      );
-    }
-  }
+  const { texts, actions, documents } = activityParts(activity, 'renderActivity()', 'Telegram');
 
   const calls: BotApiCall[] = splitText(texts.join('\n\n'))
     .filter((part) => part !== '')

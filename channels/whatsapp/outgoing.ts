@@ -5,7 +5,10 @@
  * Only `type`, `text`, `suggestedActions` and `attachments` are read: nothing of `channelData`
  * leaves Switchboard.
  */
-import { ActivityTypes, type Activity, type Attachment, type CardAction } from 'botbuilder';
+import { ActivityTypes, type Activity } from 'botbuilder';
+import { actionText, activityParts, type OutgoingDocument } from '../messageParts';
+
+export type { OutgoingDocument } from '../messageParts';
 
 /** One choice the customer can make: what it shows and the text it stands for. */
 export interface Choice {
@@ -13,48 +16,11 @@ export interface Choice {
   value: string;
 }
 
-/** A file to send as a document: where its bytes are and what to call it. */
-export interface OutgoingDocument {
-  /** `http(s):` or `data:` URL of the bytes. */
-  url: string;
-  fileName: string;
-  contentType: string | undefined;
-}
-
 /** An outgoing message activity taken apart. */
 export interface MessageParts {
   text: string;
   choices: Choice[];
   documents: OutgoingDocument[];
-}
-
-const HERO_CARD = 'application/vnd.microsoft.card.hero';
-const THUMBNAIL_CARD = 'application/vnd.microsoft.card.thumbnail';
-
-/** The text a button sends when pressed, as Web Chat would send it; undefined for a link. */
-function actionText(action: CardAction): string | undefined {
-  switch (action.type) {
-    case 'imBack':
-    case 'postBack':
-      return typeof action.value === 'string' ? action.value : action.title;
-    case 'messageBack':
-      return action.text ?? action.displayText ?? action.title;
-    default:
-      return undefined;
-  }
-}
-
-function cardParts(attachment: Attachment): { text: string[]; buttons: CardAction[] } {
-  const card = (attachment.content ?? {}) as {
-    title?: unknown;
-    subtitle?: unknown;
-    text?: unknown;
-    buttons?: unknown;
-  };
-  const text = [card.title, card.subtitle, card.text].filter(
-    (part): part is string => typeof part === 'string' && part !== '',
-  );
-  return { text, buttons: Array.isArray(card.buttons) ? (card.buttons as CardAction[]) : [] };
 }
 
 /**
@@ -65,24 +31,7 @@ function cardParts(attachment: Attachment): { text: string[]; buttons: CardActio
  */
 export function messageParts(activity: Partial<Activity>): MessageParts | undefined {
   if (activity.type !== undefined && activity.type !== ActivityTypes.Message) return undefined;
-  const texts: string[] = activity.text ? [activity.text] : [];
-  const actions: CardAction[] = [...(activity.suggestedActions?.actions ?? [])];
-  const documents: OutgoingDocument[] = [];
-  for (const attachment of activity.attachments ?? []) {
-    if (attachment.contentType === HERO_CARD || attachment.contentType === THUMBNAIL_CARD) {
-      const card = cardParts(attachment);
-      texts.push(...card.text);
-      actions.push(...card.buttons);
-    } else if (typeof attachment.contentUrl === 'string' && attachment.contentUrl !== '') {
-      documents.push({
-        url: attachment.contentUrl,
-        fileName: attachment.name || 'file',
-        contentType: attachment.contentType || undefined,
-      });
-    } else {
-      throw new Error(`an attachment of type ${attachment.contentType} cannot be shown on WhatsApp`);
-    }
-  }
+  const { texts, actions, documents } = activityParts(activity, 'messageParts()', 'WhatsApp');
   const choices: Choice[] = [];
   for (const action of actions) {
     if (action.type === 'openUrl' && typeof action.value === 'string') {
