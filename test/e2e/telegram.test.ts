@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { parseConfig } from '../../bot/config';
 import { silentLogger } from '../../bot/logger';
 import { makeServer } from '../../bot/server';
@@ -12,23 +11,11 @@ import {
   type UpdateBody,
   type UploadedFile,
 } from '../support/fakeTelegramApi';
-import { makeDataDir, removeDataDir, type RunningServer } from '../support/testServer';
+import { makeDataDir, removeDataDir, type RunningServer, freePort } from '../support/testServer';
 
 const SECRET = 'webhook-secret-for-tests_0123456789';
 const en = (reply: ExpectedReply) => expectedText('en', reply);
 const es = (reply: ExpectedReply) => expectedText('es', reply);
-
-/** A free loopback port, so PUBLIC_URL (the links the bot sends and then uploads) can name it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 type Mode = 'polling' | 'webhook';
 

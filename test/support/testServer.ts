@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { parseConfig, type Config } from '../../bot/config';
@@ -20,6 +21,21 @@ export function webOf(app: SwitchboardServer): WebChannel {
   const web = app.channels.find((channel) => channel.name === 'web');
   if (!web) throw new Error('webOf(): the server has no web channel');
   return web as WebChannel;
+}
+
+/**
+ * A free loopback port, for a server whose PUBLIC_URL (the links the bot sends, and that the
+ * Telegram and WhatsApp adapters fetch back) must name its port before it listens.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Makes a temporary DATA_DIR that the caller removes with {@link removeDataDir}. */

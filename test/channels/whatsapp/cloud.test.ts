@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import net from 'node:net';
 import sinon from 'sinon';
 import { parseConfig } from '../../../bot/config';
 import { createLogger } from '../../../bot/logger';
@@ -18,23 +17,12 @@ import {
   INVALID_PARAMETER,
   THROUGHPUT_LIMIT,
 } from '../../support/fakeGraphApi';
-import { makeDataDir, removeDataDir, type RunningServer } from '../../support/testServer';
+import { makeDataDir, removeDataDir, type RunningServer, freePort } from '../../support/testServer';
 
 const APP_SECRET = 'app-secret-for-tests';
 const VERIFY_TOKEN = 'verify-token-for-tests-0123';
 const en = (reply: ExpectedReply) => expectedText('en', reply);
 const es = (reply: ExpectedReply) => expectedText('es', reply);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function sign(body: string, secret = APP_SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

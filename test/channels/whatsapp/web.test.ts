@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import sinon from 'sinon';
 import { MessageMedia } from 'whatsapp-web.js';
@@ -16,21 +15,10 @@ import { Pacer } from '../../../channels/whatsapp/web/pacing';
 import { TestClock } from '../../dialogs/commerceFixtures';
 import { PASSWORD, login } from '../../handoff/consoleFixture';
 import { expectedText, type ExpectedReply } from '../../support/dialogTable';
-import { makeDataDir, removeDataDir, type RunningServer } from '../../support/testServer';
+import { makeDataDir, removeDataDir, type RunningServer, freePort } from '../../support/testServer';
 
 const en = (reply: ExpectedReply) => expectedText('en', reply);
 const es = (reply: ExpectedReply) => expectedText('es', reply);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fake whatsapp-web.js client: an EventEmitter with a spied `sendMessage`. */
 class FakeWebClient extends EventEmitter implements WebClient {
