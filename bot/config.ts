@@ -11,7 +11,7 @@ import { PROACTIVE_PURPOSES, type ProactivePurpose } from './proactivePurpose';
 export const SUPPORTED_LOCALES = ['en', 'es', 'zh-CN', 'zh-TW', 'lv'] as const;
 export type SupportedLocale = (typeof SUPPORTED_LOCALES)[number];
 
-export const STORAGE_KINDS = ['sqlite', 'memory'] as const;
+export const STORAGE_KINDS = ['sqlite', 'memory', 'postgres'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
 export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
@@ -27,6 +27,14 @@ export type CommerceBackendKind = (typeof COMMERCE_BACKENDS)[number];
 export const DEFAULT_NON_RETURNABLE_CATEGORIES = ['underwear', 'giftCards', 'openedSoftware'];
 
 /** Validated configuration of one Switchboard process. */
+/** The shared PostgreSQL database. */
+export interface DatabaseConfig {
+  /** `DATABASE_URL`: a PostgreSQL connection string. */
+  url: string;
+  /** `DATABASE_POOL_SIZE`: connections each instance keeps at most (10). */
+  poolSize: number;
+}
+
 export interface Config {
   /** TCP port of the HTTP server; 0 picks a free one. */
   port: number;
@@ -38,6 +46,8 @@ export interface Config {
   publicUrl: string;
   /** Where conversation and user state live. */
   storage: StorageKind;
+  /** The shared PostgreSQL database, set when `STORAGE=postgres`. */
+  database: DatabaseConfig | undefined;
   /** Locale used when neither the customer nor the channel names one. */
   defaultLocale: SupportedLocale;
   /** Structured log level. */
@@ -338,6 +348,29 @@ function serviceUrlPatterns(env: Env, name: string, problems: string[]): string[
   return list;
 }
 
+/** `DATABASE_URL` and `DATABASE_POOL_SIZE`: required (the URL) with `STORAGE=postgres`, unused otherwise. */
+function parseDatabase(env: Env, storage: StorageKind, problems: string[]): DatabaseConfig | undefined {
+  const raw = read(env, 'DATABASE_URL');
+  if (storage !== 'postgres') return undefined;
+  const poolSize = positiveNumber(env, 'DATABASE_POOL_SIZE', 10, problems);
+  if (raw === undefined) {
+    problems.push('DATABASE_URL must be set when STORAGE is postgres (postgres://user:password@host:5432/database)');
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
+    // The value may hold a password: it is not repeated.
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host (value hidden)');
+    return undefined;
+  }
+  return { url: raw, poolSize };
+}
+
 function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
   const backend = oneOf(env, 'COMMERCE_BACKEND', COMMERCE_BACKENDS, 'demo', problems);
   const apiUrlText = read(env, 'COMMERCE_API_URL');
@@ -540,12 +573,14 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   }
 
   const listenPort = port(env, 'PORT', 3978, problems);
+  const storage = oneOf(env, 'STORAGE', STORAGE_KINDS, 'sqlite', problems);
   const config: Config = {
     port: listenPort,
     host: read(env, 'HOST'),
     dataDir: path.resolve(cwd, read(env, 'DATA_DIR') ?? './data'),
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${listenPort}`, problems),
-    storage: oneOf(env, 'STORAGE', STORAGE_KINDS, 'sqlite', problems),
+    storage,
+    database: parseDatabase(env, storage, problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     botName: read(env, 'BOT_NAME') ?? 'Switchboard',

@@ -221,7 +221,10 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     next();
   });
 
-  server.get('/readyz', (_req: Request, res: Response, next: Next) => {
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    // A database server is asked again on every probe, so an instance that lost it reports not
+    // ready and recovers when it returns, without a restart.
+    if (!closing) await stateStore.check?.();
     const checks = {
       storage: storageOpen(),
       languageModel: recognizer.ready,
@@ -229,7 +232,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       ...channels.reduce<Record<string, unknown>>((all, channel) => ({ ...all, ...channel.checks?.() }), {}),
     };
     res.send(isReady() ? 200 : 503, { status: isReady() ? 'ready' : 'not ready', checks });
-    next();
   });
 
   mountDownloadRoutes(server, { commerce, links, i18n, clock, logger });
@@ -281,7 +283,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await turnQueue.idle();
     for (const channel of channels) await channel.close();
     handoffDb.close();
-    stateStore.close();
+    await stateStore.close();
     // An injected backend belongs to the caller.
     if (!deps.commerce) commerce.close();
   }

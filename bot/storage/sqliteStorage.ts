@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { openSqlite } from '../sqlite';
-
-/** Raised by {@link SqliteStorage.write} when an item's eTag no longer matches the stored one. */
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
-    this.name = 'ETagConflictError';
-  }
-}
+import { ETagConflictError } from './etagConflict';
 
 interface Row {
   key: string;

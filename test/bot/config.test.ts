@@ -21,6 +21,7 @@ describe('parseConfig()', () => {
       port: 3978,
       host: undefined,
       dataDir: path.resolve('/srv/bot', 'data'),
+      database: undefined,
       publicUrl: 'http://localhost:3978',
       storage: 'sqlite',
       defaultLocale: 'en',
@@ -191,7 +192,19 @@ describe('parseConfig()', () => {
       { NON_RETURNABLE_CATEGORIES: 'underwear,gift cards' },
       'NON_RETURNABLE_CATEGORIES must be a comma-separated list of category ids such as underwear,giftCards (received "gift cards")',
     ],
-    [{ STORAGE: 'mongo' }, 'STORAGE must be one of sqlite, memory (received "mongo")'],
+    [{ STORAGE: 'mongo' }, 'STORAGE must be one of sqlite, memory, postgres (received "mongo")'],
+    [
+      { STORAGE: 'postgres' },
+      'DATABASE_URL must be set when STORAGE is postgres (postgres://user:password@host:5432/database)',
+    ],
+    [
+      { STORAGE: 'postgres', DATABASE_URL: 'mysql://root:secret@db/shop' },
+      'DATABASE_URL must be a postgres:// or postgresql:// URL with a host (value hidden)',
+    ],
+    [
+      { STORAGE: 'postgres', DATABASE_URL: 'postgres://db/shop', DATABASE_POOL_SIZE: '0' },
+      'DATABASE_POOL_SIZE must be a whole number above 0 (received "0")',
+    ],
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (received "http")'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (received "70000")'],
     [{ PORT: '-1' }, 'PORT must be a whole number from 0 to 65535 (received "-1")'],
@@ -302,6 +315,6 @@ describe('loadConfig()', () => {
 
   it('validates values from the .env file too', () => {
     fs.writeFileSync(path.join(dir, '.env'), 'STORAGE=mongo\n');
-    assert.throws(() => loadConfig({}, dir), /STORAGE must be one of sqlite, memory \(received "mongo"\)/);
+    assert.throws(() => loadConfig({}, dir), /STORAGE must be one of sqlite, memory, postgres \(received "mongo"\)/);
   });
 });

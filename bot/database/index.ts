@@ -1,0 +1,65 @@
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { openSqlite } from '../sqlite';
+import { migrateToLatest } from './migrations';
+import type { Tables } from './schema';
+
+export type { Tables } from './schema';
+
+/** Where the database is: a SQLite file (the embedded default) or a PostgreSQL server. */
+export type DatabaseTarget =
+  { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; poolSize: number };
+
+/**
+ * One database for the stores that instances share, in either dialect, through one typed query
+ * builder (Kysely), so each store is written once. The schema is migrated before the first query.
+ */
+export class SharedDatabase {
+  readonly db: Kysely<Tables>;
+  readonly dialect: DatabaseTarget['dialect'];
+  /** Settles when the schema is at this build's version; rejects when migration failed. */
+  readonly ready: Promise<void>;
+  private closed = false;
+  private reachable = true;
+
+  constructor(target: DatabaseTarget) {
+    this.dialect = target.dialect;
+    this.db = new Kysely<Tables>({
+      dialect:
+        target.dialect === 'sqlite'
+          ? new SqliteDialect({ database: openSqlite(target.file) })
+          : new PostgresDialect({
+              pool: new pg.Pool({ connectionString: target.url, max: target.poolSize }),
+            }),
+    });
+    this.ready = migrateToLatest(this.db, target.dialect === 'sqlite' ? 5 : 1);
+    // A failed migration is reported by whoever awaits `ready`; this keeps it from being unhandled meanwhile.
+    this.ready.catch(() => undefined);
+  }
+
+  /** False after {@link close}, or when the last {@link ping} failed. */
+  get isOpen(): boolean {
+    return !this.closed && this.reachable;
+  }
+
+  /** Asks the server for a trivial answer; updates {@link isOpen}. */
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.ready;
+      await sql`select 1`.execute(this.db);
+      this.reachable = true;
+    } catch {
+      this.reachable = false;
+    }
+    return this.reachable;
+  }
+
+  /** Closes the connections (the pool, or the file). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => undefined);
+    await this.db.destroy();
+  }
+}
