@@ -48,6 +48,8 @@ export interface Config {
   storage: StorageKind;
   /** The shared PostgreSQL database, set when `STORAGE=postgres`. */
   database: DatabaseConfig | undefined;
+  /** `REDIS_URL`: the Redis instances coordinate through (a lock per conversation); required with `STORAGE=postgres`. */
+  redisUrl: string | undefined;
   /** Locale used when neither the customer nor the channel names one. */
   defaultLocale: SupportedLocale;
   /** Structured log level. */
@@ -354,7 +356,9 @@ function parseDatabase(env: Env, storage: StorageKind, problems: string[]): Data
   if (storage !== 'postgres') return undefined;
   const poolSize = positiveNumber(env, 'DATABASE_POOL_SIZE', 10, problems);
   if (raw === undefined) {
-    problems.push('DATABASE_URL must be set when STORAGE is postgres (postgres://user:password@host:5432/database)');
+    problems.push(
+      'DATABASE_URL must be set when STORAGE is postgres (postgres://user:password@host:5432/database)',
+    );
     return undefined;
   }
   let parsed: URL | undefined;
@@ -363,12 +367,40 @@ function parseDatabase(env: Env, storage: StorageKind, problems: string[]): Data
   } catch {
     parsed = undefined;
   }
-  if (parsed === undefined || !['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.hostname === '') {
+  if (
+    parsed === undefined ||
+    !['postgres:', 'postgresql:'].includes(parsed.protocol) ||
+    parsed.hostname === ''
+  ) {
     // The value may hold a password: it is not repeated.
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host (value hidden)');
     return undefined;
   }
   return { url: raw, poolSize };
+}
+
+/** `REDIS_URL`: a redis:// or rediss:// URL; instances on one database must share one Redis. */
+function parseRedisUrl(env: Env, storage: StorageKind, problems: string[]): string | undefined {
+  const raw = read(env, 'REDIS_URL');
+  if (raw === undefined) {
+    if (storage === 'postgres') {
+      problems.push(
+        'REDIS_URL must be set when STORAGE is postgres (redis://host:6379): instances take turns of a conversation through it',
+      );
+    }
+    return undefined;
+  }
+  let protocol = '';
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL (value hidden)');
+    return undefined;
+  }
+  return raw;
 }
 
 function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
@@ -581,6 +613,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${listenPort}`, problems),
     storage,
     database: parseDatabase(env, storage, problems),
+    redisUrl: parseRedisUrl(env, storage, problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     botName: read(env, 'BOT_NAME') ?? 'Switchboard',

@@ -34,6 +34,7 @@ import { conversationKeyOf, useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
 import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
+import { openCoordination } from './coordination';
 
 /** What {@link makeServer} builds from; everything but `config` has a default for production. */
 export interface ServerDeps {
@@ -90,7 +91,12 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
   const turnQueue = new TurnQueue();
-  const state = new BotStateSet(stateStore.storage);
+  // Several instances on one store: turns take the conversation's lock in Redis, and state is
+  // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
+  const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
+  const state = new BotStateSet(stateStore.storage, {
+    checkedConversationWrites: coordination !== undefined,
+  });
 
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
   const clock = deps.clock ?? systemClock;
@@ -146,6 +152,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 
   const middleware = {
     turnQueue,
+    ...(coordination ? { conversationLocks: coordination.locks } : {}),
     i18n,
     state,
     defaultLocale: config.defaultLocale,
@@ -212,7 +219,10 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   mountConsolePage(server);
   const storageOpen = (): boolean =>
-    stateStore.isOpen() && handoffDb.store.isOpen && channels.every((channel) => channel.isReady());
+    stateStore.isOpen() &&
+    (coordination?.isReady() ?? true) &&
+    handoffDb.store.isOpen &&
+    channels.every((channel) => channel.isReady());
   const isReady = (): boolean => !closing && recognizer.ready && storageOpen();
 
   // NOTE: restify 11 requires handlers to be either `async` or to take `next`.
@@ -227,6 +237,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     if (!closing) await stateStore.check?.();
     const checks = {
       storage: storageOpen(),
+      ...(coordination ? { redis: coordination.isReady() } : {}),
       languageModel: recognizer.ready,
       shuttingDown: closing,
       ...channels.reduce<Record<string, unknown>>((all, channel) => ({ ...all, ...channel.checks?.() }), {}),
@@ -284,6 +295,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     for (const channel of channels) await channel.close();
     handoffDb.close();
     await stateStore.close();
+    await coordination?.close();
     // An injected backend belongs to the caller.
     if (!deps.commerce) commerce.close();
   }

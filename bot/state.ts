@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { VerifiedBy } from '../services/customerMatch';
+import { ReadETagStorage } from './storage/readETagStorage';
 
 /** What the bot remembers about a customer across conversations (user state). */
 export interface CustomerProfile {
@@ -64,8 +65,14 @@ export class BotStateSet {
   readonly conversationData: StatePropertyAccessor<ConversationData>;
   readonly profile: StatePropertyAccessor<CustomerProfile>;
 
-  constructor(storage: Storage) {
-    this.conversationState = new ConversationState(storage);
+  /**
+   * `checkedConversationWrites`: conversation state is written with the eTag the turn read (see
+   * {@link ReadETagStorage}), for instances that share one store.
+   */
+  constructor(storage: Storage, options: { checkedConversationWrites?: boolean } = {}) {
+    this.conversationState = new ConversationState(
+      options.checkedConversationWrites ? new ReadETagStorage(storage) : storage,
+    );
     this.userState = new UserState(storage);
     this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
     this.conversationData = this.conversationState.createProperty<ConversationData>('conversationData');

@@ -6,6 +6,7 @@ import { resolveLocale, translator } from './i18n';
 import { findTurnLanguage } from './middleware/localeResolution';
 import type { Logger } from './logger';
 import type { BotStateSet } from './state';
+import { ETagConflictError } from './storage/etagConflict';
 
 export interface TurnErrorDeps {
   state: BotStateSet;
@@ -30,6 +31,10 @@ export function turnErrorHandler(deps: TurnErrorDeps): (context: TurnContext, er
     // through the same channel would fail the same way, and the turn's state was not saved, so
     // the conversation stays where it was and the customer's next message picks it up there.
     if (isDeliveryFailure(error)) return;
+    // Another instance wrote this conversation's state while this turn ran (it took the
+    // conversation over after this one lost its lock): what it saved is newer, so this turn
+    // neither apologizes nor writes anything.
+    if (error instanceof ETagConflictError) return;
     try {
       // Locale resolution may be what failed; then the activity's own locale is used.
       const t =

@@ -4,6 +4,7 @@ import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
 import type { Logger } from '../logger';
 import type { BotStateSet } from '../state';
+import type { ConversationLocks } from '../conversationLocks';
 import type { TurnQueue } from '../turnQueue';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
@@ -23,6 +24,8 @@ export { TurnLogging } from './turnLogging';
 /** What the shared middleware needs; built once per process and shared by every adapter. */
 export interface SharedMiddlewareDeps {
   turnQueue: TurnQueue;
+  /** The lock per conversation that instances share; absent with one instance. */
+  conversationLocks?: ConversationLocks;
   i18n: i18n;
   state: BotStateSet;
   defaultLocale: SupportedLocale;
@@ -41,7 +44,7 @@ export interface SharedMiddlewareDeps {
 export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareDeps): void {
   const onTurnError = turnErrorHandler(deps);
   adapter.onTurnError = onTurnError;
-  adapter.use(new SerializeTurns(deps.turnQueue));
+  adapter.use(new SerializeTurns(deps.turnQueue, deps.conversationLocks));
   adapter.use(new TurnErrorBoundary(onTurnError));
   adapter.use(new TurnLogging(deps.logger));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));

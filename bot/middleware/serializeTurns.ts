@@ -1,4 +1,5 @@
 import type { Middleware, TurnContext } from 'botbuilder';
+import type { ConversationLocks } from '../conversationLocks';
 import type { TurnQueue } from '../turnQueue';
 
 /** The key under which turns of one conversation are serialized. */
@@ -12,11 +13,20 @@ export function conversationKeyOf(channelId: string, conversationId: string): st
   return `${channelId}/${conversationId}`;
 }
 
-/** Runs turns of one conversation one at a time, in arrival order (see {@link TurnQueue}). */
+/**
+ * Runs turns of one conversation one at a time, in arrival order (see {@link TurnQueue}), and,
+ * with several instances, under the conversation's shared lock as well. NOTE: the in-process
+ * queue comes first, so an instance waits for the shared lock with one turn per conversation.
+ */
 export class SerializeTurns implements Middleware {
-  constructor(private readonly queue: TurnQueue) {}
+  constructor(
+    private readonly queue: TurnQueue,
+    private readonly locks?: ConversationLocks,
+  ) {}
 
   onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    return this.queue.run(conversationKey(context), next);
+    const key = conversationKey(context);
+    const locks = this.locks;
+    return this.queue.run(key, locks ? () => locks.run(key, () => next()) : next);
   }
 }

@@ -22,6 +22,7 @@ describe('parseConfig()', () => {
       host: undefined,
       dataDir: path.resolve('/srv/bot', 'data'),
       database: undefined,
+      redisUrl: undefined,
       publicUrl: 'http://localhost:3978',
       storage: 'sqlite',
       defaultLocale: 'en',
@@ -194,15 +195,25 @@ describe('parseConfig()', () => {
     ],
     [{ STORAGE: 'mongo' }, 'STORAGE must be one of sqlite, memory, postgres (received "mongo")'],
     [
-      { STORAGE: 'postgres' },
+      { STORAGE: 'postgres', REDIS_URL: 'redis://cache:6379' },
       'DATABASE_URL must be set when STORAGE is postgres (postgres://user:password@host:5432/database)',
     ],
     [
-      { STORAGE: 'postgres', DATABASE_URL: 'mysql://root:secret@db/shop' },
+      { STORAGE: 'postgres', DATABASE_URL: 'postgres://db/shop' },
+      'REDIS_URL must be set when STORAGE is postgres (redis://host:6379): instances take turns of a conversation through it',
+    ],
+    [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (value hidden)'],
+    [
+      { STORAGE: 'postgres', DATABASE_URL: 'mysql://root:secret@db/shop', REDIS_URL: 'redis://cache' },
       'DATABASE_URL must be a postgres:// or postgresql:// URL with a host (value hidden)',
     ],
     [
-      { STORAGE: 'postgres', DATABASE_URL: 'postgres://db/shop', DATABASE_POOL_SIZE: '0' },
+      {
+        STORAGE: 'postgres',
+        DATABASE_URL: 'postgres://db/shop',
+        DATABASE_POOL_SIZE: '0',
+        REDIS_URL: 'redis://cache',
+      },
       'DATABASE_POOL_SIZE must be a whole number above 0 (received "0")',
     ],
     [{ PORT: 'http' }, 'PORT must be a whole number from 0 to 65535 (received "http")'],
@@ -315,6 +326,9 @@ describe('loadConfig()', () => {
 
   it('validates values from the .env file too', () => {
     fs.writeFileSync(path.join(dir, '.env'), 'STORAGE=mongo\n');
-    assert.throws(() => loadConfig({}, dir), /STORAGE must be one of sqlite, memory, postgres \(received "mongo"\)/);
+    assert.throws(
+      () => loadConfig({}, dir),
+      /STORAGE must be one of sqlite, memory, postgres \(received "mongo"\)/,
+    );
   });
 });
