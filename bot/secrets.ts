@@ -29,3 +29,28 @@ export function loadOrCreateSecret(dataDir: string, name: string, configured?: s
   writePrivateFile(file, JSON.stringify({ ...secrets, [name]: secret }, null, 2));
   return secret;
 }
+
+/**
+ * Where the bot's own secrets come from: `(name, configured?)` returns the configured value when
+ * there is one, else the generated secret called `name`.
+ */
+export type SecretSource = (name: string, configured?: string) => string;
+
+/** The secrets of `DATA_DIR/secrets.json` (one instance, the default). */
+export function fileSecrets(dataDir: string): SecretSource {
+  return (name, configured) => loadOrCreateSecret(dataDir, name, configured);
+}
+
+/** Every secret the bot generates for itself, by name (loaded up front from a shared database). */
+export const GENERATED_SECRETS = ['links', 'directLine', 'transcriptSeal'] as const;
+
+/** Secrets loaded before the server was built (from the shared database); an unknown name is a bug. */
+export function loadedSecrets(secrets: Readonly<Record<string, string>>): SecretSource {
+  return (name, configured) => {
+    if (configured) return configured;
+    const secret = secrets[name];
+    if (secret === undefined)
+      throw new Error(`loadedSecrets(): no secret "${name}" was loaded; add it to GENERATED_SECRETS`);
+    return secret;
+  };
+}

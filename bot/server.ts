@@ -29,12 +29,13 @@ import type { Recognizer } from './language/recognizer';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { createLogger, type Logger } from './logger';
 import { makePrivateTree } from './privateFiles';
-import { loadOrCreateSecret } from './secrets';
+import { fileSecrets, type SecretSource } from './secrets';
 import { conversationKeyOf, useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
 import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
 import { openCoordination } from './coordination';
+import { openSharedDeps } from './sharedDeps';
 
 /** What {@link makeServer} builds from; everything but `config` has a default for production. */
 export interface ServerDeps {
@@ -47,6 +48,8 @@ export interface ServerDeps {
   commerce?: CommerceBackend;
   /** Where "now" comes from (tests pass a fixed one). */
   clock?: Clock;
+  /** The bot's generated secrets; `DATA_DIR/secrets.json` by default. */
+  secrets?: SecretSource;
   /** Scores negative sentiment to offer a person; none by default. */
   sentimentAnalyzer?: SentimentAnalyzer;
   /** Redacts personal data in transcripts and tickets; local patterns by default. */
@@ -101,7 +104,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
   const clock = deps.clock ?? systemClock;
   const commerce = deps.commerce ?? openCommerceBackend(config, { clock, logger });
-  const links = new DownloadLinks(loadOrCreateSecret(config.dataDir, 'links'), config.publicUrl, clock);
+  const secrets = deps.secrets ?? fileSecrets(config.dataDir);
+  const links = new DownloadLinks(secrets('links'), config.publicUrl, clock);
   const tasks = makeCommerceDialogs({
     recognizer,
     state,
@@ -117,7 +121,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     },
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
-  const handoffDb = openHandoffDatabase(config.dataDir);
+  const handoffDb = openHandoffDatabase(config.dataDir, secrets);
   const redactor = deps.redactor ?? new LocalPiiRedactor();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
@@ -174,6 +178,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     i18n,
     logger,
     stateStore,
+    secrets,
     isClosing: () => closing,
     conversationGone: (gone) => {
       const ended = desk.customerUnreachable(
@@ -325,7 +330,8 @@ export async function start(): Promise<SwitchboardServer> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const languageDetector = await LocalLanguageDetector.load(SUPPORTED_LOCALES, config.defaultLocale);
-  const app = makeServer({ config, logger, languageDetector });
+  const shared = await openSharedDeps(config);
+  const app = makeServer({ config, logger, languageDetector, ...shared });
   const url = await app.listen(config.port, config.host);
   logger.info({ url, storage: config.storage, dataDir: config.dataDir }, 'Switchboard is listening');
 

@@ -10,6 +10,7 @@ import type restify from 'restify';
 import type { Config } from '../bot/config';
 import type { Logger } from '../bot/logger';
 import type { StateStore } from '../bot/storage';
+import type { SecretSource } from '../bot/secrets';
 
 /** The bot's turn logic, as every adapter runs it after the shared middleware. */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -90,6 +91,8 @@ export interface ChannelDeps {
   logger: Logger;
   /** Bot state storage, for what a channel must keep across restarts (seen update ids, …). */
   stateStore: StateStore;
+  /** The bot's own generated secrets (from `DATA_DIR` or the shared database). */
+  secrets: SecretSource;
   /** True while the server drains for shutdown. */
   isClosing: () => boolean;
   /**

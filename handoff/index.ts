@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../bot/logger';
-import { loadOrCreateSecret } from '../bot/secrets';
+import { fileSecrets, type SecretSource } from '../bot/secrets';
 import { AgentDirectory, generatePassword } from './agentDirectory';
 import { HandoffStore } from './handoffStore';
 import { TextSeal } from './sealedText';
@@ -34,8 +34,11 @@ export interface HandoffDatabase {
  * directory on one connection. The server and the CLI both use it. Originals of redacted
  * transcript lines are sealed with the `transcriptSeal` secret of `DATA_DIR/secrets.json`.
  */
-export function openHandoffDatabase(dataDir: string): HandoffDatabase {
-  const seal = new TextSeal(() => loadOrCreateSecret(dataDir, TRANSCRIPT_SEAL_SECRET));
+export function openHandoffDatabase(
+  dataDir: string,
+  secrets: SecretSource = fileSecrets(dataDir),
+): HandoffDatabase {
+  const seal = new TextSeal(() => secrets(TRANSCRIPT_SEAL_SECRET));
   const store = new HandoffStore(path.join(dataDir, HANDOFF_DATABASE_FILE), Date.now, seal);
   try {
     const agents = new AgentDirectory(store.db);

@@ -22,6 +22,19 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('state').execute();
     },
   },
+  '0002_secret': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('secret')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('value', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('secret').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

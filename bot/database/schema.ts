@@ -7,6 +7,14 @@ import type { Generated } from 'kysely';
 export interface Tables {
   /** Bot Framework state (conversation and user state, dialog stacks, dedupe records). */
   state: StateTable;
+  /** Secrets the bot generated for itself (link signing, Direct Line, transcript seal). */
+  secret: SecretTable;
+}
+
+export interface SecretTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface StateTable {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type restify from 'restify';
 import { clientAddressOf } from '../../bot/clientAddress';
 import { SUPPORTED_LOCALES } from '../../bot/config';
-import { loadOrCreateSecret } from '../../bot/secrets';
 import { LinkSigner } from '../../bot/signedLinks';
 import { DirectLineAdapter } from './adapter';
 import { ConversationStore } from './conversationStore';
@@ -47,7 +46,7 @@ export function createWebChannel(deps: ChannelDeps): WebChannel {
   const inMemory = config.storage === 'memory';
   const secret = inMemory
     ? (config.directLine.secret ?? randomBytes(32).toString('base64url'))
-    : loadOrCreateSecret(config.dataDir, 'directLine', config.directLine.secret);
+    : deps.secrets('directLine', config.directLine.secret);
   const settings = directLineSettings(config, secret);
   const store = new ConversationStore(inMemory ? ':memory:' : path.join(config.dataDir, DIRECT_LINE_DB_FILE));
   const stream = new ActivityStream(

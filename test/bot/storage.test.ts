@@ -82,24 +82,24 @@ describe('SqliteStorage', () => {
 });
 
 describe('openStateStore()', () => {
-  it('opens SQLite in DATA_DIR for STORAGE=sqlite', () => {
+  it('opens SQLite in DATA_DIR for STORAGE=sqlite', async () => {
     const dataDir = tempDir();
     const store = openStateStore({ storage: 'sqlite', dataDir });
     try {
       assert.ok(store.storage instanceof SqliteStorage);
       assert.equal(fs.existsSync(path.join(dataDir, 'state.sqlite')), true);
     } finally {
-      store.close();
+      await store.close();
     }
     assert.equal(store.isOpen(), false);
   });
 
-  it('uses botbuilder MemoryStorage for STORAGE=memory and writes no file', () => {
+  it('uses botbuilder MemoryStorage for STORAGE=memory and writes no file', async () => {
     const dataDir = tempDir();
     const store = openStateStore({ storage: 'memory', dataDir });
     assert.ok(store.storage instanceof MemoryStorage);
     assert.deepEqual(fs.readdirSync(dataDir), []);
-    store.close();
+    await store.close();
     assert.equal(store.isOpen(), false);
   });
 });

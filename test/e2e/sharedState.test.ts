@@ -51,6 +51,17 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
     assert.deepEqual(actual, expected);
   });
 
+  it('a Direct Line token one instance issued is accepted by the other (one generated secret for both)', async () => {
+    const issued = await fetch(`${one.url}/api/directline/token`, { method: 'POST' });
+    assert.equal(issued.status, 200);
+    const { token } = (await issued.json()) as { token: string };
+    const started = await fetch(`${two.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(started.status, 201, await started.text());
+  });
+
   it('20 concurrent turns of one conversation split across the instances: all answered, none lost', async () => {
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, turn) => say((turn % 2 === 0 ? one : two).url, 'busy', 'help')),

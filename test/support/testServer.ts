@@ -7,6 +7,7 @@ import { parseConfig, type Config } from '../../bot/config';
 import { silentLogger } from '../../bot/logger';
 import { makeServer, type ServerDeps, type SwitchboardServer } from '../../bot/server';
 import type { WebChannel } from '../../channels/web';
+import { openSharedDeps } from '../../bot/sharedDeps';
 
 /** A Switchboard server on an ephemeral loopback port, with its data in a temporary folder. */
 export interface RunningServer {
@@ -54,7 +55,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const dataDir = env.DATA_DIR ?? makeDataDir();
   const config = parseConfig({ LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
-  const app = makeServer({ config, logger: silentLogger(), ...deps });
+  // As `start()` does: with STORAGE=postgres the state store and secrets come from the database.
+  const shared = await openSharedDeps(config);
+  const app = makeServer({ config, logger: silentLogger(), ...shared, ...deps });
   const url = await app.listen(0, '127.0.0.1');
   return { app, url, dataDir, config };
 }

@@ -11,6 +11,7 @@ import { makeTelegramChannel, telegramChannel } from '../../../channels/telegram
 import { SeenUpdates } from '../../../channels/telegram/seenUpdates';
 import { FAKE_BOT_TOKEN, FakeTelegramApi } from '../../support/fakeTelegramApi';
 import { i18n } from '../../support/dialogTable';
+import { loadedSecrets } from '../../../bot/secrets';
 
 function memoryStore(): StateStore {
   return { storage: new MemoryStorage(), isOpen: () => true, close: () => undefined };
@@ -36,6 +37,7 @@ describe('Telegram channel', () => {
     i18n,
     logger: silentLogger(),
     stateStore: memoryStore(),
+    secrets: loadedSecrets({}),
     isClosing: () => false,
     conversationGone: gone,
     channelFor: () => channel,
