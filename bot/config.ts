@@ -27,6 +27,16 @@ export type CommerceBackendKind = (typeof COMMERCE_BACKENDS)[number];
 export const DEFAULT_NON_RETURNABLE_CATEGORIES = ['underwear', 'giftCards', 'openedSoftware'];
 
 /** Validated configuration of one Switchboard process. */
+/** How `/metrics` is reached; neither set means no metrics at all. */
+export interface MetricsConfig {
+  /** `METRICS_TOKEN`: bearer token for `/metrics` on the main port (16 characters or more). */
+  token: string | undefined;
+  /** `METRICS_PORT`: a port of its own for `/metrics`, without a token. */
+  port: number | undefined;
+  /** `METRICS_HOST`: the interface `METRICS_PORT` listens on (`127.0.0.1`). */
+  host: string;
+}
+
 /** The shared PostgreSQL database. */
 export interface DatabaseConfig {
   /** `DATABASE_URL`: a PostgreSQL connection string. */
@@ -48,6 +58,8 @@ export interface Config {
   storage: StorageKind;
   /** The shared PostgreSQL database, set when `STORAGE=postgres`. */
   database: DatabaseConfig | undefined;
+  /** How `/metrics` is reached (`METRICS_TOKEN`, `METRICS_PORT`, `METRICS_HOST`); off by default. */
+  metrics: MetricsConfig;
   /** `REDIS_URL`: the Redis instances coordinate through (a lock per conversation); required with `STORAGE=postgres`. */
   redisUrl: string | undefined;
   /** Locale used when neither the customer nor the channel names one. */
@@ -379,6 +391,20 @@ function parseDatabase(env: Env, storage: StorageKind, problems: string[]): Data
   return { url: raw, poolSize };
 }
 
+/** `METRICS_TOKEN`, `METRICS_PORT` and `METRICS_HOST`. */
+function parseMetrics(env: Env, problems: string[]): MetricsConfig {
+  const token = read(env, 'METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters long (value hidden)');
+  }
+  const portSet = read(env, 'METRICS_PORT') !== undefined;
+  const metricsPort = portSet ? port(env, 'METRICS_PORT', 0, problems) : undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port(env, 'PORT', 3978, [])) {
+    problems.push('METRICS_PORT must differ from PORT (it serves /metrics without a token)');
+  }
+  return { token, port: metricsPort, host: read(env, 'METRICS_HOST') ?? '127.0.0.1' };
+}
+
 /** `REDIS_URL`: a redis:// or rediss:// URL; instances on one database must share one Redis. */
 function parseRedisUrl(env: Env, storage: StorageKind, problems: string[]): string | undefined {
   const raw = read(env, 'REDIS_URL');
@@ -614,6 +640,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     storage,
     database: parseDatabase(env, storage, problems),
     redisUrl: parseRedisUrl(env, storage, problems),
+    metrics: parseMetrics(env, problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),
     botName: read(env, 'BOT_NAME') ?? 'Switchboard',

@@ -36,6 +36,14 @@ import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
 import { openCoordination } from './coordination';
 import { openSharedDeps } from './sharedDeps';
+import {
+  MeteredStorage,
+  SwitchboardMetrics,
+  listenForMetrics,
+  mountMetricsRoute,
+  registerHandoffGauges,
+  type MetricsListener,
+} from './metrics';
 
 /** What {@link makeServer} builds from; everything but `config` has a default for production. */
 export interface ServerDeps {
@@ -78,6 +86,8 @@ export interface SwitchboardServer {
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting requests, lets in-flight turns finish, then closes storage. */
   close(): Promise<void>;
+  /** Where the `METRICS_PORT` listener answers, once listening. */
+  metricsUrl(): string | undefined;
 }
 
 /**
@@ -97,9 +107,17 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // Several instances on one store: turns take the conversation's lock in Redis, and state is
   // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
   const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
-  const state = new BotStateSet(stateStore.storage, {
-    checkedConversationWrites: coordination !== undefined,
-  });
+  // Metrics exist only when someone may scrape them (METRICS_TOKEN or METRICS_PORT).
+  const metrics =
+    config.metrics.token !== undefined || config.metrics.port !== undefined
+      ? new SwitchboardMetrics()
+      : undefined;
+  const state = new BotStateSet(
+    metrics ? new MeteredStorage(stateStore.storage, metrics) : stateStore.storage,
+    {
+      checkedConversationWrites: coordination !== undefined,
+    },
+  );
 
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
   const clock = deps.clock ?? systemClock;
@@ -157,6 +175,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   const middleware = {
     turnQueue,
     ...(coordination ? { conversationLocks: coordination.locks } : {}),
+    ...(metrics ? { metrics } : {}),
     i18n,
     state,
     defaultLocale: config.defaultLocale,
@@ -223,6 +242,17 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       })),
   });
   mountConsolePage(server);
+  if (metrics) {
+    registerHandoffGauges(metrics, {
+      teams: () => desk.teams.teams.map((team) => team.id),
+      queued: () => handoffDb.store.queued(),
+      agentsOnline: () => consoleApi.agentsOnline(),
+      now: () => clock.now().getTime(),
+    });
+    mountMetricsRoute(server, metrics, config.metrics);
+  } else {
+    mountMetricsRoute(server, undefined, config.metrics);
+  }
   const storageOpen = (): boolean =>
     stateStore.isOpen() &&
     (coordination?.isReady() ?? true) &&
@@ -273,9 +303,13 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         );
       });
     });
+  let metricsListener: MetricsListener | undefined;
   const listen = async (port: number, host?: string): Promise<string> => {
     const url = await listenOnly(port, host);
     try {
+      if (metrics && config.metrics.port !== undefined) {
+        metricsListener = await listenForMetrics(metrics, config.metrics.port, config.metrics.host, logger);
+      }
       for (const channel of channels) await channel.start();
     } catch (error) {
       await close();
@@ -301,6 +335,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     handoffDb.close();
     await stateStore.close();
     await coordination?.close();
+    await metricsListener?.close();
     // An injected backend belongs to the caller.
     if (!deps.commerce) commerce.close();
   }
@@ -318,6 +353,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     isReady,
     listen,
     close,
+    metricsUrl: () => metricsListener?.url,
   };
 }
 

@@ -126,6 +126,8 @@ export interface ConsoleApi {
   close(): void;
   /** Open event sockets, for tests and readiness. */
   socketCount(): number;
+  /** Agents with the console open, for metrics. */
+  agentsOnline(): number;
 }
 
 /**
@@ -317,5 +319,6 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
   return {
     close: () => events.close(),
     socketCount: () => events.count(),
+    agentsOnline: () => events.agentsOnline(),
   };
 }

@@ -118,6 +118,11 @@ export class ConsoleEvents {
     return this.clients.size;
   }
 
+  /** Agents with at least one open event socket (the console open). */
+  agentsOnline(): number {
+    return new Set([...this.clients].map((client) => client.caller.agent.id)).size;
+  }
+
   /** Closes every socket with 1001 (server shutdown) and stops accepting upgrades. */
   close(): void {
     for (const client of this.clients) client.socket.close(1001, 'server shutting down');

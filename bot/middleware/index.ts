@@ -5,6 +5,7 @@ import type { SupportedLocale } from '../config';
 import type { Logger } from '../logger';
 import type { BotStateSet } from '../state';
 import type { ConversationLocks } from '../conversationLocks';
+import { TurnMetrics, type SwitchboardMetrics } from '../metrics';
 import type { TurnQueue } from '../turnQueue';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
@@ -26,6 +27,8 @@ export interface SharedMiddlewareDeps {
   turnQueue: TurnQueue;
   /** The lock per conversation that instances share; absent with one instance. */
   conversationLocks?: ConversationLocks;
+  /** Counts and times turns for `/metrics`; absent when metrics are off. */
+  metrics?: SwitchboardMetrics;
   i18n: i18n;
   state: BotStateSet;
   defaultLocale: SupportedLocale;
@@ -46,6 +49,7 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.onTurnError = onTurnError;
   adapter.use(new SerializeTurns(deps.turnQueue, deps.conversationLocks));
   adapter.use(new TurnErrorBoundary(onTurnError));
+  if (deps.metrics) adapter.use(new TurnMetrics(deps.metrics));
   adapter.use(new TurnLogging(deps.logger));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.handoff) adapter.use(deps.handoff);

@@ -27,7 +27,7 @@ describe('bot/main.ts (npm start)', () => {
       (error: { code: number; stderr: string }) => error,
     );
     assert.equal(failure.code, 1);
-    assert.match(failure.stderr, /STORAGE must be one of sqlite, memory \(received "mongo"\)/);
+    assert.match(failure.stderr, /STORAGE must be one of sqlite, memory, postgres \(received "mongo"\)/);
     assert.match(failure.stderr, /PORT must be a whole number from 0 to 65535 \(received "eighty"\)/);
     assert.ok(!failure.stderr.includes(secret), 'the secret was printed');
   });
