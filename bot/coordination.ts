@@ -1,10 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisConversationLocks, type ConversationLocks } from './conversationLocks';
 import type { Logger } from './logger';
 
-/** What instances share through Redis: one lock per conversation (later also fan-out). */
+/**
+ * Messages between instances on one topic: what one instance sends, every other instance
+ * receives (not the sender itself). Redis pub/sub: nothing is kept for an instance that is down.
+ */
+export interface FanOut {
+  send(message: string): void;
+  onMessage(handler: (message: string) => void): void;
+}
+
+/** Prefix of the Redis pub/sub channels. */
+const FAN_OUT_PREFIX = 'switchboard:fanout:';
+
+/** What instances share through Redis: one lock per conversation, and fan-out topics. */
 export interface Coordination {
   readonly locks: ConversationLocks;
+  /** The fan-out of `topic` (e.g. `directline`: activities for streams open on other instances). */
+  fanOut(topic: string): FanOut;
   /** Whether Redis is connected (for `/readyz`); it reconnects on its own. */
   isReady(): boolean;
   close(): Promise<void>;
@@ -31,10 +46,53 @@ export function openCoordination(redisUrl: string, logger: Logger): Coordination
     if (lastError !== '') logger.info('Redis connection restored');
     lastError = '';
   });
+  // A subscribed connection can do nothing else, so fan-out has a connection of its own.
+  // NOTE: it queues its SUBSCRIBE until connected (the main connection fails fast instead), and
+  // ioredis subscribes again by itself after a reconnect.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+  subscriber.on('error', () => undefined); // reported once through the main connection's listener
+  const handlers = new Map<string, ((message: string) => void)[]>();
+  const instance = randomUUID();
+  subscriber.on('message', (channel: string, raw: string) => {
+    const separator = raw.indexOf(' ');
+    // Own messages come back too; the instance id in front tells them apart.
+    if (separator < 0 || raw.slice(0, separator) === instance) return;
+    const message = raw.slice(separator + 1);
+    for (const handler of handlers.get(channel) ?? []) {
+      try {
+        handler(message);
+      } catch (error) {
+        logger.error({ err: error, channel }, 'fan-out message handler failed');
+      }
+    }
+  });
+  const fanOut = (topic: string): FanOut => {
+    const channel = `${FAN_OUT_PREFIX}${topic}`;
+    return {
+      send(message: string): void {
+        redis.publish(channel, `${instance} ${message}`).catch((error: unknown) => {
+          logger.warn({ err: error, channel }, 'fan-out message not sent');
+        });
+      },
+      onMessage(handler: (message: string) => void): void {
+        const existing = handlers.get(channel);
+        if (existing) {
+          existing.push(handler);
+          return;
+        }
+        handlers.set(channel, [handler]);
+        subscriber.subscribe(channel).catch((error: unknown) => {
+          logger.error({ err: error, channel }, 'fan-out subscription failed');
+        });
+      },
+    };
+  };
   return {
     locks: new RedisConversationLocks(redis),
-    isReady: () => redis.status === 'ready',
+    fanOut,
+    isReady: () => redis.status === 'ready' && subscriber.status === 'ready',
     async close(): Promise<void> {
+      await subscriber.quit().catch(() => subscriber.disconnect());
       await redis.quit().catch(() => redis.disconnect());
     },
   };

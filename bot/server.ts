@@ -36,6 +36,7 @@ import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
 import { openCoordination } from './coordination';
 import { openSharedDeps } from './sharedDeps';
+import type { SharedDatabase } from './database';
 import {
   MeteredStorage,
   SwitchboardMetrics,
@@ -58,6 +59,8 @@ export interface ServerDeps {
   clock?: Clock;
   /** The bot's generated secrets; `DATA_DIR/secrets.json` by default. */
   secrets?: SecretSource;
+  /** The database instances share (`STORAGE=postgres`), for the channels' stores. */
+  database?: SharedDatabase;
   /** Scores negative sentiment to offer a person; none by default. */
   sentimentAnalyzer?: SentimentAnalyzer;
   /** Redacts personal data in transcripts and tickets; local patterns by default. */
@@ -198,6 +201,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     stateStore,
     secrets,
+    ...(deps.database ? { database: deps.database } : {}),
+    ...(coordination ? { fanOut: (topic: string) => coordination.fanOut(topic) } : {}),
     isClosing: () => closing,
     conversationGone: (gone) => {
       const ended = desk.customerUnreachable(

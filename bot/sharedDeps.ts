@@ -1,5 +1,7 @@
 import type { Config } from './config';
+import { DIRECT_LINE_MIGRATIONS } from '../channels/web/migrations';
 import { SharedDatabase } from './database';
+import { STATE_MIGRATIONS } from './database/migrations';
 import { loadSharedSecrets } from './database/sharedSecrets';
 import { GENERATED_SECRETS, loadedSecrets, type SecretSource } from './secrets';
 import { databaseStateStore, type StateStore } from './storage';
@@ -8,6 +10,8 @@ import { databaseStateStore, type StateStore } from './storage';
 export interface SharedDeps {
   stateStore?: StateStore;
   secrets?: SecretSource;
+  /** The database itself, for the stores of channels that share it (Direct Line). */
+  database?: SharedDatabase;
 }
 
 /**
@@ -18,11 +22,15 @@ export interface SharedDeps {
  */
 export async function openSharedDeps(config: Pick<Config, 'storage' | 'database'>): Promise<SharedDeps> {
   if (config.storage !== 'postgres' || config.database === undefined) return {};
-  const database = new SharedDatabase({ dialect: 'postgres', ...config.database });
+  // One database holds every shared store's schema, each with its own migration history.
+  const database = new SharedDatabase({ dialect: 'postgres', ...config.database }, [
+    STATE_MIGRATIONS,
+    DIRECT_LINE_MIGRATIONS,
+  ]);
   try {
     await database.ready;
     const secrets = await loadSharedSecrets(database, GENERATED_SECRETS);
-    return { stateStore: databaseStateStore(database), secrets: loadedSecrets(secrets) };
+    return { stateStore: databaseStateStore(database), secrets: loadedSecrets(secrets), database };
   } catch (error) {
     await database.close();
     const reason = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,8 @@ import type restify from 'restify';
 import type { Config } from '../bot/config';
 import type { Logger } from '../bot/logger';
 import type { StateStore } from '../bot/storage';
+import type { FanOut } from '../bot/coordination';
+import type { SharedDatabase } from '../bot/database';
 import type { SecretSource } from '../bot/secrets';
 
 /** The bot's turn logic, as every adapter runs it after the shared middleware. */
@@ -93,6 +95,10 @@ export interface ChannelDeps {
   stateStore: StateStore;
   /** The bot's own generated secrets (from `DATA_DIR` or the shared database). */
   secrets: SecretSource;
+  /** The database instances share (`STORAGE=postgres`); channels keep their own files without it. */
+  database?: SharedDatabase;
+  /** Messages to the other instances (Redis), when there are several. */
+  fanOut?: (topic: string) => FanOut;
   /** True while the server drains for shutdown. */
   isClosing: () => boolean;
   /**

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openSqlite } from '../sqlite';
-import { migrateToLatest } from './migrations';
+import { STATE_MIGRATIONS, migrateToLatest, type MigrationSet } from './migrations';
 import type { Tables } from './schema';
 
 export type { Tables } from './schema';
@@ -22,9 +22,10 @@ export class SharedDatabase {
   private closed = false;
   private reachable = true;
 
-  constructor(target: DatabaseTarget) {
+  /** `stores`: whose schemas this database holds (all of them on a shared server). */
+  constructor(target: DatabaseTarget, stores: readonly MigrationSet[] = [STATE_MIGRATIONS]) {
     this.dialect = target.dialect;
-    this.db = new Kysely<Tables>({
+    const db = new Kysely<Tables>({
       dialect:
         target.dialect === 'sqlite'
           ? new SqliteDialect({ database: openSqlite(target.file) })
@@ -32,7 +33,11 @@ export class SharedDatabase {
               pool: new pg.Pool({ connectionString: target.url, max: target.poolSize }),
             }),
     });
-    this.ready = migrateToLatest(this.db, target.dialect === 'sqlite' ? 5 : 1);
+    this.db = db;
+    const attempts = target.dialect === 'sqlite' ? 5 : 1;
+    this.ready = (async () => {
+      for (const store of stores) await migrateToLatest(db, store, target.dialect, attempts);
+    })();
     // A failed migration is reported by whoever awaits `ready`; this keeps it from being unhandled meanwhile.
     this.ready.catch(() => undefined);
   }

@@ -9,6 +9,40 @@ export interface Tables {
   state: StateTable;
   /** Secrets the bot generated for itself (link signing, Direct Line, transcript seal). */
   secret: SecretTable;
+  /** Direct Line conversations, their activities in watermark order, and uploads. */
+  dl_conversations: DirectLineConversationTable;
+  dl_activities: DirectLineActivityTable;
+  dl_uploads: DirectLineUploadTable;
+}
+
+export interface DirectLineConversationTable {
+  id: string;
+  user_id: string;
+  locale: string | null;
+  /** What the shop's server vouched for about the customer, as JSON. */
+  customer: string | null;
+  created_at: number;
+  last_activity_at: number;
+  /** The watermark of the newest activity. */
+  last_seq: number;
+}
+
+export interface DirectLineActivityTable {
+  conversation_id: string;
+  seq: number;
+  type: string;
+  client_activity_id: string | null;
+  json: string;
+  created_at: number;
+}
+
+export interface DirectLineUploadTable {
+  id: string;
+  conversation_id: string;
+  name: string;
+  content_type: string;
+  data: Buffer;
+  created_at: number;
 }
 
 export interface SecretTable {

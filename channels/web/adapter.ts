@@ -51,7 +51,7 @@ export class DirectLineAdapter extends BotAdapter {
    */
   async receive(conversation: StoredConversation, posted: Partial<Activity>, logic: Logic): Promise<string> {
     const participants = this.participants(conversation);
-    const { activity, seq, duplicate } = this.deps.store.append(
+    const { activity, seq, duplicate } = await this.deps.store.append(
       conversation.id,
       (next) => fromClient(posted, participants, activityId(conversation.id, next), this.now()),
       clientActivityIdOf(posted),
@@ -74,7 +74,7 @@ export class DirectLineAdapter extends BotAdapter {
     activities: Partial<Activity>[],
   ): Promise<ResourceResponse[]> {
     const conversationId = context.activity.conversation.id;
-    const conversation = this.deps.store.getConversation(conversationId);
+    const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation) {
       throw new Error(`DirectLineAdapter.sendActivities(): conversation ${conversationId} no longer exists`);
     }
@@ -85,7 +85,7 @@ export class DirectLineAdapter extends BotAdapter {
         responses.push({ id: '' });
         continue;
       }
-      const { activity, seq } = this.deps.store.append(conversationId, (next) =>
+      const { activity, seq } = await this.deps.store.append(conversationId, (next) =>
         fromBot(reply, participants, activityId(conversationId, next), this.now()),
       );
       this.publish(conversationId, activity, seq);
@@ -100,12 +100,12 @@ export class DirectLineAdapter extends BotAdapter {
     activity: Partial<Activity>,
   ): Promise<ResourceResponse | void> {
     const conversationId = context.activity.conversation.id;
-    const conversation = this.deps.store.getConversation(conversationId);
+    const conversation = await this.deps.store.getConversation(conversationId);
     if (!conversation || !activity.id) {
       throw new Error('DirectLineAdapter.updateActivity(): the activity needs an id of a live conversation');
     }
     const updated = fromBot(activity, this.participants(conversation), activity.id, this.now());
-    const seq = this.deps.store.replace(conversationId, updated);
+    const seq = await this.deps.store.replace(conversationId, updated);
     this.publish(conversationId, updated, seq);
     return { id: activity.id };
   }
@@ -122,7 +122,7 @@ export class DirectLineAdapter extends BotAdapter {
     logic: Logic,
   ): Promise<void> {
     const activity = continuationActivity(reference);
-    const conversation = this.deps.store.getConversation(activity.conversation.id);
+    const conversation = await this.deps.store.getConversation(activity.conversation.id);
     const context = conversation ? this.turnContext(conversation, activity) : new TurnContext(this, activity);
     await this.runMiddleware(context, logic);
   }

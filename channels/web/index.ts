@@ -15,6 +15,8 @@ import { ActivityStream } from './stream';
 import { DirectLineTokens } from './tokens';
 import type { Channel, ChannelDeps, ChannelFactory } from '../channel';
 import { DIRECT_LINE_CHANNEL_ID } from './mapper';
+import { SharedDatabase } from '../../bot/database';
+import { DIRECT_LINE_MIGRATIONS } from './migrations';
 
 export { DirectLineAdapter } from './adapter';
 export { ConversationStore } from './conversationStore';
@@ -48,10 +50,20 @@ export function createWebChannel(deps: ChannelDeps): WebChannel {
     ? (config.directLine.secret ?? randomBytes(32).toString('base64url'))
     : deps.secrets('directLine', config.directLine.secret);
   const settings = directLineSettings(config, secret);
-  const store = new ConversationStore(inMemory ? ':memory:' : path.join(config.dataDir, DIRECT_LINE_DB_FILE));
+  // The shared database when instances share one (it holds the Direct Line schema too), else a
+  // SQLite file of the channel's own (in memory with STORAGE=memory).
+  const ownDatabase =
+    deps.database === undefined
+      ? new SharedDatabase(
+          { dialect: 'sqlite', file: inMemory ? ':memory:' : path.join(config.dataDir, DIRECT_LINE_DB_FILE) },
+          [DIRECT_LINE_MIGRATIONS],
+        )
+      : undefined;
+  const store = new ConversationStore(ownDatabase ?? deps.database!);
   const stream = new ActivityStream(
     settings.maxStreamsPerConversation,
     logger.child({ component: 'directline' }),
+    deps.fanOut?.('directline'),
   );
   const adapter = new DirectLineAdapter({
     store,
@@ -87,12 +99,12 @@ export function createWebChannel(deps: ChannelDeps): WebChannel {
   };
 
   const prune = (): void => {
-    try {
-      const removed = store.prune(settings.retentionMs);
-      if (removed > 0) logger.info({ removed }, 'expired Direct Line conversations removed');
-    } catch (error) {
-      logger.error({ err: error }, 'Direct Line transcript pruning failed');
-    }
+    store.prune(settings.retentionMs).then(
+      (removed) => {
+        if (removed > 0) logger.info({ removed }, 'expired Direct Line conversations removed');
+      },
+      (error: unknown) => logger.error({ err: error }, 'Direct Line transcript pruning failed'),
+    );
   };
   prune();
   const pruning = setInterval(prune, PRUNE_EVERY_MS);
@@ -111,9 +123,9 @@ export function createWebChannel(deps: ChannelDeps): WebChannel {
     continueConversation: (reference, logic) => adapter.continueConversation(reference, logic),
     isReady: () => store.isOpen,
     stopAccepting: () => stream.closeAll(),
-    close: () => {
+    close: async () => {
       clearInterval(pruning);
-      store.close();
+      await ownDatabase?.close();
     },
   };
 }

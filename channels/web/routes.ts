@@ -176,13 +176,13 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   };
 
   /** Authenticates and finds the conversation named in the path. */
-  const openConversation = (
+  const openConversation = async (
     req: Request,
-  ): { caller: Caller; conversation: StoredConversation } | HttpProblem => {
+  ): Promise<{ caller: Caller; conversation: StoredConversation } | HttpProblem> => {
     const conversationId = param(req, 'conversationId');
     const caller = authenticate(tokens, bearer(req.header('authorization')), conversationId);
     if (caller instanceof HttpProblem) return caller;
-    const conversation = store.getConversation(conversationId);
+    const conversation = await store.getConversation(conversationId);
     if (!conversation)
       return new HttpProblem(404, 'NotFound', `conversation ${conversationId} does not exist or has expired`);
     return { caller, conversation };
@@ -235,10 +235,10 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
     const requestedUser = typeof body.user?.id === 'string' && body.user.id !== '' ? body.user.id : undefined;
     const locale = typeof body.locale === 'string' && body.locale !== '' ? body.locale : undefined;
     const conversationId = caller.kind === 'token' ? caller.claims.conv : newConversationId();
-    const existing = store.getConversation(conversationId);
+    const existing = await store.getConversation(conversationId);
     if (existing) return send(res, 200, conversationResponse(req, existing));
     const userId = (caller.kind === 'token' ? caller.claims.user : undefined) ?? requestedUser ?? newUserId();
-    const conversation = store.createConversation(conversationId, userId, locale, customer);
+    const conversation = await store.createConversation(conversationId, userId, locale, customer);
     send(res, 201, conversationResponse(req, conversation));
     // NOTE: the welcome goes out after the answer, through the stream or the next poll, as with Azure's service.
     deps.adapter.start(conversation, deps.logic).catch((error: unknown) => {
@@ -247,7 +247,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   });
 
   server.get(`${BASE}/conversations/:conversationId`, async (req: Request, res: Response) => {
-    const opened = openConversation(req);
+    const opened = await openConversation(req);
     if (opened instanceof HttpProblem) return fail(res, opened);
     const watermark = parseWatermark((req.query as Record<string, unknown>).watermark);
     if (watermark instanceof HttpProblem) return fail(res, watermark);
@@ -259,7 +259,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
     jsonBody,
     async (req: Request, res: Response) => {
       if (deps.isClosing()) return fail(res, SHUTTING_DOWN);
-      const opened = openConversation(req);
+      const opened = await openConversation(req);
       if (opened instanceof HttpProblem) return fail(res, opened);
       const problem = clientActivityProblem(req.body);
       if (problem) return fail(res, new HttpProblem(400, 'BadArgument', problem));
@@ -270,17 +270,17 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
   );
 
   server.get(`${BASE}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
-    const opened = openConversation(req);
+    const opened = await openConversation(req);
     if (opened instanceof HttpProblem) return fail(res, opened);
     const watermark = parseWatermark((req.query as Record<string, unknown>).watermark);
     if (watermark instanceof HttpProblem) return fail(res, watermark);
     // NOTE: answered at once, never held open: the client gives up for good on a timeout.
-    send(res, 200, store.activitiesAfter(opened.conversation.id, watermark));
+    send(res, 200, await store.activitiesAfter(opened.conversation.id, watermark));
   });
 
   server.post(`${BASE}/conversations/:conversationId/upload`, async (req: Request, res: Response) => {
     if (deps.isClosing()) return fail(res, SHUTTING_DOWN);
-    const opened = openConversation(req);
+    const opened = await openConversation(req);
     if (opened instanceof HttpProblem) {
       req.resume();
       return fail(res, opened);
@@ -288,9 +288,10 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
     const parsed = await readUpload(req, settings.maxUploadBytes);
     if (parsed instanceof HttpProblem) return fail(res, parsed);
     const { conversation } = opened;
-    const attachments: Attachment[] = parsed.files.map((file) => {
+    const attachments: Attachment[] = [];
+    for (const file of parsed.files) {
       const id = randomUUID();
-      store.saveUpload({
+      await store.saveUpload({
         id,
         conversationId: conversation.id,
         name: file.name,
@@ -298,12 +299,12 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
         data: file.data,
       });
       const path = `${BASE}/conversations/${encodeURIComponent(conversation.id)}/attachments/${id}`;
-      return {
+      attachments.push({
         contentType: file.contentType,
         contentUrl: `${requestOrigin(req).http}${path}?${deps.links.sign(path, UPLOAD_LINK_TTL_SECONDS)}`,
         name: file.name,
-      };
-    });
+      });
+    }
     const activity = {
       ...parsed.activity,
       attachments: [...(parsed.activity.attachments ?? []), ...attachments],
@@ -330,7 +331,7 @@ export function mountDirectLine(server: restify.Server, deps: DirectLineRouteDep
           ),
         );
       }
-      const upload = store.getUpload(conversationId, attachmentId);
+      const upload = await store.getUpload(conversationId, attachmentId);
       if (!upload)
         return fail(res, new HttpProblem(404, 'NotFound', 'the file does not exist or has expired'));
       res.writeHead(200, {
@@ -461,6 +462,12 @@ const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
 function mountStreams(server: restify.Server, deps: DirectLineRouteDeps): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const streams = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
+    openStream(req, socket, head, url).catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'Direct Line stream could not be opened');
+      refuseUpgrade(socket, new HttpProblem(500, 'InternalError', 'the stream could not be opened'));
+    });
+  };
+  const openStream = async (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> => {
     const match = STREAM_PATH.exec(url.pathname);
     if (deps.isClosing())
       return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
@@ -470,7 +477,7 @@ function mountStreams(server: restify.Server, deps: DirectLineRouteDeps): void {
     const credential = url.searchParams.get('t') ?? bearer(req.headers.authorization);
     const caller = authenticate(deps.tokens, credential ?? undefined, conversationId);
     if (caller instanceof HttpProblem) return refuseUpgrade(socket, caller);
-    const conversation = deps.store.getConversation(conversationId);
+    const conversation = await deps.store.getConversation(conversationId);
     if (!conversation)
       return refuseUpgrade(
         socket,
@@ -489,6 +496,7 @@ function mountStreams(server: restify.Server, deps: DirectLineRouteDeps): void {
     const watermark = parseWatermark(url.searchParams.get('watermark') ?? undefined);
     if (watermark instanceof HttpProblem) return refuseUpgrade(socket, watermark);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Registered at once; the backlog follows when read (see ActivityStream.attach).
       deps.stream.attach(conversationId, ws, deps.store.activitiesAfter(conversationId, watermark));
     });
   };

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { FanOut } from '../../bot/coordination';
 import type { Logger } from '../../bot/logger';
 import type { ActivitySet } from './conversationStore';
 
@@ -12,15 +13,23 @@ const HEARTBEAT_MS = 30_000;
 export class ActivityStream {
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  /** Live sets held back for a socket whose backlog is still being read. */
+  private readonly pending = new WeakMap<WebSocket, ActivitySet[]>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     /** More streams than this for one conversation are refused. */
     readonly maxSocketsPerConversation: number,
     private readonly logger: Logger,
+    /** Other instances, whose clients' streams may be open there; none with one instance. */
+    private readonly relay?: FanOut,
   ) {
     this.heartbeat = setInterval(() => this.checkHeartbeats(), HEARTBEAT_MS);
     this.heartbeat.unref();
+    relay?.onMessage((message) => {
+      const { conversationId, set } = JSON.parse(message) as { conversationId: string; set: ActivitySet };
+      this.deliver(conversationId, set);
+    });
   }
 
   /** Whether another stream may be opened for this conversation. */
@@ -28,8 +37,12 @@ export class ActivityStream {
     return (this.sockets.get(conversationId)?.size ?? 0) < this.maxSocketsPerConversation;
   }
 
-  /** Registers an open socket; `backlog` (what the client missed) is sent first. */
-  attach(conversationId: string, socket: WebSocket, backlog?: ActivitySet): void {
+  /**
+   * Registers an open socket; `backlog` (what the client missed) is sent first. NOTE: the
+   * socket is registered before the backlog is read, and what is published meanwhile is held
+   * back and sent after it (only what is newer than the backlog), so nothing falls in between.
+   */
+  attach(conversationId: string, socket: WebSocket, backlog?: ActivitySet | Promise<ActivitySet>): void {
     let set = this.sockets.get(conversationId);
     if (!set) {
       set = new Set();
@@ -47,16 +60,40 @@ export class ActivityStream {
       set.delete(socket);
       if (set.size === 0 && this.sockets.get(conversationId) === set) this.sockets.delete(conversationId);
     });
-    if (backlog && backlog.activities.length > 0) socket.send(JSON.stringify(backlog));
+    if (backlog === undefined) return;
+    this.pending.set(socket, []);
+    Promise.resolve(backlog).then(
+      (missed) => {
+        const held = this.pending.get(socket) ?? [];
+        this.pending.delete(socket);
+        if (socket.readyState !== socket.OPEN) return;
+        if (missed.activities.length > 0) socket.send(JSON.stringify(missed));
+        for (const set of held)
+          if (Number(set.watermark) > Number(missed.watermark)) socket.send(JSON.stringify(set));
+      },
+      (error: unknown) => {
+        this.pending.delete(socket);
+        this.logger.error({ err: error, conversationId }, 'Direct Line stream backlog could not be read');
+        socket.close(1011, 'the conversation could not be read');
+      },
+    );
   }
 
-  /** Sends an activity set to every open stream of the conversation. */
+  /** Sends an activity set to every open stream of the conversation, on every instance. */
   publish(conversationId: string, set: ActivitySet): void {
+    this.deliver(conversationId, set);
+    this.relay?.send(JSON.stringify({ conversationId, set }));
+  }
+
+  /** Sends an activity set to the conversation's streams open on this instance. */
+  private deliver(conversationId: string, set: ActivitySet): void {
     const sockets = this.sockets.get(conversationId);
     if (!sockets) return;
     const frame = JSON.stringify(set);
     for (const socket of sockets) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+      const held = this.pending.get(socket);
+      if (held) held.push(set);
+      else if (socket.readyState === socket.OPEN) socket.send(frame);
     }
   }
 

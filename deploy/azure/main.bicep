@@ -180,7 +180,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         targetPort: 3978
         transport: 'auto'
         allowInsecure: false
-        // NOTE: sticky sessions until Direct Line conversations and the handoff database are shared.
+        // NOTE: sticky sessions until the handoff database and the console's events are shared.
         stickySessions: { affinity: 'sticky' }
       }
       secrets: [

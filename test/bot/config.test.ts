@@ -23,6 +23,7 @@ describe('parseConfig()', () => {
       dataDir: path.resolve('/srv/bot', 'data'),
       database: undefined,
       redisUrl: undefined,
+      metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
       publicUrl: 'http://localhost:3978',
       storage: 'sqlite',
       defaultLocale: 'en',

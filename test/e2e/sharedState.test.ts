@@ -4,6 +4,8 @@ import type { ConversationData } from '../../bot/state';
 import { DatabaseStorage } from '../../bot/storage';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
+import { WebSocket } from 'ws';
+import { expectedText } from '../support/dialogTable';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
 
 /** What a customer says, in order, in the conversations below: an order-status lookup. */
@@ -60,6 +62,59 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
       headers: { authorization: `Bearer ${token}` },
     });
     assert.equal(started.status, 201, await started.text());
+  });
+
+  it('a Direct Line client streaming from one instance gets the replies to posts that went through the other', async () => {
+    const issued = (await (await fetch(`${one.url}/api/directline/token`, { method: 'POST' })).json()) as {
+      token: string;
+    };
+    const headers = { authorization: `Bearer ${issued.token}`, 'content-type': 'application/json' };
+    const started = (await (
+      await fetch(`${one.url}/v3/directline/conversations`, { method: 'POST', headers })
+    ).json()) as {
+      conversationId: string;
+      streamUrl: string;
+    };
+    const socket = new WebSocket(started.streamUrl);
+    const texts: string[] = [];
+    const replied = new Promise<void>((resolve, reject) => {
+      socket.on('message', (frame: Buffer) => {
+        if (frame.length === 0) return;
+        const set = JSON.parse(frame.toString()) as {
+          activities: { type: string; from: { id: string }; text?: string }[];
+        };
+        for (const activity of set.activities) {
+          if (activity.type === 'message' && activity.text !== undefined) texts.push(activity.text);
+          if (activity.type === 'message' && activity.text === expectedText('en', 'help.main')) resolve();
+        }
+      });
+      socket.on('error', reject);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    try {
+      // Posted to the other instance: the reply is appended there and must reach the socket here.
+      const posted = await fetch(
+        `${two.url}/v3/directline/conversations/${started.conversationId}/activities`,
+        {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ type: 'message', from: { id: 'customer' }, text: 'help' }),
+        },
+      );
+      assert.equal(posted.status, 200, await posted.text());
+      await Promise.race([
+        replied,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no reply on the stream; got ${JSON.stringify(texts)}`)), 10_000),
+        ),
+      ]);
+      assert.ok(texts.includes('help'), 'the customer’s own message is echoed on the stream too');
+    } finally {
+      socket.close();
+    }
   });
 
   it('20 concurrent turns of one conversation split across the instances: all answered, none lost', async () => {

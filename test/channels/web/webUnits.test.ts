@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { LinkSigner } from '../../../bot/signedLinks';
-import { ConversationStore } from '../../../channels/web/conversationStore';
 import { fromBot, fromClient, type DirectLineParticipants } from '../../../channels/web/mapper';
 import { acceptedLocales } from '../../../channels/web/page';
 import { RateLimiter } from '../../../bot/rateLimiter';
@@ -138,59 +137,6 @@ describe('RateLimiter', () => {
     now = 5000;
     limiter.take('late');
     assert.equal(limiter.size, 1);
-  });
-});
-
-describe('ConversationStore', () => {
-  it('numbers activities per conversation and answers after a watermark', () => {
-    const store = new ConversationStore(':memory:');
-    store.createConversation('a', 'u', 'en');
-    store.createConversation('b', 'u', undefined);
-    const build = (text: string) => (seq: number) => ({ type: 'message', id: `x${seq}`, text }) as never;
-    store.append('a', build('one'));
-    store.append('b', build('other'));
-    store.append('a', build('two'));
-    assert.deepEqual(
-      store.activitiesAfter('a', 0).activities.map((a) => a.text),
-      ['one', 'two'],
-    );
-    assert.deepEqual(store.activitiesAfter('a', 1), {
-      activities: [{ type: 'message', id: 'x2', text: 'two' }],
-      watermark: '2',
-    });
-    assert.deepEqual(store.activitiesAfter('a', 2), { activities: [], watermark: '2' });
-    store.close();
-  });
-
-  it('does not replay old typing indicators', () => {
-    let now = 0;
-    const store = new ConversationStore(':memory:', () => now);
-    store.createConversation('a', 'u', undefined);
-    store.append('a', (seq) => ({ type: 'typing', id: `t${seq}` }) as never);
-    assert.equal(store.activitiesAfter('a', 0).activities.length, 1);
-    now = 60_000;
-    assert.deepEqual(store.activitiesAfter('a', 0), { activities: [], watermark: '1' });
-    store.close();
-  });
-
-  it('prune() forgets idle conversations with their activities and uploads', () => {
-    let now = 0;
-    const store = new ConversationStore(':memory:', () => now);
-    store.createConversation('old', 'u', undefined);
-    store.saveUpload({
-      id: 'f',
-      conversationId: 'old',
-      name: 'a.txt',
-      contentType: 'text/plain',
-      data: Buffer.from('x'),
-    });
-    now = 10_000;
-    store.createConversation('new', 'u', undefined);
-    assert.equal(store.prune(5_000), 1);
-    assert.equal(store.getConversation('old'), undefined);
-    assert.equal(store.getUpload('old', 'f'), undefined);
-    assert.notEqual(store.getConversation('new'), undefined);
-    store.close();
   });
 });
 
