@@ -28,6 +28,17 @@ const RECOGNIZER_CULTURES: Readonly<Record<string, string>> = {
   zh: 'zh-cn',
 };
 
+/**
+ * Words a culture's model takes for a time or a day that in a sentence are almost never one:
+ * English "may I", Spanish "una"/"un" (one o'clock, unless "a la una") and "mi" (read as
+ * miércoles). They are
+ * blanked with spaces of the same length, so the positions of the other words stay.
+ */
+const FALSE_FRIENDS: Readonly<Record<string, RegExp>> = {
+  'en-us': /\bmay(?=\s+(?:i|we|you|he|she|they)\b)/giu,
+  'es-es': /(?<!\b(?:la|las)\s+)\b(?:una|un|mi)\b/giu,
+};
+
 const DAY_TYPES = new Set(['date', 'datetime', 'daterange', 'datetimerange', 'time']);
 
 /**
@@ -56,7 +67,9 @@ function fromRecognizer(text: string, culture: string, now: DateTime): DayMentio
   const reference = new Date(now.year, now.month - 1, now.day, now.hour, now.minute, now.second);
   const today = now.toISODate() ?? '';
   const candidates: DayMention[] = [];
-  for (const result of recognizeDateTime(text, culture, undefined, reference)) {
+  const falseFriends = FALSE_FRIENDS[culture];
+  const read = falseFriends ? text.replace(falseFriends, (word) => ' '.repeat(word.length)) : text;
+  for (const result of recognizeDateTime(read, culture, undefined, reference)) {
     const values = (result.resolution as { values?: Record<string, string>[] } | undefined)?.values ?? [];
     for (const value of values) {
       const day = dayOf(value, today);

@@ -13,7 +13,6 @@ import type { DayMention } from './customerDates';
 /** Relative days by their word, diacritics removed. */
 const RELATIVE_DAYS: Readonly<Record<string, number>> = {
   sodien: 0,
-  ritdien: 1,
   rit: 1,
   parit: 2,
   aizparit: 3,
@@ -149,9 +148,11 @@ function relativeDay(folded: string, now: DateTime): Found | undefined {
   const tokens = [...folded.matchAll(/\p{L}+/gu)];
   for (const [position, token] of tokens.entries()) {
     const word = token[0];
-    const offset = RELATIVE_DAYS[word];
-    if (offset !== undefined)
+    // "rītdien", "rītdiena", "uz rītdienu": tomorrow in any case.
+    const offset = RELATIVE_DAYS[word] ?? (word.startsWith('ritdien') ? 1 : undefined);
+    if (offset !== undefined) {
       return { date: now.plus({ days: offset }), index: token.index, length: word.length };
+    }
     const weekday = WEEKDAY_STEMS.findIndex((stem) => word.startsWith(stem));
     if (weekday < 0) continue;
     const previous = tokens[position - 1];
