@@ -35,11 +35,17 @@ export class ShopDatePrompt extends DateTimePrompt {
     const now = DateTime.fromJSDate(this.clock.now(), { zone: this.shopZone });
     const day = text.trim() ? recognizeDay(text, turnLanguage(context).locale, now) : undefined;
     if (!day) return Promise.resolve({ succeeded: false });
-    const resolution: DateTimeResolution = day.time
-      ? { timex: `${day.date}T${day.time}`, type: 'datetime', value: `${day.date} ${day.time}:00` }
-      : { timex: day.date, type: 'date', value: day.date };
-    return Promise.resolve({ succeeded: true, value: [resolution] });
+    return Promise.resolve({ succeeded: true, value: dayResolution(day) });
   }
+}
+
+/** A day as the resolution a {@link ShopDatePrompt} succeeds with (for a day known without asking). */
+export function dayResolution(day: RequestedDay): DateTimeResolution[] {
+  return [
+    day.time
+      ? { timex: `${day.date}T${day.time}`, type: 'datetime', value: `${day.date} ${day.time}:00` }
+      : { timex: day.date, type: 'date', value: day.date },
+  ];
 }
 
 /** The day a {@link ShopDatePrompt} recognized. */

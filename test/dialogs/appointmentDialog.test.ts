@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { TurnContext } from 'botbuilder';
 import type { BotStateSet } from '../../bot/state';
 import { AppointmentDialog } from '../../dialogs/appointmentDialog';
 import { parseBookingReference } from '../../dialogs/bookingLookupDialog';
@@ -521,20 +522,72 @@ describe('AppointmentDialog', () => {
     assert.equal((await caseFileIn(state))?.bookingReference, 'BK-TEST01');
   });
 
-  it("shows the times in the customer's own timezone when the channel gives one", async () => {
+  /** Middleware that does what Web Chat does: tells the customer's timezone on every activity. */
+  const customerIn = (zone: string) => [
+    {
+      onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+        context.activity.localTimezone = zone;
+        await next();
+      },
+    },
+  ];
+
+  it("shows the times in the shop's timezone, naming it for a customer whose timezone differs", async () => {
+    const zone = 'Central European Time';
     const { replies } = await runDialogCase(
-      { name: 'timezone', locale: 'en', steps: toThursdaySlots(EN) },
+      {
+        name: 'timezone',
+        locale: 'en',
+        steps: [
+          ...toThursdaySlots(EN).slice(0, -1),
+          [
+            EN.tomorrow,
+            [
+              {
+                lines: [
+                  { key: 'appointments.pickSlot', vars: { date: EN.dates.thursday12 } },
+                  { key: 'shopTimes.timesInZone', vars: { zone } },
+                ],
+              },
+            ],
+          ],
+          ['16:45', ['appointments.askContact']],
+          [
+            'me@example.com',
+            [
+              {
+                key: 'appointments.confirmBooking',
+                vars: {
+                  service: EN.bootFitting,
+                  date: EN.dates.thursday12,
+                  time: `4:45 PM (${zone})`,
+                },
+              },
+            ],
+          ],
+        ],
+      },
       makeDialog(),
-      [
-        {
-          onTurn: async (context, next) => {
-            context.activity.localTimezone = 'Europe/London';
-            await next();
-          },
-        },
-      ],
+      customerIn('Europe/London'),
     );
-    assert.equal(replies[3]?.[0]?.suggestedActions?.actions[0]?.title, '8:30 AM');
+    // The shop opens at 9:30 in Madrid, which is 8:30 in London: the list says 9:30, shop time.
+    assert.equal(replies[3]?.[0]?.suggestedActions?.actions[0]?.title, '9:30 AM');
+  });
+
+  it("does not name the zone for a customer whose clock shows the shop's time", async () => {
+    await runDialogCase(
+      {
+        name: 'same offset',
+        locale: 'en',
+        steps: [
+          ...toThursdaySlots(EN),
+          ['16:45', ['appointments.askContact']],
+          ['me@example.com', [confirmBooking(EN, '16:45')]],
+        ],
+      },
+      makeDialog(),
+      customerIn('Europe/Paris'),
+    );
   });
 
   it('picks a service from part of its name, in either language', async () => {
