@@ -1,7 +1,10 @@
 import { toSimplified } from './chineseScript';
 import { normalizeUtterance } from './features';
 
-/** Share of a name's words a message must contain for the name to count as said. */
+/**
+ * A name counts as said when the message has more than this share of its words: "visit" alone
+ * is not "Installation visit" (it is how customers say appointment), "installation visit" is.
+ */
 const MIN_SHARE = 0.5;
 /** Words this short ("de", "or", "a") say nothing about which choice is meant. */
 const MIN_WORD_LENGTH = 3;
@@ -39,7 +42,7 @@ function share(message: { words: string[]; simplified: string }, name: string): 
 /**
  * Which of several choices a free-text message names, each choice known by one or more names
  * (e.g. a service in every language the shop lists): the index of the choice whose best name
- * the message covers most, when at least half of it and no other choice covers as much; else
+ * the message covers most, when more than half of it and no other choice covers as much; else
  * undefined. "book a boot fitting next Tuesday" names "Boot fitting", "下周二预约试鞋" names "试鞋".
  */
 export function findNamedChoice(text: string, choices: readonly (readonly string[])[]): number | undefined {
@@ -49,7 +52,7 @@ export function findNamedChoice(text: string, choices: readonly (readonly string
   };
   const scores = choices.map((names) => Math.max(0, ...names.map((name) => share(message, name))));
   const best = Math.max(0, ...scores);
-  if (best < MIN_SHARE) return undefined;
+  if (best <= MIN_SHARE) return undefined;
   const winners = scores.flatMap((score, index) => (score === best ? [index] : []));
   return winners.length === 1 ? winners[0] : undefined;
 }
