@@ -119,6 +119,105 @@ const ES: Words = {
   times: { '09:30': '9:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
 };
 
+const ZH_CN: Words = {
+  locale: 'zh-CN',
+  lang: 'zh-CN',
+  start: '我要办预约的事',
+  book: '新建预约',
+  move: '更改预约',
+  cancelBooking: '取消预约',
+  bootFitting: '试鞋',
+  repairDropOff: '送修',
+  tomorrow: '明天',
+  nextTuesday: '下周二',
+  sunday: '周日',
+  assumptionDay: '8月15日',
+  yesterday: '昨天',
+  noDay: '随便哪天',
+  anotherDay: '换一天',
+  help: '帮助',
+  cancel: '取消',
+  yes: '是',
+  no: '否',
+  dates: {
+    thursday12: '2025年6月12日星期四',
+    friday13: '2025年6月13日星期五',
+    sunday15: '2025年6月15日星期日',
+    tuesday17: '2025年6月17日星期二',
+    tuesday10: '2025年6月10日星期二',
+    friday15august: '2025年8月15日星期五',
+  },
+  times: { '09:30': '09:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
+};
+
+const ZH_TW: Words = {
+  locale: 'zh-TW',
+  lang: 'zh-TW',
+  start: '我要辦預約的事',
+  book: '新建預約',
+  move: '更改預約',
+  cancelBooking: '取消預約',
+  bootFitting: '試鞋',
+  repairDropOff: '送修',
+  tomorrow: '明天',
+  nextTuesday: '下週二',
+  sunday: '週日',
+  assumptionDay: '8月15號',
+  yesterday: '昨天',
+  noDay: '隨便哪天',
+  anotherDay: '換一天',
+  help: '幫助',
+  cancel: '取消',
+  yes: '是',
+  no: '否',
+  dates: {
+    thursday12: '2025年6月12日星期四',
+    friday13: '2025年6月13日星期五',
+    sunday15: '2025年6月15日星期日',
+    tuesday17: '2025年6月17日星期二',
+    tuesday10: '2025年6月10日星期二',
+    friday15august: '2025年8月15日星期五',
+  },
+  times: {
+    '09:30': '上午9:30',
+    '10:00': '上午10:00',
+    '10:15': '上午10:15',
+    '16:45': '下午4:45',
+    '17:30': '下午5:30',
+  },
+};
+
+const LV: Words = {
+  locale: 'lv',
+  lang: 'lv',
+  start: 'par vizīti',
+  book: 'Pieteikt vizīti',
+  move: 'Pārcelt vizīti',
+  cancelBooking: 'Atcelt vizīti',
+  bootFitting: 'Zābaku pielaikošana',
+  repairDropOff: 'Nodošana remontā',
+  tomorrow: 'rīt',
+  nextTuesday: 'nākamajā otrdienā',
+  sunday: 'svētdien',
+  assumptionDay: '15. augustā',
+  yesterday: 'vakar',
+  noDay: 'kaut kad',
+  anotherDay: 'Cita diena',
+  help: 'palīdzība',
+  cancel: 'atcelt',
+  yes: 'jā',
+  no: 'nē',
+  dates: {
+    thursday12: 'ceturtdiena, 2025. gada 12. jūnijs',
+    friday13: 'piektdiena, 2025. gada 13. jūnijs',
+    sunday15: 'svētdiena, 2025. gada 15. jūnijs',
+    tuesday17: 'otrdiena, 2025. gada 17. jūnijs',
+    tuesday10: 'otrdiena, 2025. gada 10. jūnijs',
+    friday15august: 'piektdiena, 2025. gada 15. augusts',
+  },
+  times: { '09:30': '09:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
+};
+
 /** The signed calendar link the bot sends at NOW. */
 function calendarLink(reference: string, lang: string): string {
   return new DownloadLinks(LINK_SECRET, PUBLIC_URL, new TestClock()).sign(calendarPath(reference), lang);
@@ -396,7 +495,7 @@ describe('AppointmentDialog', () => {
     });
   }
 
-  for (const words of [EN, ES]) {
+  for (const words of [EN, ES, ZH_CN, ZH_TW, LV]) {
     for (const dialogCase of casesFor(words)) {
       it(`${words.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, makeDialog());
