@@ -125,17 +125,29 @@ function numericDate(folded: string, now: DateTime): Found | undefined {
   return undefined;
 }
 
-/** "15. martā", "15 marts", "2026. gada 15. martā", "martā 15." */
+/** "15. martā", "15 marts", "2026. gada 15. martā", "decembra 24." */
 function dayAndMonth(folded: string, now: DateTime): Found | undefined {
-  const words = /(?:(\d{4})\.?\s*(?:g\.|gada)\s*)?(\d{1,2})\.?\s*(\p{L}+)\.?|(\p{L}+)\.?\s+(\d{1,2})\./gu;
-  for (const match of folded.matchAll(words)) {
-    const month = monthOf(match[3] ?? match[4] ?? '');
-    const day = Number(match[2] ?? match[5]);
-    if (!month || !day) continue;
-    const date = match[1] ? calendarDay(Number(match[1]), month, day, now) : nextOccurrence(now, month, day);
-    if (date) return { date, index: match.index, length: match[0].length };
+  const dayFirst = /(?:(\d{4})\.?\s*(?:g\.|gada)\s*)?(\d{1,2})\.?\s*(\p{L}+)\.?/gu;
+  const monthFirst = /(\p{L}+)\.?\s+(\d{1,2})\./gu;
+  const found: Found[] = [];
+  // NOTE: two patterns, not one alternation: a failed "word 15." must not consume "15. martā".
+  for (const match of folded.matchAll(dayFirst)) {
+    const month = monthOf(match[3] ?? '');
+    const date = month ? dated(match[1], month, Number(match[2]), now) : undefined;
+    if (date) found.push({ date, index: match.index, length: match[0].length });
   }
-  return undefined;
+  for (const match of folded.matchAll(monthFirst)) {
+    const month = monthOf(match[1] ?? '');
+    const date = month ? dated(undefined, month, Number(match[2]), now) : undefined;
+    if (date) found.push({ date, index: match.index, length: match[0].length });
+  }
+  return found.sort((a, b) => a.index - b.index)[0];
+}
+
+/** The day in the given year, else its next occurrence. */
+function dated(year: string | undefined, month: number, day: number, now: DateTime): DateTime | undefined {
+  if (!day) return undefined;
+  return year ? calendarDay(Number(year), month, day, now) : nextOccurrence(now, month, day);
 }
 
 /** "šodien", "rīt", "pēc 3 dienām", "pēc nedēļas", "otrdien", "nākamajā otrdienā". */

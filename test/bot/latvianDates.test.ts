@@ -45,6 +45,11 @@ describe('findLatvianDay()', () => {
     ['01.06.25', { date: '2025-06-01' }],
     // with a time of day
     ['uz rītdienu', { date: '2025-06-12' }, 'rītdienu'],
+    [
+      'zābaku pielaikošanu 15. martā plkst. 10:00',
+      { date: '2026-03-15', time: '10:00' },
+      '15. martā plkst. 10:00',
+    ],
     ['rīt plkst. 17:00', { date: '2025-06-12', time: '17:00' }, 'rīt plkst. 17:00'],
     ['otrdien 9:30', { date: '2025-06-17', time: '09:30' }],
     ['15.03. plkst. 10.15', { date: '2026-03-15', time: '10:15' }],
