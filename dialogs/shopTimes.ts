@@ -15,10 +15,11 @@ const DAY_AND_TIME: Intl.DateTimeFormatOptions = {
 
 /**
  * Times as a customer reads them (appointments, the end of a lock). NOTE: always in the shop's
- * timezone, because the appointment is at the shop; a customer whose channel reports another timezone
- * (`activity.localTimezone`) is told which zone the times are in ("4:45 PM (Central European
- * Time)"), rather than shown their own clock's time (a customer in London was offered 8:30 for
- * a shop in Madrid opening at 9:30). The zone's name comes from Intl, in the customer's language.
+ * timezone, because the appointment is at the shop; a customer whose channel reports another
+ * timezone (`activity.localTimezone`) is told which zone the times are in ("4:45 PM (Central
+ * European Time)"), rather than shown their own clock's time (a customer in London was offered
+ * 8:30 for a shop in Madrid opening at 9:30). The zone's name comes from Intl, in the
+ * customer's language.
  */
 export class ShopTimes {
   private constructor(

@@ -69,7 +69,7 @@ function fromRecognizer(text: string, culture: string, now: DateTime): DayMentio
   const candidates: DayMention[] = [];
   const falseFriends = FALSE_FRIENDS[culture];
   const read = falseFriends ? text.replace(falseFriends, (word) => ' '.repeat(word.length)) : text;
-  for (const result of recognizeDateTime(read, culture, undefined, reference)) {
+  for (const result of safelyRecognized(read, culture, reference)) {
     const values = (result.resolution as { values?: Record<string, string>[] } | undefined)?.values ?? [];
     for (const value of values) {
       const day = dayOf(value, today);
@@ -80,6 +80,36 @@ function fromRecognizer(text: string, culture: string, now: DateTime): DayMentio
     if (candidates.length > 0) break;
   }
   return candidates.find((mention) => mention.day.date >= today) ?? candidates.at(-1);
+}
+
+/**
+ * Parts of the day the Chinese model (1.1.4) crashes on in some sentences ("早上好呀",
+ * "禮拜六早上還有空檔嗎" throw a TypeError inside its time parser).
+ */
+const CHINESE_PARTS_OF_DAY = /早上|早晨|上午|中午|下午|傍晚|晚上|早安|晚安/gu;
+
+/**
+ * recognizeDateTime, which must not take a turn down with it: NOTE: when the model throws, the
+ * Chinese text is read once more without its parts of the day (so 禮拜六早上 still gives
+ * Saturday), and otherwise no day is found.
+ */
+function safelyRecognized(
+  text: string,
+  culture: string,
+  reference: Date,
+): ReturnType<typeof recognizeDateTime> {
+  try {
+    return recognizeDateTime(text, culture, undefined, reference);
+  } catch {
+    if (culture !== 'zh-cn') return [];
+    const withoutPartsOfDay = text.replace(CHINESE_PARTS_OF_DAY, (words) => ' '.repeat(words.length));
+    if (withoutPartsOfDay === text) return [];
+    try {
+      return recognizeDateTime(withoutPartsOfDay, culture, undefined, reference);
+    } catch {
+      return [];
+    }
+  }
 }
 
 function dayOf(value: Record<string, string>, today: string): RequestedDay | undefined {
