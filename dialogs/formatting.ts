@@ -1,13 +1,14 @@
 import type { TurnContext } from 'botbuilder';
 import { DateTime, IANAZone } from 'luxon';
-import type { OrderItem, Slot } from '../services/types';
+import type { OrderItem } from '../services/types';
 
 /**
- * Dates and times as the customer reads them: in the turn's locale, and in the customer's own
- * timezone when the channel tells it (`activity.localTimezone`), else the shop's.
+ * Dates as the customer reads them: in the turn's locale, and in the customer's own timezone
+ * when the channel tells it (`activity.localTimezone`), else the shop's. Times of day (slots,
+ * bookings, locks) are always shown in shop time: see `shopTimes.ts`.
  */
 
-/** The timezone to show times in. */
+/** The timezone to show the day of an instant in (when an order was placed, delivered). */
 export function customerZone(context: TurnContext, shopZone: string): string {
   const zone = context.activity.localTimezone;
   return zone && IANAZone.isValidZone(zone) ? zone : shopZone;
@@ -26,23 +27,6 @@ export function formatWeekday(day: string, locale: string, shopZone: string): st
 /** The day of an instant, in `zone`. */
 export function formatInstantDay(instant: string, locale: string, zone: string): string {
   return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
-}
-
-/** The weekday and day of an instant, in `zone`. */
-export function formatInstantWeekday(instant: string, locale: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
-}
-
-/** The time of an instant, in `zone`: "10:00 AM" / "10:00". */
-export function formatTime(instant: string, locale: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE);
-}
-
-/** A slot as a choice: its time, with a short day in front when the list spans several days. */
-export function slotLabel(slot: Slot, locale: string, zone: string, withDay: boolean): string {
-  const start = DateTime.fromISO(slot.start, { zone }).setLocale(locale);
-  if (!withDay) return start.toLocaleString(DateTime.TIME_SIMPLE);
-  return `${start.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' })} ${start.toLocaleString(DateTime.TIME_SIMPLE)}`;
 }
 
 /** Items as one line: "2 × Merino base-layer briefs, M; Rain jacket, M". */

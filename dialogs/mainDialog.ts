@@ -18,6 +18,7 @@ import type { BotStateSet } from '../bot/state';
 import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
 import type { TaskOutcome } from './interruptibleDialog';
 import { LANGUAGE_DIALOG } from './languageDialog';
+import { taskRequestOf } from './taskRequest';
 
 export const MAIN_DIALOG = 'mainDialog';
 const WATERFALL = 'mainDialog.waterfall';
@@ -165,7 +166,8 @@ export class MainDialog extends ComponentDialog {
       return step.endDialog();
     }
 
-    const { intent } = await this.deps.recognizer.recognize(text, turnLanguage(context).locale);
+    const recognized = await this.deps.recognizer.recognize(text, turnLanguage(context).locale);
+    const { intent } = recognized;
     conversation.notUnderstoodInARow = intent === 'None' ? conversation.notUnderstoodInARow + 1 : 0;
     if (intent !== 'humanAgent') {
       const upset = await this.sentimentTrigger(context, text, 'none');
@@ -177,7 +179,8 @@ export class MainDialog extends ComponentDialog {
       case 'appointment': {
         const dialogId = this.tasks[intent];
         values.topic = intent;
-        if (dialogId) return step.beginDialog(dialogId);
+        // The task skips the questions the message already answers ("book a boot fitting next Tuesday").
+        if (dialogId) return step.beginDialog(dialogId, taskRequestOf(text, recognized));
         await context.sendActivity(t('main.taskUnavailable'));
         return step.endDialog();
       }

@@ -1,45 +1,40 @@
-import { parseOrderNumber } from '../bot/language/entities';
 import {
   ChoicePrompt,
-  ComponentDialog,
   ListStyle,
-  TextPrompt,
   WaterfallDialog,
   type Choice,
   type DialogTurnResult,
   type FoundChoice,
-  type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { parseOrderNumber } from '../bot/language/entities';
 import { verifiedIdentity } from '../bot/customerIdentity';
-import { localize, turnLanguage } from '../bot/middleware';
+import { turnLanguage } from '../bot/middleware';
 import { identityMatches, matchContact, type VerifiedBy } from '../services/customerMatch';
 import type { Order } from '../services/types';
-import { caseFileOf, conversationRef, updateCaseFile, type CommerceDialogDeps } from './commerceDialogDeps';
-import { customerZone, formatInstantDay, formatTime } from './formatting';
+import { caseFileOf, updateCaseFile, type CommerceDialogDeps } from './commerceDialogDeps';
+import { customerZone, formatInstantDay } from './formatting';
+import { offerPersonAfterFailure } from './offerPersonDialog';
 import {
-  OFFER_PERSON_DIALOG,
-  OfferPersonDialog,
-  offerPersonAfterFailure,
-  type OfferPersonOptions,
-} from './offerPersonDialog';
+  LOOKUP_TRIES,
+  VerifiedLookupDialog,
+  type LookupOptions,
+  type LookupTexts,
+} from './verifiedLookupDialog';
 import { VerificationGuard } from './verificationGuard';
 
 export const ORDER_LOOKUP_DIALOG = 'orderLookupDialog';
 const KNOWN_ORDERS = 'orderLookupDialog.knownOrders';
 const ASK_NUMBER = 'orderLookupDialog.askNumber';
 const ORDER_CHOICE_PROMPT = 'orderLookupDialog.orderChoice';
-const ORDER_NUMBER_PROMPT = 'orderLookupDialog.orderNumber';
-const CONTACT_PROMPT = 'orderLookupDialog.contact';
 
-/** What the waterfalls keep between steps. */
-interface LookupValues {
+/** What the known-orders waterfall keeps between steps. */
+interface KnownOrdersValues {
   numbers?: string[];
-  number?: string;
 }
 
 /** Tries at the order number before the bot offers a person. */
-export const ORDER_NUMBER_TRIES = 3;
+export const ORDER_NUMBER_TRIES = LOOKUP_TRIES;
 /** Most orders listed for a customer the channel identified. */
 const MAX_LISTED_ORDERS = 8;
 
@@ -50,41 +45,99 @@ export interface FoundOrder {
 }
 
 export { parseOrderNumber } from '../bot/language/entities';
+export type { LookupOptions as OrderLookupOptions } from './verifiedLookupDialog';
 
 /**
  * Finds the customer's order and proves it is theirs before anything about it is disclosed:
  * - a customer whose channel proves their phone or email picks one of their orders from a list;
- * - otherwise the order number (three tries at its form, then a person is offered), then the
- *   email, phone or postcode on the order. An unknown order and a wrong answer get the same
- *   reply, and 5 failures for one order or one conversation lock both for 15 minutes.
+ * - otherwise the order number, then the email, phone or postcode on the order, as every
+ *   {@link VerifiedLookupDialog}; an order verified earlier in the conversation is not asked again.
  * Ends with a {@link FoundOrder}, or a TaskOutcome when the task ended here (a person offered).
  */
-export class OrderLookupDialog extends ComponentDialog {
-  constructor(private readonly deps: CommerceDialogDeps) {
-    super(ORDER_LOOKUP_DIALOG);
+export class OrderLookupDialog extends VerifiedLookupDialog<Order> {
+  protected readonly texts: LookupTexts = {
+    askReference: 'orders.askNumber',
+    referenceRetry: 'orders.numberRetry',
+    referenceGaveUp: 'orders.numberGaveUp',
+    askContact: 'verification.ask',
+    notFound: 'verification.failed',
+  };
+
+  constructor(deps: CommerceDialogDeps) {
+    super(
+      ORDER_LOOKUP_DIALOG,
+      {
+        waterfall: ASK_NUMBER,
+        referencePrompt: 'orderLookupDialog.orderNumber',
+        contactPrompt: 'orderLookupDialog.contact',
+      },
+      deps,
+    );
     this.addDialog(new ChoicePrompt(ORDER_CHOICE_PROMPT));
-    this.addDialog(new TextPrompt(ORDER_NUMBER_PROMPT, (prompt) => this.validateOrderNumber(prompt)));
-    this.addDialog(new TextPrompt(CONTACT_PROMPT));
-    this.addDialog(new OfferPersonDialog(deps.state));
     this.addDialog(
       new WaterfallDialog(KNOWN_ORDERS, [
         this.listKnownOrdersStep.bind(this),
         this.pickedKnownOrderStep.bind(this),
       ]),
     );
-    this.addDialog(
-      new WaterfallDialog(ASK_NUMBER, [
-        this.askOrderNumberStep.bind(this),
-        this.askContactStep.bind(this),
-        this.verifyCustomerStep.bind(this),
-      ]),
-    );
     this.initialDialogId = KNOWN_ORDERS;
   }
 
-  private async listKnownOrdersStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  protected parseReference(text: string): string | undefined {
+    return parseOrderNumber(text);
+  }
+
+  protected lockKey(number: string): string {
+    return VerificationGuard.orderKey(number);
+  }
+
+  protected find(number: string): Promise<Order | undefined> {
+    return this.deps.commerce.orders.findOrder(number);
+  }
+
+  protected matchAnswer(order: Order, answer: string): VerifiedBy | undefined {
+    return matchContact(order.customer, answer);
+  }
+
+  protected async noteReference(step: WaterfallStepContext, number: string): Promise<void> {
+    await updateCaseFile(this.deps.state, step.context, { orderNumber: number, orderVerified: false });
+  }
+
+  protected async provenWithoutAsking(
+    step: WaterfallStepContext,
+    number: string,
+  ): Promise<{ record: Order; verifiedBy: VerifiedBy } | undefined> {
+    const caseFile = await caseFileOf(this.deps.state, step.context);
     const identity = verifiedIdentity(step.context);
-    if (!identity) return step.replaceDialog(ASK_NUMBER);
+    if (!caseFile.verifiedOrders?.includes(number) && !identity) return undefined;
+    const order = await this.find(number);
+    if (order && caseFile.verifiedOrders?.includes(order.number)) {
+      return { record: order, verifiedBy: caseFile.verifiedBy ?? 'channel' };
+    }
+    if (order && identityMatches(order.customer, identity)) return { record: order, verifiedBy: 'channel' };
+    return undefined;
+  }
+
+  protected async found(
+    step: WaterfallStepContext,
+    order: Order,
+    verifiedBy: VerifiedBy,
+  ): Promise<DialogTurnResult> {
+    const caseFile = await caseFileOf(this.deps.state, step.context);
+    const verifiedOrders = [...new Set([...(caseFile.verifiedOrders ?? []), order.number])];
+    await updateCaseFile(this.deps.state, step.context, {
+      orderNumber: order.number,
+      orderVerified: true,
+      verifiedBy,
+      verifiedOrders,
+    });
+    return step.endDialog({ order, verifiedBy } satisfies FoundOrder);
+  }
+
+  private async listKnownOrdersStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as LookupOptions | undefined;
+    const identity = verifiedIdentity(step.context);
+    if (!identity || options?.reference) return step.replaceDialog(ASK_NUMBER, options);
     let orders: Order[];
     try {
       orders = (await this.deps.commerce.orders.findOrdersByCustomer(identity)).slice(0, MAX_LISTED_ORDERS);
@@ -92,9 +145,8 @@ export class OrderLookupDialog extends ComponentDialog {
       return offerPersonAfterFailure(step, error, this.deps.logger);
     }
     if (orders.length === 0) return step.replaceDialog(ASK_NUMBER);
-    (step.values as LookupValues).numbers = orders.map((order) => order.number);
-    const t = localize(step.context);
-    const { locale } = turnLanguage(step.context);
+    (step.values as KnownOrdersValues).numbers = orders.map((order) => order.number);
+    const { t, locale } = turnLanguage(step.context);
     const zone = customerZone(step.context, this.deps.shopTimezone);
     const choices: Choice[] = orders.map((order) => ({
       value: t('orders.choiceLabel', {
@@ -113,12 +165,12 @@ export class OrderLookupDialog extends ComponentDialog {
   }
 
   private async pickedKnownOrderStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const numbers = (step.values as LookupValues).numbers as string[];
+    const numbers = (step.values as KnownOrdersValues).numbers as string[];
     const number = numbers[(step.result as FoundChoice).index];
     if (!number) return step.replaceDialog(ASK_NUMBER);
     let order: Order | undefined;
     try {
-      order = await this.deps.commerce.orders.findOrder(number);
+      order = await this.find(number);
     } catch (error) {
       return offerPersonAfterFailure(step, error, this.deps.logger);
     }
@@ -127,109 +179,6 @@ export class OrderLookupDialog extends ComponentDialog {
       return step.replaceDialog(ASK_NUMBER);
     }
     return this.found(step, order, 'channel');
-  }
-
-  private async askOrderNumberStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const t = localize(step.context);
-    return step.prompt(ORDER_NUMBER_PROMPT, {
-      prompt: t('orders.askNumber'),
-      retryPrompt: t('orders.numberRetry'),
-    });
-  }
-
-  /** Accepts a well-formed number; after the last try it lets anything through for the next step to give up. */
-  private validateOrderNumber(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const valid =
-      prompt.recognized.succeeded && parseOrderNumber(prompt.recognized.value ?? '') !== undefined;
-    return Promise.resolve(valid || prompt.attemptCount >= ORDER_NUMBER_TRIES);
-  }
-
-  private async askContactStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const t = localize(step.context);
-    const number = parseOrderNumber(String(step.result ?? ''));
-    if (!number) {
-      await step.context.sendActivity(t('orders.numberGaveUp'));
-      return step.replaceDialog(OFFER_PERSON_DIALOG, {
-        reason: 'notUnderstood',
-      } satisfies OfferPersonOptions);
-    }
-    (step.values as LookupValues).number = number;
-    await updateCaseFile(this.deps.state, step.context, { orderNumber: number, orderVerified: false });
-    const locked = await this.lockedUntil(step, number);
-    if (locked) return this.locked(step, locked);
-
-    const caseFile = await caseFileOf(this.deps.state, step.context);
-    const identity = verifiedIdentity(step.context);
-    if (caseFile.verifiedOrders?.includes(number) || identity) {
-      let order: Order | undefined;
-      try {
-        order = await this.deps.commerce.orders.findOrder(number);
-      } catch (error) {
-        return offerPersonAfterFailure(step, error, this.deps.logger);
-      }
-      if (order && caseFile.verifiedOrders?.includes(order.number)) {
-        return this.found(step, order, caseFile.verifiedBy ?? 'channel');
-      }
-      if (order && identityMatches(order.customer, identity)) return this.found(step, order, 'channel');
-    }
-    return step.prompt(CONTACT_PROMPT, { prompt: t('verification.ask'), retryPrompt: t('verification.ask') });
-  }
-
-  private async verifyCustomerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const number = (step.values as LookupValues).number as string;
-    // Another conversation may have locked the order while this customer was typing.
-    const locked = await this.lockedUntil(step, number);
-    if (locked) return this.locked(step, locked);
-    let order: Order | undefined;
-    try {
-      order = await this.deps.commerce.orders.findOrder(number);
-    } catch (error) {
-      return offerPersonAfterFailure(step, error, this.deps.logger);
-    }
-    const verifiedBy = order ? matchContact(order.customer, String(step.result ?? '')) : undefined;
-    if (order && verifiedBy) return this.found(step, order, verifiedBy);
-
-    // NOTE: an unknown order and a wrong answer must look exactly alike to the customer.
-    const lockedNow = await this.deps.guard.recordFailure(this.lockKeys(step, number));
-    if (lockedNow) return this.locked(step, lockedNow);
-    await step.context.sendActivity(localize(step.context)('verification.failed'));
-    return step.replaceDialog(ASK_NUMBER);
-  }
-
-  private async found(
-    step: WaterfallStepContext,
-    order: Order,
-    verifiedBy: VerifiedBy,
-  ): Promise<DialogTurnResult> {
-    const caseFile = await caseFileOf(this.deps.state, step.context);
-    const verifiedOrders = [...new Set([...(caseFile.verifiedOrders ?? []), order.number])];
-    await updateCaseFile(this.deps.state, step.context, {
-      orderNumber: order.number,
-      orderVerified: true,
-      verifiedBy,
-      verifiedOrders,
-    });
-    return step.endDialog({ order, verifiedBy } satisfies FoundOrder);
-  }
-
-  private lockKeys(step: WaterfallStepContext, number: string): string[] {
-    return [
-      VerificationGuard.orderKey(number),
-      VerificationGuard.conversationKey(conversationRef(step.context)),
-    ];
-  }
-
-  private lockedUntil(step: WaterfallStepContext, number: string): Promise<Date | undefined> {
-    return this.deps.guard.lockedUntil(this.lockKeys(step, number));
-  }
-
-  private async locked(step: WaterfallStepContext, until: Date): Promise<DialogTurnResult> {
-    const { locale, t } = turnLanguage(step.context);
-    const time = formatTime(until.toISOString(), locale, customerZone(step.context, this.deps.shopTimezone));
-    await step.context.sendActivity(t('verification.locked', { time }));
-    return step.replaceDialog(OFFER_PERSON_DIALOG, {
-      reason: 'verificationLocked',
-    } satisfies OfferPersonOptions);
   }
 }
 

@@ -1,7 +1,11 @@
 /** Something the customer named in a message that a dialog can use without asking for it. */
 export interface Entity {
-  type: 'orderNumber' | 'bookingReference' | 'email' | 'phone';
-  /** Normalized: order numbers `SB-10001`, references `BK-7Q4M2X`, emails lower-cased, phones as typed. */
+  type: 'orderNumber' | 'bookingReference' | 'email' | 'phone' | 'date' | 'appointmentAction';
+  /**
+   * Normalized: order numbers `SB-10001`, references `BK-7Q4M2X`, emails lower-cased, phones as
+   * typed; a date as the words that name it ("next Tuesday", read in the shop's calendar by the
+   * dialog that uses it); an appointment action `book`, `reschedule` or `cancel`.
+   */
   value: string;
 }
 

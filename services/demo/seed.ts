@@ -323,14 +323,26 @@ export const SERVICES: readonly SeedService[] = [
   {
     id: SERVICE_IDS.repairDropOff,
     name: 'Repair drop-off',
-    names: { en: 'Repair drop-off', es: 'Entrega para reparación' },
+    names: {
+      en: 'Repair drop-off',
+      es: 'Entrega para reparación',
+      'zh-CN': '送修',
+      'zh-TW': '送修',
+      lv: 'Nodošana remontā',
+    },
     durationMinutes: 15,
     capacity: 1,
   },
   {
     id: SERVICE_IDS.bootFitting,
     name: 'Boot fitting',
-    names: { en: 'Boot fitting', es: 'Prueba de botas' },
+    names: {
+      en: 'Boot fitting',
+      es: 'Prueba de botas',
+      'zh-CN': '试鞋',
+      'zh-TW': '試鞋',
+      lv: 'Zābaku pielaikošana',
+    },
     durationMinutes: 45,
     capacity: 1,
   },
@@ -340,6 +352,9 @@ export const SERVICES: readonly SeedService[] = [
     names: {
       en: 'Installation visit (roof box or bike rack)',
       es: 'Visita de instalación (cofre o portabicis)',
+      'zh-CN': '上门安装（车顶箱或自行车架）',
+      'zh-TW': '到府安裝（車頂箱或自行車架）',
+      lv: 'Uzstādīšanas vizīte (jumta bagāžnieks vai velosipēdu turētājs)',
     },
     durationMinutes: 120,
     capacity: 1,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { TurnContext } from 'botbuilder';
 import type { BotStateSet } from '../../bot/state';
 import { AppointmentDialog } from '../../dialogs/appointmentDialog';
 import { parseBookingReference } from '../../dialogs/bookingLookupDialog';
@@ -116,6 +117,105 @@ const ES: Words = {
     friday15august: 'viernes, 15 de agosto de 2025',
   },
   times: { '09:30': '9:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
+};
+
+const ZH_CN: Words = {
+  locale: 'zh-CN',
+  lang: 'zh-CN',
+  start: '我要办预约的事',
+  book: '新建预约',
+  move: '更改预约',
+  cancelBooking: '取消预约',
+  bootFitting: '试鞋',
+  repairDropOff: '送修',
+  tomorrow: '明天',
+  nextTuesday: '下周二',
+  sunday: '周日',
+  assumptionDay: '8月15日',
+  yesterday: '昨天',
+  noDay: '随便哪天',
+  anotherDay: '换一天',
+  help: '帮助',
+  cancel: '取消',
+  yes: '是',
+  no: '否',
+  dates: {
+    thursday12: '2025年6月12日星期四',
+    friday13: '2025年6月13日星期五',
+    sunday15: '2025年6月15日星期日',
+    tuesday17: '2025年6月17日星期二',
+    tuesday10: '2025年6月10日星期二',
+    friday15august: '2025年8月15日星期五',
+  },
+  times: { '09:30': '09:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
+};
+
+const ZH_TW: Words = {
+  locale: 'zh-TW',
+  lang: 'zh-TW',
+  start: '我要辦預約的事',
+  book: '新建預約',
+  move: '更改預約',
+  cancelBooking: '取消預約',
+  bootFitting: '試鞋',
+  repairDropOff: '送修',
+  tomorrow: '明天',
+  nextTuesday: '下週二',
+  sunday: '週日',
+  assumptionDay: '8月15號',
+  yesterday: '昨天',
+  noDay: '隨便哪天',
+  anotherDay: '換一天',
+  help: '幫助',
+  cancel: '取消',
+  yes: '是',
+  no: '否',
+  dates: {
+    thursday12: '2025年6月12日星期四',
+    friday13: '2025年6月13日星期五',
+    sunday15: '2025年6月15日星期日',
+    tuesday17: '2025年6月17日星期二',
+    tuesday10: '2025年6月10日星期二',
+    friday15august: '2025年8月15日星期五',
+  },
+  times: {
+    '09:30': '上午9:30',
+    '10:00': '上午10:00',
+    '10:15': '上午10:15',
+    '16:45': '下午4:45',
+    '17:30': '下午5:30',
+  },
+};
+
+const LV: Words = {
+  locale: 'lv',
+  lang: 'lv',
+  start: 'par vizīti',
+  book: 'Pieteikt vizīti',
+  move: 'Pārcelt vizīti',
+  cancelBooking: 'Atcelt vizīti',
+  bootFitting: 'Zābaku pielaikošana',
+  repairDropOff: 'Nodošana remontā',
+  tomorrow: 'rīt',
+  nextTuesday: 'nākamajā otrdienā',
+  sunday: 'svētdien',
+  assumptionDay: '15. augustā',
+  yesterday: 'vakar',
+  noDay: 'kaut kad',
+  anotherDay: 'Cita diena',
+  help: 'palīdzība',
+  cancel: 'atcelt',
+  yes: 'jā',
+  no: 'nē',
+  dates: {
+    thursday12: 'ceturtdiena, 2025. gada 12. jūnijs',
+    friday13: 'piektdiena, 2025. gada 13. jūnijs',
+    sunday15: 'svētdiena, 2025. gada 15. jūnijs',
+    tuesday17: 'otrdiena, 2025. gada 17. jūnijs',
+    tuesday10: 'otrdiena, 2025. gada 10. jūnijs',
+    friday15august: 'piektdiena, 2025. gada 15. augusts',
+  },
+  times: { '09:30': '09:30', '10:00': '10:00', '10:15': '10:15', '16:45': '16:45', '17:30': '17:30' },
 };
 
 /** The signed calendar link the bot sends at NOW. */
@@ -395,7 +495,7 @@ describe('AppointmentDialog', () => {
     });
   }
 
-  for (const words of [EN, ES]) {
+  for (const words of [EN, ES, ZH_CN, ZH_TW, LV]) {
     for (const dialogCase of casesFor(words)) {
       it(`${words.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, makeDialog());
@@ -521,20 +621,72 @@ describe('AppointmentDialog', () => {
     assert.equal((await caseFileIn(state))?.bookingReference, 'BK-TEST01');
   });
 
-  it("shows the times in the customer's own timezone when the channel gives one", async () => {
+  /** Middleware that does what Web Chat does: tells the customer's timezone on every activity. */
+  const customerIn = (zone: string) => [
+    {
+      onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+        context.activity.localTimezone = zone;
+        await next();
+      },
+    },
+  ];
+
+  it("shows the times in the shop's timezone, naming it for a customer whose timezone differs", async () => {
+    const zone = 'Central European Time';
     const { replies } = await runDialogCase(
-      { name: 'timezone', locale: 'en', steps: toThursdaySlots(EN) },
+      {
+        name: 'timezone',
+        locale: 'en',
+        steps: [
+          ...toThursdaySlots(EN).slice(0, -1),
+          [
+            EN.tomorrow,
+            [
+              {
+                lines: [
+                  { key: 'appointments.pickSlot', vars: { date: EN.dates.thursday12 } },
+                  { key: 'shopTimes.timesInZone', vars: { zone } },
+                ],
+              },
+            ],
+          ],
+          ['16:45', ['appointments.askContact']],
+          [
+            'me@example.com',
+            [
+              {
+                key: 'appointments.confirmBooking',
+                vars: {
+                  service: EN.bootFitting,
+                  date: EN.dates.thursday12,
+                  time: `4:45 PM (${zone})`,
+                },
+              },
+            ],
+          ],
+        ],
+      },
       makeDialog(),
-      [
-        {
-          onTurn: async (context, next) => {
-            context.activity.localTimezone = 'Europe/London';
-            await next();
-          },
-        },
-      ],
+      customerIn('Europe/London'),
     );
-    assert.equal(replies[3]?.[0]?.suggestedActions?.actions[0]?.title, '8:30 AM');
+    // The shop opens at 9:30 in Madrid, which is 8:30 in London: the list says 9:30, shop time.
+    assert.equal(replies[3]?.[0]?.suggestedActions?.actions[0]?.title, '9:30 AM');
+  });
+
+  it("does not name the zone for a customer whose clock shows the shop's time", async () => {
+    await runDialogCase(
+      {
+        name: 'same offset',
+        locale: 'en',
+        steps: [
+          ...toThursdaySlots(EN),
+          ['16:45', ['appointments.askContact']],
+          ['me@example.com', [confirmBooking(EN, '16:45')]],
+        ],
+      },
+      makeDialog(),
+      customerIn('Europe/Paris'),
+    );
   });
 
   it('picks a service from part of its name, in either language', async () => {

@@ -75,7 +75,7 @@ const casesFor = (locale: string, words: Record<string, string>): DialogCase[] =
       [words.hello!, ['welcome.greeting', 'menu.prompt']],
       [words.returns!, ['orders.askNumber']],
       [words.cancel!, ['cancel.done', 'menu.anythingElse']],
-      [words.appointment!, ['appointments.askAction']],
+      [words.appointment!, ['appointments.askService']],
     ],
   },
   {

@@ -23,11 +23,21 @@ describe('recognizeDay()', () => {
     ['zh-CN', '明天', { date: '2025-06-12' }],
     ['zh-CN', '下周二', { date: '2025-06-17' }],
     ['zh-TW', '下週二', { date: '2025-06-17' }],
+    ['zh-TW', '後天', { date: '2025-06-13' }],
+    ['zh-TW', '6月20號', { date: '2025-06-20' }],
+    ['zh-TW', '明天下午5點', { date: '2025-06-12', time: '17:00' }],
+    ['zh-CN', '6月20日', { date: '2025-06-20' }],
+    // The Chinese model throws on these; the day is read without the part of the day.
+    ['zh-TW', '禮拜六早上還有空檔嗎', { date: '2025-06-14' }],
+    ['zh-CN', '早上好呀', undefined],
     ['lv', 'rīt', { date: '2025-06-12' }],
     ['lv', 'parit', { date: '2025-06-13' }],
     ['lv', 'nākamajā otrdienā', { date: '2025-06-17' }],
     ['lv', 'šodien', { date: '2025-06-11' }],
     ['lv', '2025-06-20', { date: '2025-06-20' }],
+    ['lv', '20. jūnijā', { date: '2025-06-20' }],
+    ['lv', '15.03.', { date: '2026-03-15' }],
+    ['lv', 'June 20', { date: '2025-06-20' }],
     ['lv', 'kaut kad', undefined],
   ];
   for (const [locale, text, expected] of cases) {

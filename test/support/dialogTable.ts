@@ -11,10 +11,13 @@ import { BotStateSet } from '../../bot/state';
 
 /**
  * A bot reply as a test expects it: a translation key in the case's locale, or with variables
- * and another locale (after the customer changed language).
+ * and another locale (after the customer changed language), or several such texts sent as the
+ * lines of one message.
  */
 export type ExpectedReply =
-  TranslationKey | { key: TranslationKey; vars?: Record<string, string | number>; locale?: string };
+  | TranslationKey
+  | { key: TranslationKey; vars?: Record<string, string | number>; locale?: string }
+  | { lines: ExpectedReply[] };
 
 /** One row of a dialog table: what the customer says and the replies expected, in order. */
 export interface DialogCase {
@@ -23,6 +26,8 @@ export interface DialogCase {
   steps: [userSays: string, botReplies: ExpectedReply[]][];
   /** Checked against the dialog's result after the last step, when given. */
   expectedResult?: unknown;
+  /** The options the dialog is begun with (what a parent dialog would pass). */
+  options?: unknown;
 }
 
 export const i18n = createI18n();
@@ -36,6 +41,7 @@ export function newState(): BotStateSet {
 /** The text the bot should send for an expected reply in `locale`. */
 export function expectedText(locale: string, reply: ExpectedReply): string {
   if (typeof reply === 'string') return translator(i18n, locale)(reply);
+  if ('lines' in reply) return reply.lines.map((line) => expectedText(locale, line)).join('\n');
   return translator(i18n, reply.locale ?? locale)(reply.key, reply.vars);
 }
 
@@ -53,7 +59,7 @@ export async function runDialogCase(
   const client = new DialogTestClient(
     'test',
     makeDialog(state),
-    undefined,
+    dialogCase.options,
     [
       new LocaleResolution(i18n, state.profile, 'en'),
       new AutoSaveStateMiddleware(state.userState),
