@@ -53,7 +53,8 @@ function features(env: Env, problems: string[]): Set<AzureLanguageFeature> {
   const chosen = new Set<AzureLanguageFeature>();
   for (const item of value.split(',').map((part) => part.trim())) {
     if (item === '' || item === 'none') continue;
-    if ((AZURE_LANGUAGE_FEATURES as readonly string[]).includes(item)) chosen.add(item as AzureLanguageFeature);
+    if ((AZURE_LANGUAGE_FEATURES as readonly string[]).includes(item))
+      chosen.add(item as AzureLanguageFeature);
     else
       problems.push(
         `AZURE_LANGUAGE_FEATURES must be a comma-separated list of ${AZURE_LANGUAGE_FEATURES.join(', ')} or none (received "${item}")`,
