@@ -8,6 +8,8 @@ import type { TurnQueue } from '../turnQueue';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
 import { SerializeTurns } from './serializeTurns';
+import { SentimentTracking } from './sentimentTracking';
+import type { SentimentTracker } from '../language/sentimentTracker';
 import { TurnLogging } from './turnLogging';
 
 export {
@@ -31,6 +33,8 @@ export interface SharedMiddlewareDeps {
   logger: Logger;
   /** The handoff state machine; it needs the turn's locale, so it runs after locale resolution. */
   handoff?: Middleware;
+  /** Scores every customer message's sentiment, off the reply path; none by default. */
+  sentiment?: SentimentTracker;
 }
 
 /**
@@ -45,5 +49,6 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new TurnErrorBoundary(onTurnError));
   adapter.use(new TurnLogging(deps.logger));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
+  if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.handoff) adapter.use(deps.handoff);
 }
