@@ -48,7 +48,9 @@ export class AzurePiiRedactor implements PiiRedactor {
         const results = await this.azure.client.analyze(
           'PiiEntityRecognition',
           texts.map((text, index) => ({ id: String(index), text, language })),
-          { abortSignal },
+          // NOTE: the service counts offsets in text elements unless told otherwise; JavaScript
+          // strings are UTF-16, and an emoji before a name would shift every replacement.
+          { abortSignal, stringIndexType: 'Utf16CodeUnit' },
         );
         return results.map((result, index) =>
           result.error ? undefined : replaceEntities(texts[index] ?? '', result.entities),
