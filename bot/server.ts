@@ -125,6 +125,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     ? new SentimentTracker(deps.sentimentAnalyzer)
     : language.sentiment;
   const languageDetector = language.languageDetector ?? deps.languageDetector;
+  const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
   const channelFor = (channelId: string): Channel | undefined =>
@@ -169,12 +170,13 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     ...(languageDetector ? { languageDetector } : {}),
     logger,
     sentiment,
+    knownPii,
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
       redactor,
       logger,
-      knownPii: new KnownPiiMemory(),
+      knownPii,
     }),
   };
   const logic = (context: TurnContext): Promise<void> => bot.run(context);

@@ -2,8 +2,11 @@ import { statedPersonalDetails, type KnownPii } from './personalDetails';
 
 /** Conversations remembered at once; the oldest is forgotten first. */
 const MAX_CONVERSATIONS = 10_000;
-/** Values remembered per conversation, so one chatty customer cannot grow it without end. */
-const MAX_VALUES = 50;
+/**
+ * Values remembered per conversation, so one chatty customer cannot grow it without end. The
+ * first ones are kept: the name a customer gives first is most likely their own.
+ */
+const MAX_VALUES = 100;
 
 /**
  * The names and addresses each conversation's customer gave the bot (stated in a message, or
@@ -24,8 +27,8 @@ export class KnownPiiMemory {
     const profileNames =
       profile && /^\p{L}[\p{L}'’ .-]{1,60}$/u.test(profile) && profile !== 'User' ? [profile] : [];
     const merged = {
-      names: [...new Set([...known.names, ...profileNames, ...stated.names])].slice(-MAX_VALUES),
-      addresses: [...new Set([...known.addresses, ...stated.addresses])].slice(-MAX_VALUES),
+      names: [...new Set([...known.names, ...profileNames, ...stated.names])].slice(0, MAX_VALUES),
+      addresses: [...new Set([...known.addresses, ...stated.addresses])].slice(0, MAX_VALUES),
     };
     this.conversations.set(conversationKey, merged);
     if (this.conversations.size > MAX_CONVERSATIONS) {

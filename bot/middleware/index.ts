@@ -10,6 +10,7 @@ import { LocaleResolution } from './localeResolution';
 import { SerializeTurns } from './serializeTurns';
 import { SentimentTracking } from './sentimentTracking';
 import type { SentimentTracker } from '../language/sentimentTracker';
+import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { TurnLogging } from './turnLogging';
 
 export {
@@ -35,6 +36,8 @@ export interface SharedMiddlewareDeps {
   handoff?: Middleware;
   /** Scores every customer message's sentiment, off the reply path; none by default. */
   sentiment?: SentimentTracker;
+  /** Names and addresses each customer gave, also redacted from the debug log of later messages. */
+  knownPii?: KnownPiiMemory;
 }
 
 /**
@@ -47,7 +50,7 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.onTurnError = onTurnError;
   adapter.use(new SerializeTurns(deps.turnQueue));
   adapter.use(new TurnErrorBoundary(onTurnError));
-  adapter.use(new TurnLogging(deps.logger));
+  adapter.use(new TurnLogging(deps.logger, deps.knownPii));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.handoff) adapter.use(deps.handoff);

@@ -339,6 +339,7 @@ export class FakeAzureLanguage {
       }
     };
     add(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, 'Email');
+    add(/\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, 'InternationalBankingAccountNumber');
     add(/\b(?:\d[ -]?){12,18}\d\b/g, 'CreditCardNumber');
     add(/\+?\d[\d ()-]{7,}\d/g, 'PhoneNumber');
     for (const person of this.persons)
