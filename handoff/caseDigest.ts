@@ -32,10 +32,13 @@ export interface CaseDigest {
   azure?: string[];
 }
 
-/** Content words of a sentence: Latin-script words of three letters or more, Chinese as character pairs. */
+/**
+ * Content words of a sentence: Latin-script words of four letters or more (short ones are
+ * mostly "the", "and", "que", "par"), Chinese as character pairs.
+ */
 function terms(sentence: string): string[] {
   const lower = sentence.toLowerCase();
-  const words = lower.match(/[\p{L}\p{N}]{3,}/gu)?.filter((word) => !/\p{Script=Han}/u.test(word)) ?? [];
+  const words = lower.match(/[\p{L}\p{N}]{4,}/gu)?.filter((word) => !/\p{Script=Han}/u.test(word)) ?? [];
   const han = [...lower.replace(/[^\p{Script=Han}]+/gu, ' ')].join('');
   const pairs: string[] = [];
   for (const run of han.split(' '))
@@ -76,16 +79,20 @@ export function digestConversation(
     .filter((text) => text !== contactReason && text !== last)
     .flatMap(sentencesOf)
     .filter((sentence) => wordCount(sentence) >= MIN_REASON_WORDS);
+  // Terms counted over everything the customer wrote, the reason included: a sentence about
+  // what the customer came for outranks small talk.
   const frequency = new Map<string, number>();
-  for (const sentence of candidates)
+  for (const sentence of customer.flatMap(sentencesOf))
     for (const term of new Set(terms(sentence))) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   const ranked = candidates
     .map((sentence, index) => {
       const own = [...new Set(terms(sentence))];
       const weight =
-        own.reduce((sum, term) => sum + (frequency.get(term) ?? 0), 0) / Math.max(1, Math.sqrt(own.length));
+        own.reduce((sum, term) => sum + (frequency.get(term) ?? 1) - 1, 0) /
+        Math.max(1, Math.sqrt(own.length));
       return { sentence, index, weight };
     })
+    .filter((entry) => entry.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index)
     .slice(0, KEY_SENTENCES)
     .sort((a, b) => a.index - b.index)
