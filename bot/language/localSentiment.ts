@@ -106,8 +106,16 @@ export class LocalSentimentAnalyzer implements SentimentAnalyzer {
   private readonly escalations = new Map<Language, RegExp>();
   private longestChineseWord = 1;
 
-  /** Reads the four lexicons (about 11,000 words) once. */
+  /**
+   * Reads the four lexicons (about 11,000 words) the first time; later calls share that
+   * analyzer (it is never changed after loading), so building many servers reads them once.
+   */
   static load(): LocalSentimentAnalyzer {
+    loaded ??= LocalSentimentAnalyzer.fromLexicons();
+    return loaded;
+  }
+
+  private static fromLexicons(): LocalSentimentAnalyzer {
     const analyzer = new LocalSentimentAnalyzer();
     for (const [language, file] of [
       ['en', 'AFINN-en.json'],
@@ -202,5 +210,7 @@ export class LocalSentimentAnalyzer implements SentimentAnalyzer {
     return { negative, positive };
   }
 }
+
+let loaded: LocalSentimentAnalyzer | undefined;
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
