@@ -6,6 +6,7 @@ import { IANAZone } from 'luxon';
 import { DEFAULT_SERVICE_URL_PATTERNS, parseServiceUrlPattern } from '../channels/botframework/serviceUrls';
 import { isProxyEntry, PROXY_RANGE_NAMES } from './clientAddress';
 import { PROACTIVE_PURPOSES, type ProactivePurpose } from './proactivePurpose';
+import { parseAzureLanguage, type AzureLanguageSettings } from './language/azure/azureSettings';
 
 /** Locales the bot can speak; each has a folder under `locales/`. */
 export const SUPPORTED_LOCALES = ['en', 'es', 'zh-CN', 'zh-TW', 'lv'] as const;
@@ -143,6 +144,8 @@ export interface Config {
   };
   /** WhatsApp channel (channels/whatsapp): Meta's Cloud API, or WhatsApp Web driven by whatsapp-web.js. */
   whatsapp: WhatsAppConfig;
+  /** Azure AI Language (sentiment, PII, language detection, summaries); undefined = all local. */
+  azureLanguage: AzureLanguageSettings | undefined;
 }
 
 export const WHATSAPP_MODES = ['off', 'cloud', 'web'] as const;
@@ -669,6 +672,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     },
     telegram: parseTelegram(env, problems),
     whatsapp: parseWhatsApp(env, problems),
+    azureLanguage: parseAzureLanguage(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

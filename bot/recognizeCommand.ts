@@ -28,7 +28,7 @@ export async function recognizePhrase(
   request: PhraseRequest,
   deps: { recognizer: Recognizer; detector: LanguageDetector; defaultLocale: SupportedLocale },
 ): Promise<RecognizedPhrase> {
-  const detectedLocale = deps.detector.detect(request.text, request.locale) ?? null;
+  const detectedLocale = (await deps.detector.detect(request.text, request.locale)) ?? null;
   const locale = resolveLocale([request.locale ?? detectedLocale ?? undefined], deps.defaultLocale);
   const result = await deps.recognizer.recognize(request.text, locale);
   return {

@@ -10,8 +10,12 @@ import { mountConsolePage } from '../handoff/consolePage';
 import { HandoffDesk } from '../handoff/handoffDesk';
 import { HandoffMiddleware } from '../handoff/handoffMiddleware';
 import { loadTeamsConfig } from '../handoff/teams';
-import { LocalPiiRedactor, type PiiRedactor } from './language/pii';
+import type { PiiRedactor } from './language/pii';
 import type { SentimentAnalyzer } from './language/sentiment';
+import { KnownPiiMemory } from './language/knownPiiMemory';
+import { makeLanguageServices, type LanguageServices } from './language/languageServices';
+import { SentimentTracker } from './language/sentimentTracker';
+import { CaseSummaries } from '../handoff/caseSummaries';
 import { LanguageDialog } from '../dialogs/languageDialog';
 import { MainDialog } from '../dialogs/mainDialog';
 import { makeCommerceDialogs } from '../dialogs/commerceDialogs';
@@ -61,10 +65,12 @@ export interface ServerDeps {
   secrets?: SecretSource;
   /** The database instances share (`STORAGE=postgres`), for the channels' stores. */
   database?: SharedDatabase;
-  /** Scores negative sentiment to offer a person; none by default. */
+  /** Scores negative sentiment to offer a person; the language services' (Azure or local) by default. */
   sentimentAnalyzer?: SentimentAnalyzer;
-  /** Redacts personal data in transcripts and tickets; local patterns by default. */
+  /** Redacts personal data in transcripts and tickets; the language services' (Azure and local) by default. */
   redactor?: PiiRedactor;
+  /** Sentiment, PII, language detection and summaries: Azure AI Language as configured, local otherwise. */
+  language?: LanguageServices;
   /** Detects the customer's language on their first messages; none (the channel's locale) by default. */
   languageDetector?: LanguageDetector;
   /** The channels to build; every channel Switchboard has by default (each enabled by config). */
@@ -143,7 +149,14 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir, secrets);
-  const redactor = deps.redactor ?? new LocalPiiRedactor();
+  const language =
+    deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
+  const redactor = deps.redactor ?? language.redactor;
+  const sentiment = deps.sentimentAnalyzer
+    ? new SentimentTracker(deps.sentimentAnalyzer)
+    : language.sentiment;
+  const languageDetector = language.languageDetector ?? deps.languageDetector;
+  const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
   const channelFor = (channelId: string): Channel | undefined =>
@@ -162,6 +175,13 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     redactor,
     positionUpdateMinMs: config.handoff.positionUpdateSeconds * 1000,
     announcesHandoff: (channelId) => channelFor(channelId)?.announcesHandoff ?? false,
+    recentSentiment: (key) => sentiment.recent(key),
+    summaries: new CaseSummaries({
+      ...(language.summarizer ? { summarizer: language.summarizer } : {}),
+      trend: (key) => sentiment.trend(key),
+      localSentiment: language.localSentiment,
+      logger,
+    }),
   });
   const mainDialog = new MainDialog({
     recognizer,
@@ -169,9 +189,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     languageDialog,
     tasks,
     handoffDialog: new HandoffDialog(desk, state),
-    sentiment: deps.sentimentAnalyzer
-      ? { analyzer: deps.sentimentAnalyzer, threshold: config.handoff.sentimentThreshold }
-      : undefined,
+    sentiment: { analyzer: sentiment, threshold: config.handoff.sentimentThreshold },
   });
   const bot = new CustomerServiceBot(state, mainDialog);
 
@@ -182,13 +200,16 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     i18n,
     state,
     defaultLocale: config.defaultLocale,
-    ...(deps.languageDetector ? { languageDetector: deps.languageDetector } : {}),
+    ...(languageDetector ? { languageDetector } : {}),
     logger,
+    sentiment,
+    knownPii,
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
       redactor,
       logger,
+      knownPii,
     }),
   };
   const logic = (context: TurnContext): Promise<void> => bot.run(context);
@@ -254,6 +275,19 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       agentsOnline: () => consoleApi.agentsOnline(),
       now: () => clock.now().getTime(),
     });
+    metrics.gauge(
+      'switchboard_azure_language_breaker_state',
+      "Azure AI Language's circuit breaker: 1 for its current state (closed, open, half-open); nothing without Azure.",
+      ['state'],
+      () => {
+        const status = language.status();
+        if (!status.configured) return [];
+        return (['closed', 'open', 'halfOpen'] as const).map((state) => [
+          { state },
+          status.breaker.state === state ? 1 : 0,
+        ]);
+      },
+    );
     mountMetricsRoute(server, metrics, config.metrics);
   } else {
     mountMetricsRoute(server, undefined, config.metrics);
@@ -280,6 +314,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       ...(coordination ? { redis: coordination.isReady() } : {}),
       languageModel: recognizer.ready,
       shuttingDown: closing,
+      // Shown, never decisive: without Azure every feature answers locally.
+      azureLanguage: language.status(),
       ...channels.reduce<Record<string, unknown>>((all, channel) => ({ ...all, ...channel.checks?.() }), {}),
     };
     res.send(isReady() ? 200 : 503, { status: isReady() ? 'ready' : 'not ready', checks });

@@ -145,7 +145,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         transcript: transcript.map((line) => transcriptLineView(line, views)),
         collected: handoffCase.collected,
         sentiment: handoffCase.sentiment,
-        summary: summarizeCase(handoffCase, transcript, now()),
+        summary: summarizeCase(handoffCase, transcript, now(), desk.caseDigest(handoffCase, transcript)),
       });
     }),
   );

@@ -2,6 +2,7 @@
  * The summary an agent reads before answering a case: a few plain-English lines built from the
  * case and its transcript. English only: the console is for staff.
  */
+import type { CaseDigest } from './caseDigest';
 import type { HandoffCase, TranscriptLine } from './handoffStore';
 
 /** Why the bot handed over (`HandoffCase.reason`), as the agent reads it. */
@@ -49,15 +50,38 @@ function factText(value: unknown): string | undefined {
   return undefined;
 }
 
+const quoted = (text: string): string =>
+  `"${text.length > MAX_QUOTE_CHARS ? `${text.slice(0, MAX_QUOTE_CHARS)}…` : text}"`;
+
+/** The digest's lines: the reason in the customer's words, the key sentences, the mood's trend. */
+function digestLines(digest: CaseDigest): string[] {
+  const lines: string[] = [];
+  if (digest.contactReason)
+    lines.push(`Reason for contact, in the customer's words: ${quoted(digest.contactReason)}`);
+  if (digest.azure && digest.azure.length > 0)
+    lines.push(`Summary (Azure AI Language): ${digest.azure.map(quoted).join(' ')}`);
+  else if (digest.keySentences.length > 0)
+    lines.push(`Also said: ${digest.keySentences.map(quoted).join(' ')}`);
+  const { trend } = digest;
+  if (trend)
+    lines.push(
+      `Mood: ${trend.direction} (negative sentiment ${trend.first.toFixed(2)} at first, ${trend.last.toFixed(2)} last, ${trend.peak.toFixed(2)} at worst).`,
+    );
+  return lines;
+}
+
 /**
  * A few plain-English lines for the agent who opens a case: who, how long, why the bot handed
  * over, the task, the key facts the bot collected (order, RMA, booking), mood and the last
- * thing the customer said. English only: the console is for staff.
+ * thing the customer said; with a `digest`, also the reason for contact in the customer's
+ * words, the key sentences (or Azure AI Language's summary) and the trend of their mood.
+ * English only: the console is for staff.
  */
 export function summarizeCase(
   handoffCase: HandoffCase,
   transcript: readonly TranscriptLine[],
   now: number,
+  digest?: CaseDigest,
 ): string {
   const lines: string[] = [];
   const who = handoffCase.customerName ?? 'The customer';
@@ -98,6 +122,7 @@ export function summarizeCase(
     lines.push(`The customer seems upset (negative sentiment ${handoffCase.sentiment.toFixed(2)}).`);
   }
   if (handoffCase.tags.length > 0) lines.push(`Tags: ${handoffCase.tags.join(', ')}.`);
+  if (digest) lines.push(...digestLines(digest));
   const last = [...transcript].reverse().find((line) => line.role === 'customer');
   if (last) {
     const quote = last.text.length > MAX_QUOTE_CHARS ? `${last.text.slice(0, MAX_QUOTE_CHARS)}…` : last.text;

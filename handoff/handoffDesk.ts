@@ -11,7 +11,9 @@ import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import { setProactivePurpose } from '../bot/proactivePurpose';
-import type { HandoffCase, HandoffStore, Ticket } from './handoffStore';
+import type { CaseDigest } from './caseDigest';
+import type { CaseSummaries } from './caseSummaries';
+import type { HandoffCase, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
 import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
 
@@ -77,6 +79,10 @@ export interface HandoffDeskDeps {
    * (with the transcript) is sent as well, for agent hubs that listen for it.
    */
   announcesHandoff?: (channelId: string) => boolean;
+  /** The latest negativity of a conversation's customer (0..1), for a handoff's priority; none by default. */
+  recentSentiment?: (conversationKey: string) => number | undefined;
+  /** Summaries of cases (local digest, Azure AI Language's summary); the plain summary alone by default. */
+  summaries?: CaseSummaries;
 }
 
 /** Default pickup time for the first wait estimates, before any agent picked anyone up. */
@@ -116,8 +122,10 @@ export class HandoffDesk extends EventEmitter {
     if (!existing && !isTeamOpen(team, now)) return { kind: 'closed', team, opensAt: nextOpening(team, now) };
     const { priority } = this.deps.teams;
     const tags = input.tags ?? [];
+    // A customer who asked for a person while upset is as upset as one the bot offered one to.
+    const sentiment = input.sentiment ?? this.deps.recentSentiment?.(key);
     const boostMinutes =
-      (input.sentiment !== undefined && input.sentiment >= 0.5 ? priority.negativeSentimentMinutes : 0) +
+      (sentiment !== undefined && sentiment >= 0.5 ? priority.negativeSentimentMinutes : 0) +
       tags.reduce((sum, tag) => sum + (priority.tags[tag] ?? 0), 0);
     const reference = { ...TurnContext.getConversationReference(context.activity), locale };
     // The agent gets the case with the transcript up to this very message.
@@ -130,7 +138,7 @@ export class HandoffDesk extends EventEmitter {
       customerName: context.activity.from?.name || undefined,
       reason: input.reason,
       topic: input.topic,
-      sentiment: input.sentiment,
+      sentiment,
       tags,
       team: team.id,
       boostMs: boostMinutes * 60_000,
@@ -140,6 +148,8 @@ export class HandoffDesk extends EventEmitter {
     if (created) {
       this.deps.store.audit('customer', 'queued', handoffCase.id, { reason: input.reason, team: team.id });
       this.deps.store.markPositionSent(handoffCase.id, position);
+      // Off the reply path: the summary is for the agent, later.
+      this.deps.summaries?.prepare(handoffCase, this.deps.store.transcript(key));
       this.emit('changed', handoffCase.id);
       if (this.deps.announcesHandoff?.(context.activity.channelId)) await this.announce(context, handoffCase);
     }
@@ -315,6 +325,11 @@ export class HandoffDesk extends EventEmitter {
     await this.signal(handoffCase, 'ended');
     await this.updatePositions(handoffCase.team);
     return 'ok';
+  }
+
+  /** The digest of a case for its summary, when summaries are configured. */
+  caseDigest(handoffCase: HandoffCase, transcript: readonly TranscriptLine[]): CaseDigest | undefined {
+    return this.deps.summaries?.digest(handoffCase, transcript);
   }
 
   /** Runs the bot in the case's conversation with a handoff signal (ended, failed, …). */

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import type { Recognizer } from '../bot/language/recognizer';
 import { withoutCardNumbers, type PiiRedactor } from '../bot/language/pii';
+import type { KnownPiiMemory } from '../bot/language/knownPiiMemory';
 import type { Logger } from '../bot/logger';
 import { conversationKey, localize, turnLanguage } from '../bot/middleware';
 import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
@@ -33,6 +34,8 @@ export interface HandoffMiddlewareDeps {
   recognizer: Recognizer;
   redactor: PiiRedactor;
   logger: Logger;
+  /** Names and addresses each customer gave, redacted again wherever they reappear; none by default. */
+  knownPii?: KnownPiiMemory;
 }
 
 function transcriptText(activity: Partial<Activity>): string {
@@ -65,7 +68,11 @@ export class HandoffMiddleware implements Middleware {
         if (sent.type !== ActivityTypes.Message) continue;
         const agent = (sent.channelData as { switchboardAgent?: { id: string; text: string } } | undefined)
           ?.switchboardAgent;
-        const text = await this.deps.redactor.redact(agent ? agent.text : transcriptText(sent), locale);
+        const text = await this.deps.redactor.redact(
+          agent ? agent.text : transcriptText(sent),
+          locale,
+          this.deps.knownPii?.known(key),
+        );
         if (text) lines.push({ role: agent ? 'agent' : 'bot', text, agentId: agent?.id });
       }
       return sendNext();
@@ -108,7 +115,8 @@ export class HandoffMiddleware implements Middleware {
     if (activity.type !== ActivityTypes.Message) return next();
 
     const text = transcriptText(activity);
-    const redacted = text ? await this.deps.redactor.redact(text, locale) : '';
+    const known = this.deps.knownPii?.learn(key, text, activity.from?.name);
+    const redacted = text ? await this.deps.redactor.redact(text, locale, known) : '';
     // The original is kept (sealed by the store) only when redaction changed something.
     if (redacted)
       lines.push({

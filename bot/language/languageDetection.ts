@@ -13,9 +13,10 @@ export interface LanguageDetector {
   /**
    * The supported locale `text` is written in, or undefined when it is short, ambiguous or in a
    * language the bot does not speak. `hint` (the channel's locale) decides between zh-CN and
-   * zh-TW when the characters are the same in both scripts.
+   * zh-TW when the characters are the same in both scripts. A detector asking a service
+   * (Azure AI Language) answers asynchronously.
    */
-  detect(text: string, hint?: string): string | undefined;
+  detect(text: string, hint?: string): string | undefined | Promise<string | undefined>;
 }
 
 /** The part of eld used here (its types are those of the ES module). */

@@ -1,8 +1,12 @@
 import { replaceIbans } from './iban';
+import { redactPersonalDetails, type KnownPii } from './personalDetails';
+
+export type { KnownPii } from './personalDetails';
 
 /** Hides personal data in text before it is logged or stored in a transcript. */
 export interface PiiRedactor {
-  redact(text: string, locale: string): Promise<string>;
+  /** `known`: names and addresses this customer gave already (profile name, earlier messages). */
+  redact(text: string, locale: string, known?: KnownPii): Promise<string>;
 }
 
 /**
@@ -15,6 +19,8 @@ const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,6
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 /** A phone number: 7 or more digits with the usual separators, optionally international. */
 const PHONE = /(?:\+|\(\s*)?\b\d(?:[\s().-]{0,2}\d){6,14}\b/g;
+/** The same in full-width digits, as Chinese keyboards type them (＋86 １３８ ００１３ ８０００). */
+const WIDE_PHONE = /[＋+]?[０-９](?:[\s（）().\-－]{0,2}[０-９]){6,14}/gu;
 
 /** Luhn checksum, so order numbers and other long digit runs are not taken for cards. */
 function passesLuhn(digits: string): boolean {
@@ -32,12 +38,14 @@ function passesLuhn(digits: string): boolean {
 
 /**
  * Offline redaction of the personal data customers most often type: e-mail addresses, IBANs,
- * payment card numbers and phone numbers become `[email]`, `[iban]`, `[card]` and `[phone]`.
- * Azure AI Language replaces it with entity recognition when configured.
+ * payment card numbers and phone numbers (international and the local forms of the five
+ * countries) become `[email]`, `[iban]`, `[card]` and `[phone]`; stated or known names and
+ * street addresses `[name]` and `[address]`. Azure AI Language's entity recognition runs before
+ * it when configured; this one always runs too.
  */
 export class LocalPiiRedactor implements PiiRedactor {
-  redact(text: string): Promise<string> {
-    return Promise.resolve(redactPii(text));
+  redact(text: string, _locale?: string, known?: KnownPii): Promise<string> {
+    return Promise.resolve(redactPii(text, known));
   }
 }
 
@@ -53,8 +61,12 @@ export function withoutCardNumbers(text: string): string {
 /**
  * The synchronous redaction {@link LocalPiiRedactor} applies, also used on every log line.
  * NOTE: the order matters: IBANs and cards are replaced before phone numbers are looked for,
- * so the digit groups of an IBAN or a card never come out as `[phone]`.
+ * so the digit groups of an IBAN or a card never come out as `[phone]`; e-mail addresses before
+ * names, so "ana.perez@…" is one `[email]`, not `[name].perez@…`.
  */
-export function redactPii(text: string): string {
-  return withoutCardNumbers(replaceIbans(text.replace(EMAIL, '[email]'), '[iban]')).replace(PHONE, '[phone]');
+export function redactPii(text: string, known?: KnownPii): string {
+  const digitsDone = withoutCardNumbers(replaceIbans(text.replace(EMAIL, '[email]'), '[iban]'))
+    .replace(PHONE, '[phone]')
+    .replace(WIDE_PHONE, '[phone]');
+  return redactPersonalDetails(digitsDone, known);
 }

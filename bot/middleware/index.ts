@@ -10,6 +10,9 @@ import type { TurnQueue } from '../turnQueue';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
 import { SerializeTurns } from './serializeTurns';
+import { SentimentTracking } from './sentimentTracking';
+import type { SentimentTracker } from '../language/sentimentTracker';
+import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { TurnLogging } from './turnLogging';
 
 export {
@@ -37,6 +40,10 @@ export interface SharedMiddlewareDeps {
   logger: Logger;
   /** The handoff state machine; it needs the turn's locale, so it runs after locale resolution. */
   handoff?: Middleware;
+  /** Scores every customer message's sentiment, off the reply path; none by default. */
+  sentiment?: SentimentTracker;
+  /** Names and addresses each customer gave, also redacted from the debug log of later messages. */
+  knownPii?: KnownPiiMemory;
 }
 
 /**
@@ -50,7 +57,8 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new SerializeTurns(deps.turnQueue, deps.conversationLocks));
   adapter.use(new TurnErrorBoundary(onTurnError));
   if (deps.metrics) adapter.use(new TurnMetrics(deps.metrics));
-  adapter.use(new TurnLogging(deps.logger));
+  adapter.use(new TurnLogging(deps.logger, deps.knownPii));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
+  if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.handoff) adapter.use(deps.handoff);
 }

@@ -43,7 +43,7 @@ export class LocaleResolution implements Middleware {
       activity.type === ActivityTypes.Message &&
       activity.text
     ) {
-      detected = this.detector.detect(activity.text, activity.locale);
+      detected = await this.detector.detect(activity.text, activity.locale);
       if (detected) await this.profile.set(context, { ...profile, detectedLocale: detected });
     }
     const locale = resolveLocale([profile?.locale, detected, activity.locale], this.defaultLocale);

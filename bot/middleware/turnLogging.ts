@@ -1,14 +1,20 @@
 import type { Middleware, TurnContext } from 'botbuilder';
+import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { redactPii } from '../language/pii';
 import type { Logger } from '../logger';
+import { conversationKey } from './serializeTurns';
 
 /**
  * One log line per turn: channel, conversation, activity type and duration at info level.
  * Message text is customer data: it is only logged at debug level, and redacted here already
- * (the process logger redacts every line too, but an injected logger may not).
+ * (the process logger redacts every line too, but an injected logger may not), with the names
+ * and addresses the customer gave earlier in the conversation when `knownPii` is given.
  */
 export class TurnLogging implements Middleware {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly knownPii?: KnownPiiMemory,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const { activity } = context;
@@ -18,11 +24,17 @@ export class TurnLogging implements Middleware {
       conversationId: activity.conversation?.id,
       activityType: activity.type,
     };
-    if (this.logger.isLevelEnabled('debug'))
+    if (this.logger.isLevelEnabled('debug')) {
+      const text = activity.text;
+      const known =
+        text === undefined
+          ? undefined
+          : this.knownPii?.learn(conversationKey(context), text, activity.from?.name);
       this.logger.debug(
-        { ...fields, text: activity.text === undefined ? undefined : redactPii(activity.text) },
+        { ...fields, text: text === undefined ? undefined : redactPii(text, known) },
         'turn received',
       );
+    }
     try {
       await next();
     } finally {

@@ -80,6 +80,7 @@ describe('parseConfig()', () => {
         sentimentThreshold: 0.8,
         positionUpdateSeconds: 120,
       },
+      azureLanguage: undefined,
     });
   });
 

@@ -49,7 +49,12 @@ describe('POST /api/messages (Bot Framework route)', () => {
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), {
         status: 'ready',
-        checks: { storage: true, languageModel: true, shuttingDown: false },
+        checks: {
+          storage: true,
+          languageModel: true,
+          shuttingDown: false,
+          azureLanguage: { configured: false },
+        },
       });
     });
 
