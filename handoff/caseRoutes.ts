@@ -66,7 +66,7 @@ type CaseHandler = (
 /** Mounts the routes under `/api/console/queue` and `/api/console/cases/`. */
 export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): void {
   const { desk, agents, logger, now } = deps;
-  const { store } = desk;
+  const store = desk.records;
   const views: ViewContext = { store, agents, now };
   const authed = requireAgent(agents);
   const body = jsonBodyParser();
@@ -202,7 +202,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         // customer for now (WhatsApp's 24-hour window). The agent sees it held; the audit log keeps it.
         const held = deliveryHeld(error);
         if (held) {
-          store.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
+          desk.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
           return send(res, 200, {
             case: currentCase(handoffCase.id),
             delivered: false,
@@ -252,7 +252,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         return new HttpProblem(409, 'NothingToReveal', `nothing was redacted in message ${line.id}`);
       }
       // Audited before the text leaves: who, when (the entry's time), which case and message.
-      store.audit(agent.id, 'revealed', handoffCase.id, { messageId: line.id });
+      desk.audit(agent.id, 'revealed', handoffCase.id, { messageId: line.id });
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
         messageId: line.id,

@@ -135,7 +135,7 @@ export interface ConsoleApi {
  */
 export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): ConsoleApi {
   const { desk, agents, logger } = deps;
-  const { store } = desk;
+  const store = desk.records;
   const now = deps.now ?? Date.now;
   const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMIT, ...deps.loginLimit }, now);
   const clientAddress = deps.clientAddress ?? clientAddressOf([]);
@@ -176,7 +176,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       const account = await agents.authenticate(username, password);
       if (!account) {
         // NOTE: the typed username is not logged: people type passwords into that field too.
-        store.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
+        desk.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
         return new HttpProblem(
           401,
           'InvalidCredentials',
@@ -188,7 +188,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
       res.header('Set-Cookie', sessionCookie(req, token, maxAge));
       res.header('Cache-Control', 'no-store');
-      store.audit(account.id, 'login', undefined, { address });
+      desk.audit(account.id, 'login', undefined, { address });
       send(res, 200, { agent: agentView(account), csrfToken: session.csrfToken });
     }),
   );
@@ -198,7 +198,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
     authed(async (req, res, caller) => {
       agents.endSession(caller.token);
       events.endSession(caller.token);
-      store.audit(caller.agent.id, caller.kind === 'cookie' ? 'logout' : 'tokenRevoked');
+      desk.audit(caller.agent.id, caller.kind === 'cookie' ? 'logout' : 'tokenRevoked');
       if (caller.kind === 'cookie') res.header('Set-Cookie', sessionCookie(req, '', 0));
       send(res, 204);
     }),
@@ -224,7 +224,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
         return new HttpProblem(403, 'Forbidden', 'tokens are issued to a logged-in console session only');
       }
       const { token, session } = agents.startSession(caller.agent, 'bearer');
-      store.audit(caller.agent.id, 'tokenIssued', undefined, { expiresAt: session.expiresAt });
+      desk.audit(caller.agent.id, 'tokenIssued', undefined, { expiresAt: session.expiresAt });
       res.header('Cache-Control', 'no-store');
       send(res, 200, { token, expiresAt: new Date(session.expiresAt).toISOString() });
     }),
@@ -263,12 +263,11 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       if (!canSeeTicket(caller.agent, ticket)) {
         return new HttpProblem(403, 'Forbidden', 'this ticket belongs to another team');
       }
-      if (!store.closeTicket(ticket.id, caller.agent.id)) {
+      const closed = desk.closeTicket(ticket, caller.agent);
+      if (closed === 'conflict') {
         return new HttpProblem(409, 'AlreadyClosed', 'the ticket is already closed');
       }
-      store.audit(caller.agent.id, 'ticketClosed', undefined, { ticket: ticket.id, team: ticket.team });
-      events.ticket(ticket.id);
-      send(res, 200, { ticket: ticketView(findTicket(store, ticket.id) ?? ticket) });
+      send(res, 200, { ticket: ticketView(closed) });
     }),
   );
 

@@ -5,7 +5,7 @@
  */
 import type { AgentAccount, AgentDirectory } from './agentDirectory';
 import type { AgentRef } from './handoffDesk';
-import type { HandoffCase, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
+import type { HandoffCase, HandoffRecords, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
 import { isTeamOpen, type Team } from './teams';
 
 /** An account as the console shows it. */
@@ -46,7 +46,7 @@ export interface CaseView {
 
 /** What the case, transcript and audit views look up: queue places, agents' names, the clock. */
 export interface ViewContext {
-  store: HandoffStore;
+  store: HandoffRecords;
   agents: AgentDirectory;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -173,6 +173,6 @@ export function canSeeTicket(agent: AgentRef, ticket: Ticket): boolean {
 }
 
 /** The ticket with this id, if any. */
-export function findTicket(store: HandoffStore, id: number): Ticket | undefined {
+export function findTicket(store: HandoffRecords, id: number): Ticket | undefined {
   return store.tickets().find((ticket) => ticket.id === id);
 }

@@ -79,6 +79,26 @@ export interface Ticket {
   closedBy: string | undefined;
 }
 
+/**
+ * What the handoff store lets everyone read. Only {@link HandoffDesk} holds the whole store and
+ * writes to it; the console API, the event stream and the dialogs read through this.
+ */
+export type HandoffRecords = Pick<
+  HandoffStore,
+  | 'getCase'
+  | 'activeCase'
+  | 'queued'
+  | 'withAgent'
+  | 'position'
+  | 'lastEndedCase'
+  | 'averagePickupMs'
+  | 'transcript'
+  | 'transcriptLine'
+  | 'originalText'
+  | 'tickets'
+  | 'auditLog'
+>;
+
 /** What is needed to put a conversation in the queue. */
 export type NewCase = Pick<
   HandoffCase,
