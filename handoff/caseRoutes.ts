@@ -23,6 +23,7 @@ import {
 import { caseView, transcriptLineView, type CaseView, type ViewContext } from './consoleViews';
 import type { ActionResult, AgentRef, HandoffDesk } from './handoffDesk';
 import type { HandoffCase } from './handoffStore';
+import { openTicketsOf } from './historyRoutes';
 
 /** How long a revealed original is shown before the console hides it again. */
 export const REVEAL_SECONDS = 60;
@@ -128,7 +129,8 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   server.get(
     `${BASE}/cases/:id`,
     caseRoute(async (_req, res, _caller, handoffCase) => {
-      const transcript = store.transcript(handoffCase.conversationKey);
+      // An ended case shows its own transcript, not what the conversation said after it.
+      const transcript = store.transcript(handoffCase.conversationKey, 200, handoffCase.endedAt);
       const conversationId = handoffCase.reference.conversation?.id;
       const reports =
         conversationId === undefined
@@ -144,6 +146,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         ...(reports ? { delivery: reports.slice(-10) } : {}),
         transcript: transcript.map((line) => transcriptLineView(line, views)),
         collected: handoffCase.collected,
+        openTickets: openTicketsOf(handoffCase, store.tickets('open')),
         sentiment: handoffCase.sentiment,
         summary: summarizeCase(handoffCase, transcript, now()),
       });

@@ -14,6 +14,10 @@
  * | `GET  /api/console/me`                  |                               | `{agent, csrfToken}`            |
  * | `POST /api/console/tokens`              |                               | `{token, expiresAt}`            |
  * | `GET  /api/console/queue`               |                               | `{cases}`                       |
+ * | `GET  /api/console/cases/history?q=&channel=&agent=&outcome=&from=&to=&page=&pageSize=` | | `{cases, total, page, pageSize}` |
+ * | `GET  /api/console/canned-replies?locale=&team=` |                      | `{cannedReplies, placeholders}` |
+ * | `POST /api/console/canned-replies`, `PUT\|DELETE …/:id` | `{name, locale, team, text}` | `{cannedReply}` (lead, admin) |
+ * | `GET  /api/console/cases/:id/canned-replies` |                          | `{cannedReplies}` filled for the case |
  * | `GET  /api/console/cases/:id`           |                               | `{case, transcript, collected, sentiment, summary}` |
  * | `POST /api/console/cases/:id/claim`     |                               | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/messages`  | `{text}`                      | `{case}`                        |
@@ -28,7 +32,8 @@
  * | `GET  /api/console/channels`            |                               | `{channels}` (admin)            |
  * | `GET  /api/console/events` (WebSocket)  |                               | `changed`, `customerMessage`, `ticket` |
  *
- * The case routes live in caseRoutes.ts, the event stream in consoleEvents.ts; this file
+ * The case routes live in caseRoutes.ts, the history in historyRoutes.ts, canned replies in
+ * cannedReplyRoutes.ts, the event stream in consoleEvents.ts; this file
  * mounts everything and holds the session, ticket, team and audit routes.
  *
  * Errors are JSON `{code, message}`: 400 bad input, 401 not logged in, 403 CSRF / origin /
@@ -42,6 +47,7 @@ import type restify from 'restify';
 import { clientAddressOf, type ClientAddress } from '../bot/clientAddress';
 import type { Logger } from '../bot/logger';
 import type { AgentDirectory } from './agentDirectory';
+import { mountCannedReplyRoutes } from './cannedReplyRoutes';
 import { mountCaseRoutes, type CaseRouteDeps } from './caseRoutes';
 import {
   LoginThrottle,
@@ -75,6 +81,7 @@ import {
   type ViewContext,
 } from './consoleViews';
 import type { HandoffDesk } from './handoffDesk';
+import { mountHistoryRoute } from './historyRoutes';
 
 // Callers import the console API's names from this module, wherever they are defined.
 export { summarizeCase } from './caseSummary';
@@ -232,6 +239,8 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
 
   // --- cases ---------------------------------------------------------------------------------
 
+  mountHistoryRoute(server, { desk, agents, now });
+  mountCannedReplyRoutes(server, { desk, agents });
   mountCaseRoutes(server, {
     desk,
     agents,

@@ -11,7 +11,14 @@ import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import { setProactivePurpose } from '../bot/proactivePurpose';
-import type { HandoffCase, HandoffRecords, HandoffStore, NewTranscriptLine, Ticket } from './handoffStore';
+import type {
+  CannedReply,
+  HandoffCase,
+  HandoffRecords,
+  HandoffStore,
+  NewTranscriptLine,
+  Ticket,
+} from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
 import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
 
@@ -384,6 +391,36 @@ export class HandoffDesk extends EventEmitter {
     this.deps.store.audit(agent.id, 'ticketClosed', undefined, { ticket: ticket.id, team: ticket.team });
     this.emit('ticket', ticket.id);
     return this.deps.store.tickets().find((t) => t.id === ticket.id) ?? ticket;
+  }
+
+  /** Adds a canned reply for a lead; `conflict` when the name is taken for that locale and team. */
+  createCannedReply(
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
+    lead: AgentRef,
+  ): CannedReply | 'conflict' {
+    const created = this.deps.store.createCannedReply({ ...reply, updatedBy: lead.id });
+    if (!created) return 'conflict';
+    this.deps.store.audit(lead.id, 'cannedReplyCreated', undefined, { cannedReply: created.id });
+    return created;
+  }
+
+  /** Changes a canned reply for a lead. */
+  updateCannedReply(
+    id: number,
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
+    lead: AgentRef,
+  ): CannedReply | 'notFound' | 'conflict' {
+    const updated = this.deps.store.updateCannedReply(id, { ...reply, updatedBy: lead.id });
+    if (typeof updated !== 'string')
+      this.deps.store.audit(lead.id, 'cannedReplyChanged', undefined, { cannedReply: id });
+    return updated;
+  }
+
+  /** Deletes a canned reply for a lead; false when there was none. */
+  deleteCannedReply(id: number, lead: AgentRef): boolean {
+    const deleted = this.deps.store.deleteCannedReply(id);
+    if (deleted) this.deps.store.audit(lead.id, 'cannedReplyDeleted', undefined, { cannedReply: id });
+    return deleted;
   }
 
   /** Runs the bot in the case's conversation with a handoff signal (ended, failed, …). */
