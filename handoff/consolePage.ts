@@ -974,7 +974,7 @@ const PAGE_HTML = `<!doctype html>
       <h2 id="canned-heading">Canned replies</h2>
       <form id="canned-form">
         <label for="canned-name">Name (typed after /)</label>
-        <input id="canned-name" maxlength="40" pattern="[a-z0-9][a-z0-9_-]*" autocomplete="off" spellcheck="false" required>
+        <input id="canned-name" maxlength="40" autocomplete="off" spellcheck="false" required>
         <label for="canned-locale">Language</label>
         <select id="canned-locale"><option value="en">English</option><option value="es">Español</option><option value="zh-CN">简体中文</option><option value="zh-TW">繁體中文</option><option value="lv">Latviešu</option></select>
         <label for="canned-team">Team</label>
