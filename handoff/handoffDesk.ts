@@ -11,6 +11,7 @@ import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import { setProactivePurpose } from '../bot/proactivePurpose';
+import { SENDER_CHANNEL_DATA_KEY, type OutgoingSender } from '../channels/messageParts';
 import type {
   CannedReply,
   HandoffCase,
@@ -84,6 +85,14 @@ export interface HandoffDeskDeps {
    * (with the transcript) is sent as well, for agent hubs that listen for it.
    */
   announcesHandoff?: (channelId: string) => boolean;
+}
+
+/** Sender ids of agents' replies start with this, then the agent's id. */
+export const AGENT_SENDER_PREFIX = 'agent:';
+
+/** The first word of a display name ("Ana García" → "Ana"), as customers are told who writes. */
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] || name;
 }
 
 /** Default pickup time for the first wait estimates, before any agent picked anyone up. */
@@ -250,10 +259,16 @@ export class HandoffDesk extends EventEmitter {
     if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return 'forbidden';
     await this.deliver(handoffCase, async (context) => {
       setProactivePurpose(context, 'agentReply');
+      const sender: OutgoingSender = {
+        id: `${AGENT_SENDER_PREFIX}${agent.id}`,
+        name: agent.name,
+        // "Ana (agent): …" where the channel shows no sender per message (Telegram, WhatsApp).
+        signedText: localize(context)('handoff.agentMessage', { agentName: firstName(agent.name), text }),
+      };
       await context.sendActivity({
         type: ActivityTypes.Message,
-        text: localize(context)('handoff.agentMessage', { agentName: agent.name, text }),
-        channelData: { switchboardAgent: { id: agent.id, name: agent.name, text } },
+        text,
+        channelData: { [SENDER_CHANNEL_DATA_KEY]: sender },
       });
     });
     this.deps.store.audit(agent.id, 'replied', caseId);

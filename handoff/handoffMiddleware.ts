@@ -10,7 +10,8 @@ import type { Recognizer } from '../bot/language/recognizer';
 import { withoutCardNumbers, type PiiRedactor } from '../bot/language/pii';
 import type { Logger } from '../bot/logger';
 import { conversationKey, localize, turnLanguage } from '../bot/middleware';
-import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
+import { outgoingSender } from '../channels/messageParts';
+import { AGENT_SENDER_PREFIX, setHandoffSignal, type HandoffDesk } from './handoffDesk';
 import type { NewTranscriptLine } from './handoffStore';
 import { flushPendingTranscript, startPendingTranscript } from './pendingTranscript';
 
@@ -63,10 +64,12 @@ export class HandoffMiddleware implements Middleware {
     context.onSendActivities(async (_context, activities, sendNext) => {
       for (const sent of activities) {
         if (sent.type !== ActivityTypes.Message) continue;
-        const agent = (sent.channelData as { switchboardAgent?: { id: string; text: string } } | undefined)
-          ?.switchboardAgent;
-        const text = await this.deps.redactor.redact(agent ? agent.text : transcriptText(sent), locale);
-        if (text) lines.push({ role: agent ? 'agent' : 'bot', text, agentId: agent?.id });
+        const sender = outgoingSender(sent);
+        const agentId = sender?.id.startsWith(AGENT_SENDER_PREFIX)
+          ? sender.id.slice(AGENT_SENDER_PREFIX.length)
+          : undefined;
+        const text = await this.deps.redactor.redact(transcriptText(sent), locale);
+        if (text) lines.push({ role: agentId ? 'agent' : 'bot', text, agentId });
       }
       return sendNext();
     });

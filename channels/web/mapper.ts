@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+import { outgoingSender } from '../messageParts';
 import { publicChannelData } from '../outgoing';
 
 /** The channel id Switchboard's own Direct Line endpoint uses, as Azure's Direct Line does. */
@@ -94,6 +95,8 @@ export function fromBot(
   delete rest.deliveryMode;
   delete rest.channelData;
   const shown = publicChannelData(reply.channelData);
+  // Web Chat shows who wrote each message: an agent's reply comes from the agent, not the bot.
+  const sender = outgoingSender(reply);
   return {
     ...rest,
     ...(shown === undefined ? {} : { channelData: shown }),
@@ -102,7 +105,7 @@ export function fromBot(
     timestamp: now,
     channelId: DIRECT_LINE_CHANNEL_ID,
     conversation: conversation(participants),
-    from: bot(participants),
+    from: sender ? { id: sender.id, name: sender.name, role: 'bot' } : bot(participants),
     recipient: user(participants),
   } as Activity;
 }

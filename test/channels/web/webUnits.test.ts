@@ -76,6 +76,24 @@ describe('Direct Line mapper', () => {
     );
     assert.deepEqual(mixed.channelData, { notify: true });
   });
+
+  it("fromBot() gives an agent's reply the agent as sender, with the text as the agent wrote it", () => {
+    const reply = fromBot(
+      {
+        type: 'message',
+        text: 'hi',
+        channelData: {
+          switchboardSender: { id: 'agent:7', name: 'Ana García', signedText: 'Ana (agent): hi' },
+        },
+      },
+      participants,
+      'conv|0000005',
+      at,
+    );
+    assert.deepEqual(reply.from, { id: 'agent:7', name: 'Ana García', role: 'bot' });
+    assert.equal(reply.text, 'hi');
+    assert.equal('channelData' in reply, false);
+  });
 });
 
 describe('DirectLineTokens', () => {
