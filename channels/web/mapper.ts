@@ -75,7 +75,9 @@ export function fromClient(
     channelId: DIRECT_LINE_CHANNEL_ID,
     serviceUrl: participants.serviceUrl,
     conversation: conversation(participants),
-    from: { ...user(participants), name: posted.from?.name ?? participants.userName ?? '' },
+    // NOTE: the name a page posts is not the customer's word for it (any script may set it);
+    // only a name the shop vouched for in the token reaches the agents.
+    from: user(participants),
     recipient: bot(participants),
   } as Activity;
 }

@@ -380,8 +380,28 @@ describe("customers the shop vouches for (Direct Line token minted by the shop's
     );
   });
 
+  it('agents see the customer by the name the shop vouched for, never by a name the page posted', async () => {
+    const named = await vouchedConversation({ verified: { name: 'Ana García' } });
+    const anonymous = await vouchedConversation({});
+    await say(named.conversationId!, named.token!, 'agent');
+    const posted = await fetch(
+      `${server.url}/v3/directline/conversations/${anonymous.conversationId}/activities`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${anonymous.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'agent', from: { id: 'x', name: 'The CEO' } }),
+      },
+    );
+    assert.equal(posted.status, 200);
+    assert.deepEqual(
+      server.app.handoff.store.queued().map((c) => c.customerName),
+      ['Ana García', undefined],
+    );
+  });
+
   it('refuses vouched fields that are not well formed, and the page token route ignores them', async () => {
     assert.equal((await vouchedConversation({ tags: ['not a tag!'] })).status, 400);
     assert.equal((await vouchedConversation({ verified: 'ana@example.com' })).status, 400);
+    assert.equal((await vouchedConversation({ verified: { name: 42 } })).status, 400);
   });
 });

@@ -16,7 +16,7 @@ const participants: DirectLineParticipants = {
 const at = new Date('2026-11-20T10:00:00.000Z');
 
 describe('Direct Line mapper', () => {
-  it('fromClient() gives the server id, timestamp and roles and keeps clientActivityID', () => {
+  it('fromClient() gives the server id, timestamp and roles, keeps clientActivityID and drops a posted name', () => {
     const activity = fromClient(
       {
         type: 'message',
@@ -41,9 +41,14 @@ describe('Direct Line mapper', () => {
       channelId: 'directline',
       serviceUrl: 'https://bot.example',
       conversation: { id: 'conv' },
-      from: { id: 'dl_user', name: 'Ana', role: 'user' },
+      // Only a name the shop vouched for is the customer's (participants.userName).
+      from: { id: 'dl_user', name: '', role: 'user' },
       recipient: { id: 'switchboard', name: 'Acme Helper', role: 'bot' },
     });
+    assert.equal(
+      fromClient({ type: 'message' }, { ...participants, userName: 'Ana García' }, 'conv|2', at).from.name,
+      'Ana García',
+    );
   });
 
   it('fromBot() addresses the reply from the bot to the customer and drops server-side fields', () => {
