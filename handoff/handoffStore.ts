@@ -646,17 +646,15 @@ export class HandoffStore {
       where.push(`(team IN (${teams || 'NULL'})${held})`);
       params.push(...query.teams, ...(query.orHeldBy === undefined ? [] : [query.orHeldBy]));
     }
-    // NOTE: built from fixed fragments only; every value the caller gave is a parameter.
+    // NOTE: built from fixed fragments only; every value the caller gave is a parameter. The
+    // few combinations of filters are prepared once each, as every other statement.
     const clause = where.join(' AND ');
     const total =
-      this.db
-        .prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE ${clause}`)
-        .get(...params)?.n ?? 0;
-    const rows = this.db
-      .prepare<unknown[], CaseRow>(
-        `SELECT * FROM cases WHERE ${clause} ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...params, page.limit, page.offset);
+      this.stmt<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE ${clause}`).get(...params)
+        ?.n ?? 0;
+    const rows = this.stmt<unknown[], CaseRow>(
+      `SELECT * FROM cases WHERE ${clause} ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, page.limit, page.offset);
     return { cases: rows.map(toCase), total };
   }
 
