@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from '../handoff/agentDirectory';
-import { openHandoffDatabase, type HandoffDatabase } from '../handoff';
+import { HANDOFF_DATABASE_FILE, openHandoffDatabase, type HandoffDatabase } from '../handoff';
+import { loadTeamsConfig } from '../handoff/teams';
 import { SUPPORTED_LOCALES, loadConfig } from './config';
 import { localesDir } from './i18n';
 import { LocalLanguageDetector } from './language/languageDetection';
@@ -24,7 +27,8 @@ Commands:
                                          keys, placeholders, plural forms (errors) and texts
                                          identical to English (warnings)
 
-Agent console accounts (in DATA_DIR/handoff.sqlite):
+Agent console accounts (in DATA_DIR/handoff.sqlite, which the server creates on its first
+start: run these with the server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data):
   agents add <username> --name "Full Name" --role agent|lead|admin --teams support,orders-es
                                          create an account; prints its password once
   agents list                            every account with role, teams and status
@@ -60,6 +64,26 @@ async function agentsCommand(
   if (extra.length > 0) return usage(`unexpected arguments: ${extra.join(' ')}`);
 
   const config = loadConfig();
+  // NOTE: opening would create an empty database wherever DATA_DIR happens to point (./data
+  // when unset): accounts added there would never reach the running server.
+  const file = path.join(config.dataDir, HANDOFF_DATABASE_FILE);
+  if (!fs.existsSync(file)) {
+    const where =
+      process.env.DATA_DIR === undefined || process.env.DATA_DIR === ''
+        ? `DATA_DIR is not set, so ${config.dataDir}`
+        : `DATA_DIR=${process.env.DATA_DIR}, that is ${config.dataDir}`;
+    process.stderr.write(
+      `cli agents ${action}: there is no handoff database in ${config.dataDir} (${where}).
+` +
+        `The CLI changes the accounts of a server's database and does not create one: run it with the
+` +
+        `server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data npm run --silent cli -- agents ${action}
+` +
+        `(the server creates ${HANDOFF_DATABASE_FILE} on its first start).
+`,
+    );
+    return 1;
+  }
   let database: HandoffDatabase;
   try {
     database = openHandoffDatabase(config.dataDir);
@@ -85,6 +109,14 @@ async function agentsCommand(
           .filter(Boolean);
         if (role === 'agent' && teams.length === 0) {
           return usage('an agent needs --teams (the queues they work), e.g. --teams support');
+        }
+        const known = loadTeamsConfig(config.handoff.teamsFile).teams.map((team) => team.id);
+        const unknown = teams.filter((team) => !known.includes(team));
+        if (unknown.length > 0) {
+          return usage(
+            `--teams: ${unknown.map((team) => `"${team}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in ` +
+              `the teams file ${config.handoff.teamsFile} (HANDOFF_TEAMS_FILE); its teams: ${known.join(', ')}`,
+          );
         }
         const password = generatePassword();
         let account: AgentAccount;

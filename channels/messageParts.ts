@@ -19,6 +19,37 @@ export interface ActivityParts {
   documents: OutgoingDocument[];
 }
 
+/**
+ * Who wrote an outgoing message when it was not the bot (an agent's reply), as the handoff
+ * desk puts it in `channelData.switchboardSender`. Channels that show a sender per message
+ * (web chat) show `name`; the others send `signedText`, the text with the sender's name in
+ * front, already in the customer's language.
+ */
+export interface OutgoingSender {
+  /** Stable id of the sender, distinct from the bot's (`agent:<id>`). */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** The message with the sender in front, for channels without per-message senders. */
+  signedText: string;
+}
+
+/** Where the sender travels in an outgoing activity's (internal, never forwarded) channel data. */
+export const SENDER_CHANNEL_DATA_KEY = 'switchboardSender';
+
+/** The person who wrote an outgoing message, when it was not the bot. */
+export function outgoingSender(activity: Partial<Activity>): OutgoingSender | undefined {
+  const sender = (activity.channelData as Record<string, unknown> | undefined)?.[SENDER_CHANNEL_DATA_KEY] as
+    Partial<OutgoingSender> | undefined;
+  if (
+    typeof sender?.id !== 'string' ||
+    typeof sender.name !== 'string' ||
+    typeof sender.signedText !== 'string'
+  )
+    return undefined;
+  return { id: sender.id, name: sender.name, signedText: sender.signedText };
+}
+
 const HERO_CARD = 'application/vnd.microsoft.card.hero';
 const THUMBNAIL_CARD = 'application/vnd.microsoft.card.thumbnail';
 
@@ -55,7 +86,9 @@ function cardParts(attachment: Attachment): { text: string[]; buttons: CardActio
  *   adaptive card).
  */
 export function activityParts(activity: Partial<Activity>, where: string, channel: string): ActivityParts {
-  const texts: string[] = activity.text ? [activity.text] : [];
+  // A channel without per-message senders shows who wrote it in the text.
+  const text = outgoingSender(activity)?.signedText ?? activity.text;
+  const texts: string[] = text ? [text] : [];
   const actions: CardAction[] = [...(activity.suggestedActions?.actions ?? [])];
   const documents: OutgoingDocument[] = [];
   for (const attachment of activity.attachments ?? []) {

@@ -63,7 +63,7 @@ class AwaitHumanDialog extends Dialog {
     const signal = handoffSignal(dc.context);
     if (signal) return dc.endDialog(signal);
     // NOTE: the case may have ended without its signal reaching us (a restart in between).
-    if (!this.desk.store.activeCase(conversationKey(dc.context)))
+    if (!this.desk.records.activeCase(conversationKey(dc.context)))
       return dc.endDialog('ended' satisfies HandoffSignal);
     return Dialog.EndOfTurn;
   }
@@ -175,8 +175,7 @@ export class HandoffDialog extends ComponentDialog {
     }
     const choice = step.result as FoundChoice;
     if (choice.index < 5) {
-      const ended = this.desk.store.lastEndedCase(conversationKey(step.context));
-      if (ended) this.desk.store.recordSatisfaction(ended.id, choice.index + 1);
+      this.desk.recordSatisfaction(conversationKey(step.context), choice.index + 1);
       await step.context.sendActivity(t('handoff.surveyThanks'));
     }
     return step.endDialog({ outcome: 'completed' } satisfies TaskOutcome);

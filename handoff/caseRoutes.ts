@@ -23,6 +23,7 @@ import {
 import { caseView, transcriptLineView, type CaseView, type ViewContext } from './consoleViews';
 import type { ActionResult, AgentRef, HandoffDesk } from './handoffDesk';
 import type { HandoffCase } from './handoffStore';
+import { openTicketsOf } from './historyRoutes';
 
 /** How long a revealed original is shown before the console hides it again. */
 export const REVEAL_SECONDS = 60;
@@ -66,7 +67,7 @@ type CaseHandler = (
 /** Mounts the routes under `/api/console/queue` and `/api/console/cases/`. */
 export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): void {
   const { desk, agents, logger, now } = deps;
-  const { store } = desk;
+  const store = desk.records;
   const views: ViewContext = { store, agents, now };
   const authed = requireAgent(agents);
   const body = jsonBodyParser();
@@ -128,7 +129,8 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   server.get(
     `${BASE}/cases/:id`,
     caseRoute(async (_req, res, _caller, handoffCase) => {
-      const transcript = store.transcript(handoffCase.conversationKey);
+      // An ended case shows its own transcript, not what the conversation said after it.
+      const transcript = store.transcript(handoffCase.conversationKey, 200, handoffCase.endedAt);
       const conversationId = handoffCase.reference.conversation?.id;
       const reports =
         conversationId === undefined
@@ -144,6 +146,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         ...(reports ? { delivery: reports.slice(-10) } : {}),
         transcript: transcript.map((line) => transcriptLineView(line, views)),
         collected: handoffCase.collected,
+        openTickets: openTicketsOf(handoffCase, store.tickets('open')),
         sentiment: handoffCase.sentiment,
         summary: summarizeCase(handoffCase, transcript, now(), desk.caseDigest(handoffCase, transcript)),
       });
@@ -202,7 +205,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         // customer for now (WhatsApp's 24-hour window). The agent sees it held; the audit log keeps it.
         const held = deliveryHeld(error);
         if (held) {
-          store.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
+          desk.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
           return send(res, 200, {
             case: currentCase(handoffCase.id),
             delivered: false,
@@ -252,7 +255,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         return new HttpProblem(409, 'NothingToReveal', `nothing was redacted in message ${line.id}`);
       }
       // Audited before the text leaves: who, when (the entry's time), which case and message.
-      store.audit(agent.id, 'revealed', handoffCase.id, { messageId: line.id });
+      desk.audit(agent.id, 'revealed', handoffCase.id, { messageId: line.id });
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
         messageId: line.id,

@@ -14,6 +14,10 @@
  * | `GET  /api/console/me`                  |                               | `{agent, csrfToken}`            |
  * | `POST /api/console/tokens`              |                               | `{token, expiresAt}`            |
  * | `GET  /api/console/queue`               |                               | `{cases}`                       |
+ * | `GET  /api/console/cases/history?q=&channel=&agent=&outcome=&from=&to=&page=&pageSize=` | | `{cases, total, page, pageSize}` |
+ * | `GET  /api/console/canned-replies?locale=&team=` |                      | `{cannedReplies, placeholders}` |
+ * | `POST /api/console/canned-replies`, `PUT\|DELETE …/:id` | `{name, locale, team, text}` | `{cannedReply}` (lead, admin) |
+ * | `GET  /api/console/cases/:id/canned-replies` |                          | `{cannedReplies}` filled for the case |
  * | `GET  /api/console/cases/:id`           |                               | `{case, transcript, collected, sentiment, summary}` |
  * | `POST /api/console/cases/:id/claim`     |                               | `{case, delivered}`             |
  * | `POST /api/console/cases/:id/messages`  | `{text}`                      | `{case}`                        |
@@ -28,7 +32,8 @@
  * | `GET  /api/console/channels`            |                               | `{channels}` (admin)            |
  * | `GET  /api/console/events` (WebSocket)  |                               | `changed`, `customerMessage`, `ticket` |
  *
- * The case routes live in caseRoutes.ts, the event stream in consoleEvents.ts; this file
+ * The case routes live in caseRoutes.ts, the history in historyRoutes.ts, canned replies in
+ * cannedReplyRoutes.ts, the event stream in consoleEvents.ts; this file
  * mounts everything and holds the session, ticket, team and audit routes.
  *
  * Errors are JSON `{code, message}`: 400 bad input, 401 not logged in, 403 CSRF / origin /
@@ -42,6 +47,7 @@ import type restify from 'restify';
 import { clientAddressOf, type ClientAddress } from '../bot/clientAddress';
 import type { Logger } from '../bot/logger';
 import type { AgentDirectory } from './agentDirectory';
+import { mountCannedReplyRoutes } from './cannedReplyRoutes';
 import { mountCaseRoutes, type CaseRouteDeps } from './caseRoutes';
 import {
   LoginThrottle,
@@ -75,6 +81,7 @@ import {
   type ViewContext,
 } from './consoleViews';
 import type { HandoffDesk } from './handoffDesk';
+import { mountHistoryRoute } from './historyRoutes';
 
 // Callers import the console API's names from this module, wherever they are defined.
 export { summarizeCase } from './caseSummary';
@@ -137,7 +144,7 @@ export interface ConsoleApi {
  */
 export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): ConsoleApi {
   const { desk, agents, logger } = deps;
-  const { store } = desk;
+  const store = desk.records;
   const now = deps.now ?? Date.now;
   const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMIT, ...deps.loginLimit }, now);
   const clientAddress = deps.clientAddress ?? clientAddressOf([]);
@@ -178,7 +185,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       const account = await agents.authenticate(username, password);
       if (!account) {
         // NOTE: the typed username is not logged: people type passwords into that field too.
-        store.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
+        desk.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
         return new HttpProblem(
           401,
           'InvalidCredentials',
@@ -190,7 +197,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
       res.header('Set-Cookie', sessionCookie(req, token, maxAge));
       res.header('Cache-Control', 'no-store');
-      store.audit(account.id, 'login', undefined, { address });
+      desk.audit(account.id, 'login', undefined, { address });
       send(res, 200, { agent: agentView(account), csrfToken: session.csrfToken });
     }),
   );
@@ -200,7 +207,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
     authed(async (req, res, caller) => {
       agents.endSession(caller.token);
       events.endSession(caller.token);
-      store.audit(caller.agent.id, caller.kind === 'cookie' ? 'logout' : 'tokenRevoked');
+      desk.audit(caller.agent.id, caller.kind === 'cookie' ? 'logout' : 'tokenRevoked');
       if (caller.kind === 'cookie') res.header('Set-Cookie', sessionCookie(req, '', 0));
       send(res, 204);
     }),
@@ -226,7 +233,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
         return new HttpProblem(403, 'Forbidden', 'tokens are issued to a logged-in console session only');
       }
       const { token, session } = agents.startSession(caller.agent, 'bearer');
-      store.audit(caller.agent.id, 'tokenIssued', undefined, { expiresAt: session.expiresAt });
+      desk.audit(caller.agent.id, 'tokenIssued', undefined, { expiresAt: session.expiresAt });
       res.header('Cache-Control', 'no-store');
       send(res, 200, { token, expiresAt: new Date(session.expiresAt).toISOString() });
     }),
@@ -234,6 +241,8 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
 
   // --- cases ---------------------------------------------------------------------------------
 
+  mountHistoryRoute(server, { desk, agents, now });
+  mountCannedReplyRoutes(server, { desk, agents });
   mountCaseRoutes(server, {
     desk,
     agents,
@@ -265,12 +274,11 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       if (!canSeeTicket(caller.agent, ticket)) {
         return new HttpProblem(403, 'Forbidden', 'this ticket belongs to another team');
       }
-      if (!store.closeTicket(ticket.id, caller.agent.id)) {
+      const closed = desk.closeTicket(ticket, caller.agent);
+      if (closed === 'conflict') {
         return new HttpProblem(409, 'AlreadyClosed', 'the ticket is already closed');
       }
-      store.audit(caller.agent.id, 'ticketClosed', undefined, { ticket: ticket.id, team: ticket.team });
-      events.ticket(ticket.id);
-      send(res, 200, { ticket: ticketView(findTicket(store, ticket.id) ?? ticket) });
+      send(res, 200, { ticket: ticketView(closed) });
     }),
   );
 

@@ -54,7 +54,7 @@ export class ConsoleEvents {
   private heartbeat: NodeJS.Timeout | undefined;
 
   private readonly onChanged = (caseId: number): void => {
-    const handoffCase = this.deps.desk.store.getCase(caseId);
+    const handoffCase = this.deps.desk.records.getCase(caseId);
     for (const client of this.clients) {
       const visible = handoffCase !== undefined && this.deps.desk.canSee(client.caller.agent, handoffCase);
       // NOTE: a case claimed by a colleague leaves this agent's view; they still need to hear
@@ -66,7 +66,7 @@ export class ConsoleEvents {
   };
 
   private readonly onCustomerMessage = (event: { caseId: number; text: string }): void => {
-    const handoffCase = this.deps.desk.store.getCase(event.caseId);
+    const handoffCase = this.deps.desk.records.getCase(event.caseId);
     if (!handoffCase) return;
     for (const client of this.clients) {
       if (this.deps.desk.canSee(client.caller.agent, handoffCase)) {
@@ -76,7 +76,7 @@ export class ConsoleEvents {
   };
 
   private readonly onTicket = (ticketId: number): void => {
-    const ticket = findTicket(this.deps.desk.store, ticketId);
+    const ticket = findTicket(this.deps.desk.records, ticketId);
     if (!ticket) return;
     for (const client of this.clients) {
       if (canSeeTicket(client.caller.agent, ticket)) this.push(client, { type: 'ticket', ticketId });
@@ -99,11 +99,6 @@ export class ConsoleEvents {
       );
     }
     this.sockets.handleUpgrade(req, socket, head, (ws) => this.attach(ws, caller));
-  }
-
-  /** A ticket was created or closed. */
-  ticket(ticketId: number): void {
-    this.onTicket(ticketId);
   }
 
   /** Closes the sockets of one session (logout). */

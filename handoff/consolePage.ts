@@ -14,7 +14,10 @@ const PAGE_SCRIPT = `
   /** Typing indicators go out at most this often while the agent types. */
   var TYPING_EVERY_MS = 3000;
   var state = { me: null, csrf: null, socket: null, reconnectMs: 1000, selected: null, lastLineId: 0,
-    lastTyping: 0, teams: [], unread: {}, loggedIn: false, queueTimer: null, channelsTimer: null };
+    lastTyping: 0, teams: [], unread: {}, loggedIn: false, queueTimer: null, channelsTimer: null,
+    canned: [], cannedCaseId: null, cannedEditing: null, cannedMatches: [], cannedActive: 0, historyPage: 1 };
+  /** How close (px) to the end of the transcript still counts as reading the newest message. */
+  var AT_END_PX = 32;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, className) {
@@ -94,6 +97,7 @@ const PAGE_SCRIPT = `
     connect();
     if (!state.queueTimer) state.queueTimer = setInterval(refreshQueue, 30000);
     $('channels-panel').hidden = data.agent.role !== 'admin';
+    $('tab-canned').hidden = data.agent.role === 'agent';
     if (data.agent.role === 'admin') {
       refreshChannels();
       // While a channel waits to be linked its code changes every few seconds.
@@ -246,6 +250,26 @@ const PAGE_SCRIPT = `
     list.appendChild(el('dd', typeof value === 'object' ? JSON.stringify(value) : value));
   }
 
+  /** One transcript line as the case page and the history show it (text only, never HTML). */
+  function transcriptLine(line, customerName) {
+    var li = el('li', null, 'line line-' + line.role);
+    var who = line.role === 'agent' && line.agentName ? line.agentName
+      : (line.role === 'customer' && customerName ? customerName : (ROLES[line.role] || line.role));
+    li.appendChild(el('span', who + ' · ' + shortTime(line.at), 'line-meta'));
+    li.appendChild(el('span', line.text, 'line-text'));
+    return li;
+  }
+
+  $('transcript').addEventListener('scroll', function () {
+    var list = $('transcript');
+    if (list.scrollHeight - list.scrollTop - list.clientHeight <= AT_END_PX) $('newer-lines').hidden = true;
+  });
+  $('newer-lines').addEventListener('click', function () {
+    var list = $('transcript');
+    list.scrollTop = list.scrollHeight;
+    $('newer-lines').hidden = true;
+  });
+
   function showCase(data) {
     var previous = state.selected;
     state.selected = data;
@@ -266,11 +290,11 @@ const PAGE_SCRIPT = `
     fact(facts, 'Language', item.locale);
     fact(facts, 'Intent', topicName(item.topic));
     fact(facts, 'Team', item.team);
-    fact(facts, 'Reason', item.reason);
+    fact(facts, 'Reason', item.reasonText || item.reason);
     fact(facts, 'Sentiment', data.sentiment === undefined ? 'unknown' : (data.sentiment >= 0.5 ? 'negative' : 'neutral or positive') + ' (' + Number(data.sentiment).toFixed(2) + ')');
     fact(facts, 'Waiting', waited(item.waitingSeconds));
     if (item.tags && item.tags.length) fact(facts, 'Tags', item.tags.join(', '));
-    if (item.disposition) fact(facts, 'Outcome', item.disposition);
+    if (item.disposition) fact(facts, 'Outcome', item.dispositionText || item.disposition);
     if (data.delivery && data.delivery.length) {
       // What the customer's channel last said about our messages; a failure stays visible.
       var lastReport = data.delivery[data.delivery.length - 1];
@@ -288,17 +312,20 @@ const PAGE_SCRIPT = `
     $('collected-empty').hidden = collected.childNodes.length > 0;
 
     var transcript = $('transcript');
+    var sameCase = previous && previous.case.id === item.id;
+    // NOTE: measured before the new lines go in: an agent who scrolled up to read stays where
+    // they are; one reading the newest message keeps following the conversation.
+    var following = !sameCase || transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight <= AT_END_PX;
     // Only new lines are appended, so the live region announces new messages, not the history.
-    if (!previous || previous.case.id !== item.id) { clear(transcript); state.lastLineId = 0; }
+    if (!sameCase) { clear(transcript); state.lastLineId = 0; }
+    var added = 0;
     data.transcript.forEach(function (line) {
       if (line.id <= state.lastLineId) return;
       state.lastLineId = line.id;
-      var li = el('li', null, 'line line-' + line.role);
-      var who = line.role === 'agent' && line.agentName ? line.agentName : (ROLES[line.role] || line.role);
-      li.appendChild(el('span', who + ' · ' + shortTime(line.at), 'line-meta'));
-      var text = el('span', line.text, 'line-text');
-      li.appendChild(text);
+      added += 1;
+      var li = transcriptLine(line, item.customerName);
       if (line.redacted && line.role === 'customer') {
+        var text = li.querySelector('.line-text');
         var button = el('button', 'Reveal', 'reveal');
         button.type = 'button';
         button.setAttribute('aria-label', 'Reveal the redacted parts of message ' + line.id);
@@ -307,6 +334,8 @@ const PAGE_SCRIPT = `
       }
       transcript.appendChild(li);
     });
+    if (following) { transcript.scrollTop = transcript.scrollHeight; $('newer-lines').hidden = true; }
+    else if (added > 0) $('newer-lines').hidden = false;
     $('transcript-empty').hidden = data.transcript.length > 0;
 
     var mine = item.state === 'withAgent' && item.agentId === state.me.id;
@@ -314,6 +343,8 @@ const PAGE_SCRIPT = `
     var reveals = transcript.querySelectorAll('button.reveal');
     for (var r = 0; r < reveals.length; r += 1) reveals[r].hidden = !mine || reveals[r].getAttribute('data-shown') === 'true';
     $('claim').hidden = item.state !== 'queued';
+    if (mine && state.cannedCaseId !== item.id) loadCannedReplies(item.id);
+    if (!mine) { state.canned = []; state.cannedCaseId = null; closeCannedPicker(); }
     $('reply-form').hidden = !mine;
     $('transfer-form').hidden = !mine;
     $('end-form').hidden = item.state === 'ended' || !(mine || state.me.role !== 'agent');
@@ -392,6 +423,21 @@ const PAGE_SCRIPT = `
 
   // Enter sends; Shift+Enter starts a new line.
   $('reply-text').addEventListener('keydown', function (event) {
+    if (!$('canned-picker').hidden && state.cannedMatches.length) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        var step = event.key === 'ArrowDown' ? 1 : -1;
+        state.cannedActive = (state.cannedActive + step + state.cannedMatches.length) % state.cannedMatches.length;
+        renderCannedPicker();
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        insertCannedReply(state.cannedMatches[state.cannedActive]);
+        return;
+      }
+      if (event.key === 'Escape') { event.preventDefault(); closeCannedPicker(); return; }
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       $('reply-form').requestSubmit();
@@ -399,11 +445,80 @@ const PAGE_SCRIPT = `
   });
 
   $('reply-text').addEventListener('input', function () {
+    updateCannedPicker();
     var now = Date.now();
     if (!state.selected || now - state.lastTyping < TYPING_EVERY_MS || !$('reply-text').value) return;
     state.lastTyping = now;
     api('POST', 'cases/' + state.selected.case.id + '/typing').catch(function () { return undefined; });
   });
+
+  // --- canned replies in the reply box -------------------------------------------------------
+
+  function loadCannedReplies(caseId) {
+    state.cannedCaseId = caseId;
+    api('GET', 'cases/' + caseId + '/canned-replies').then(function (data) {
+      if (state.cannedCaseId !== caseId) return;
+      state.canned = data.cannedReplies;
+      $('reply-hint').textContent = state.canned.length
+        ? 'Enter sends, Shift+Enter starts a new line. Type / and a name for a canned reply (' + state.canned.map(function (r) { return '/' + r.name; }).join(', ') + ').'
+        : 'Enter sends, Shift+Enter starts a new line.';
+    }).catch(function () { state.canned = []; });
+  }
+
+  /** The /name being typed just before the cursor (at the start or after a space), if any. */
+  function cannedToken() {
+    var box = $('reply-text');
+    var before = box.value.slice(0, box.selectionStart);
+    var match = /(^|\\s)\\/([a-z0-9_-]*)$/.exec(before);
+    return match ? { start: before.length - match[2].length - 1, end: box.selectionStart, name: match[2] } : null;
+  }
+
+  function updateCannedPicker() {
+    var token = cannedToken();
+    state.cannedMatches = token ? state.canned.filter(function (reply) { return reply.name.indexOf(token.name) === 0; }) : [];
+    state.cannedActive = 0;
+    if (!state.cannedMatches.length) { closeCannedPicker(); return; }
+    renderCannedPicker();
+  }
+
+  function renderCannedPicker() {
+    var picker = $('canned-picker');
+    clear(picker);
+    state.cannedMatches.forEach(function (reply, index) {
+      var option = el('li', null, 'canned-option');
+      option.id = 'canned-option-' + reply.id;
+      option.setAttribute('role', 'option');
+      option.setAttribute('aria-selected', String(index === state.cannedActive));
+      option.appendChild(el('strong', '/' + reply.name));
+      option.appendChild(el('span', ' ' + reply.text, 'muted'));
+      option.addEventListener('mousedown', function (event) { event.preventDefault(); insertCannedReply(reply); });
+      picker.appendChild(option);
+    });
+    picker.hidden = false;
+    var active = state.cannedMatches[state.cannedActive];
+    $('reply-text').setAttribute('aria-expanded', 'true');
+    if (active) $('reply-text').setAttribute('aria-activedescendant', 'canned-option-' + active.id);
+  }
+
+  function closeCannedPicker() {
+    $('canned-picker').hidden = true;
+    state.cannedMatches = [];
+    $('reply-text').setAttribute('aria-expanded', 'false');
+    $('reply-text').removeAttribute('aria-activedescendant');
+  }
+
+  /** Puts a canned reply (already filled with the case's data) in place of the typed /name. */
+  function insertCannedReply(reply) {
+    var token = cannedToken();
+    var box = $('reply-text');
+    if (!reply || !token) { closeCannedPicker(); return; }
+    box.value = box.value.slice(0, token.start) + reply.text + box.value.slice(token.end);
+    var cursor = token.start + reply.text.length;
+    box.setSelectionRange(cursor, cursor);
+    closeCannedPicker();
+    if (reply.missing && reply.missing.length) say('Fill in before sending: ' + reply.missing.join(', ') + '.');
+    box.focus();
+  }
 
   $('transfer-form').addEventListener('submit', function (event) {
     event.preventDefault();
@@ -420,36 +535,46 @@ const PAGE_SCRIPT = `
   function loadTeams() {
     api('GET', 'teams').then(function (data) {
       var select = $('transfer-team');
+      var cannedTeam = $('canned-team');
       clear(select);
+      clear(cannedTeam);
       data.teams.forEach(function (team) {
         var option = el('option', team.name + (team.open ? '' : ' (closed)'));
         option.value = team.id;
         select.appendChild(option);
+        var teamOption = el('option', team.name);
+        teamOption.value = team.id;
+        cannedTeam.appendChild(teamOption);
       });
     }).catch(function () { return undefined; });
   }
 
   // --- tickets -------------------------------------------------------------------------------
 
+  var PANELS = { queue: 'work-panel', tickets: 'tickets-panel', history: 'history-panel', canned: 'canned-panel' };
   function showPanel(name) {
-    var tickets = name === 'tickets';
-    $('tickets-panel').hidden = !tickets;
-    $('work-panel').hidden = tickets;
-    $('tab-queue').setAttribute('aria-pressed', String(!tickets));
-    $('tab-tickets').setAttribute('aria-pressed', String(tickets));
-    if (tickets) refreshTickets();
+    Object.keys(PANELS).forEach(function (key) {
+      $(PANELS[key]).hidden = key !== name;
+      $('tab-' + key).setAttribute('aria-pressed', String(key === name));
+    });
+    if (name === 'tickets') return refreshTickets();
+    if (name === 'history') return searchHistory(state.historyPage);
+    if (name === 'canned') return refreshCannedList();
+    return undefined;
   }
-  $('tab-queue').addEventListener('click', function () { showPanel('queue'); });
-  $('tab-tickets').addEventListener('click', function () { showPanel('tickets'); });
-  $('ticket-status').addEventListener('change', refreshTickets);
+  Object.keys(PANELS).forEach(function (key) {
+    $('tab-' + key).addEventListener('click', function () { showPanel(key); });
+  });
 
-  function refreshTickets() {
-    api('GET', 'tickets?status=' + encodeURIComponent($('ticket-status').value)).then(function (data) {
+  function refreshTickets(focusId) {
+    return api('GET', 'tickets?status=' + encodeURIComponent($('ticket-status').value)).then(function (data) {
       var list = $('ticket-list');
       clear(list);
       $('tickets-empty').hidden = data.tickets.length > 0;
       data.tickets.forEach(function (ticket) {
         var li = el('li', null, 'ticket');
+        li.id = 'ticket-' + ticket.id;
+        li.tabIndex = -1;
         li.appendChild(el('h3', 'Ticket ' + ticket.id + ' · ' + ticket.team + ' · ' + ticket.channel + ' · ' + ticket.locale));
         li.appendChild(el('p', ticket.text, 'ticket-text'));
         var facts = el('dl');
@@ -469,8 +594,159 @@ const PAGE_SCRIPT = `
         }
         list.appendChild(li);
       });
+      var focused = focusId && $('ticket-' + focusId);
+      if (focused) { focused.classList.add('linked'); focused.focus(); }
     }).catch(function (error) { if (error.status !== 401) say(error.message); });
   }
+  $('ticket-status').addEventListener('change', function () { refreshTickets(); });
+
+  /** Opens the tickets list at one open ticket (a link from the history). */
+  function openTicket(id) {
+    $('ticket-status').value = 'open';
+    Object.keys(PANELS).forEach(function (key) {
+      $(PANELS[key]).hidden = key !== 'tickets';
+      $('tab-' + key).setAttribute('aria-pressed', String(key === 'tickets'));
+    });
+    refreshTickets(id);
+  }
+
+  // --- history -------------------------------------------------------------------------------
+
+  function historyQuery(page) {
+    var fields = ['q', 'channel', 'agent', 'outcome', 'from', 'to'];
+    var parts = fields.map(function (name) {
+      var value = $('history-' + name).value.trim();
+      return value ? name + '=' + encodeURIComponent(value) : '';
+    }).filter(Boolean);
+    parts.push('page=' + page);
+    return parts.join('&');
+  }
+
+  function searchHistory(page) {
+    state.historyPage = page;
+    $('history-error').textContent = '';
+    return api('GET', 'cases/history?' + historyQuery(page)).then(function (data) {
+      var list = $('history-list');
+      clear(list);
+      $('history-empty').hidden = data.cases.length > 0;
+      data.cases.forEach(function (item) {
+        var li = el('li');
+        var button = el('button', null, 'case-item');
+        button.type = 'button';
+        button.setAttribute('data-history-id', String(item.id));
+        button.appendChild(el('span', (item.customerName || 'Customer') + ' · ' + topicName(item.topic), 'case-title'));
+        var refs = ['orderNumber', 'rma', 'bookingReference'].map(function (key) { return item.collected && item.collected[key]; }).filter(Boolean);
+        button.appendChild(el('span', (item.channelName || item.channel) + ' · ' + (item.agentName || 'no agent') + ' · ' +
+          (item.dispositionText || item.disposition || '') + ' · ' + new Date(item.endedAt).toLocaleString() +
+          (refs.length ? ' · ' + refs.join(', ') : ''), 'case-meta'));
+        if (item.openTickets.length) button.appendChild(el('span', item.openTickets.length + ' open ticket' + (item.openTickets.length > 1 ? 's' : ''), 'badge'));
+        button.addEventListener('click', function () { showHistoryCase(item.id); });
+        li.appendChild(button);
+        list.appendChild(li);
+      });
+      var pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+      $('history-page').textContent = data.total + ' case' + (data.total === 1 ? '' : 's') + ' · page ' + data.page + ' of ' + pages;
+      $('history-prev').disabled = data.page <= 1;
+      $('history-next').disabled = data.page >= pages;
+    }).catch(function (error) { if (error.status !== 401) $('history-error').textContent = error.message; });
+  }
+
+  $('history-form').addEventListener('submit', function (event) { event.preventDefault(); searchHistory(1); });
+  $('history-prev').addEventListener('click', function () { searchHistory(Math.max(1, state.historyPage - 1)); });
+  $('history-next').addEventListener('click', function () { searchHistory(state.historyPage + 1); });
+
+  /** Shows one ended case read-only: its facts, its own transcript and its open tickets. */
+  function showHistoryCase(id) {
+    return api('GET', 'cases/' + id).then(function (data) {
+      var item = data.case;
+      $('history-title').textContent = (item.customerName || 'Customer') + ' — case ' + item.id;
+      $('history-detail').hidden = false;
+      var facts = $('history-facts');
+      clear(facts);
+      fact(facts, 'Channel', item.channelName || item.channel);
+      fact(facts, 'Language', item.locale);
+      fact(facts, 'Intent', topicName(item.topic));
+      fact(facts, 'Team', item.team);
+      fact(facts, 'Reason', item.reasonText || item.reason);
+      fact(facts, 'Agent', item.agentName || 'nobody');
+      fact(facts, 'Outcome', item.dispositionText || item.disposition);
+      fact(facts, 'Ended', item.endedAt ? new Date(item.endedAt).toLocaleString() : undefined);
+      Object.keys(data.collected || {}).forEach(function (key) { fact(facts, key, data.collected[key]); });
+      var transcript = $('history-transcript');
+      clear(transcript);
+      data.transcript.forEach(function (line) { transcript.appendChild(transcriptLine(line, item.customerName)); });
+      var tickets = $('history-tickets');
+      clear(tickets);
+      (data.openTickets || []).forEach(function (ticket) {
+        var li = el('li');
+        var link = el('a', 'Open ticket ' + ticket.id + ' (' + ticket.team + ')');
+        link.href = '#ticket-' + ticket.id;
+        link.addEventListener('click', function (event) { event.preventDefault(); openTicket(ticket.id); });
+        li.appendChild(link);
+        tickets.appendChild(li);
+      });
+      $('history-tickets-empty').hidden = (data.openTickets || []).length > 0;
+      $('history-title').focus();
+    }).catch(function (error) { if (error.status !== 401) $('history-error').textContent = error.message; });
+  }
+
+  // --- canned replies (leads and admins) ------------------------------------------------------
+
+  function refreshCannedList() {
+    return api('GET', 'canned-replies').then(function (data) {
+      $('canned-placeholders').textContent = 'Placeholders: ' + data.placeholders.map(function (p) { return '{{' + p + '}}'; }).join(' ');
+      var list = $('canned-list');
+      clear(list);
+      $('canned-empty').hidden = data.cannedReplies.length > 0;
+      data.cannedReplies.forEach(function (reply) {
+        var li = el('li', null, 'ticket');
+        li.appendChild(el('h3', '/' + reply.name + ' · ' + reply.locale + ' · ' + reply.team));
+        li.appendChild(el('p', reply.text, 'ticket-text'));
+        var edit = el('button', 'Edit /' + reply.name + ' (' + reply.locale + ', ' + reply.team + ')');
+        edit.type = 'button';
+        edit.addEventListener('click', function () {
+          state.cannedEditing = reply.id;
+          $('canned-name').value = reply.name;
+          $('canned-locale').value = reply.locale;
+          $('canned-team').value = reply.team;
+          $('canned-text').value = reply.text;
+          $('canned-save').textContent = 'Save changes';
+          $('canned-name').focus();
+        });
+        var remove = el('button', 'Delete /' + reply.name + ' (' + reply.locale + ', ' + reply.team + ')');
+        remove.type = 'button';
+        remove.addEventListener('click', function () {
+          api('DELETE', 'canned-replies/' + reply.id).then(function () { say('Deleted /' + reply.name + '.'); refreshCannedList(); })
+            .catch(function (error) { $('canned-error').textContent = error.message; });
+        });
+        li.appendChild(edit);
+        li.appendChild(document.createTextNode(' '));
+        li.appendChild(remove);
+        list.appendChild(li);
+      });
+    }).catch(function (error) { if (error.status !== 401) $('canned-error').textContent = error.message; });
+  }
+
+  function resetCannedForm() {
+    state.cannedEditing = null;
+    $('canned-name').value = '';
+    $('canned-text').value = '';
+    $('canned-save').textContent = 'Add canned reply';
+  }
+
+  $('canned-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    $('canned-error').textContent = '';
+    var id = state.cannedEditing;
+    var body = { name: $('canned-name').value.trim(), locale: $('canned-locale').value, team: $('canned-team').value, text: $('canned-text').value };
+    api(id ? 'PUT' : 'POST', 'canned-replies' + (id ? '/' + id : ''), body).then(function () {
+      say('Saved /' + body.name + '.');
+      resetCannedForm();
+      state.cannedCaseId = null;
+      refreshCannedList();
+    }).catch(function (error) { $('canned-error').textContent = error.message; });
+  });
+  $('canned-cancel').addEventListener('click', resetCannedForm);
 
   // --- start ---------------------------------------------------------------------------------
 
@@ -532,6 +808,19 @@ const PAGE_STYLE = `
   .ticket { border: 1px solid var(--line); border-radius: 4px; padding: 0.6rem; margin-bottom: 0.6rem; }
   .ticket-text { white-space: pre-wrap; }
   .muted { color: var(--muted); }
+  .transcript-wrap { position: relative; }
+  #newer-lines { position: absolute; right: 1rem; bottom: 0.5rem; font-size: 0.8rem; }
+  .reply-box { position: relative; }
+  #canned-picker { position: absolute; left: 0; right: 0; bottom: 100%; max-height: 12rem; overflow-y: auto; background: #fff; border: 1px solid var(--accent); border-radius: 4px; z-index: 2; }
+  .canned-option { padding: 0.3rem 0.5rem; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .canned-option[aria-selected="true"] { background: #eef5fc; outline: 2px solid var(--accent); }
+  #history-form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+  #history-form label { margin: 0; }
+  #history-results { display: grid; grid-template-columns: minmax(16rem, 26rem) 1fr; gap: 1rem; margin-top: 1rem; }
+  @media (max-width: 48rem) { #history-results { grid-template-columns: 1fr; } }
+  #history-transcript { max-height: 24rem; overflow-y: auto; border: 1px solid var(--line); border-radius: 4px; padding: 0.5rem; }
+  .pager { display: flex; gap: 0.5rem; align-items: center; margin-top: 0.5rem; }
+  .ticket.linked { border: 2px solid var(--accent); }
   .link-code { display: block; width: 16rem; height: 16rem; margin-top: .5rem; background: #fff; }
   #channel-list .ok { color: #1a7f37; }
   #channel-list .warn { color: #b35900; }
@@ -569,6 +858,8 @@ const PAGE_HTML = `<!doctype html>
     <nav aria-label="Views">
       <button type="button" id="tab-queue" aria-pressed="true">Conversations</button>
       <button type="button" id="tab-tickets" aria-pressed="false">Tickets</button>
+      <button type="button" id="tab-history" aria-pressed="false">History</button>
+      <button type="button" id="tab-canned" aria-pressed="false" hidden>Canned replies</button>
     </nav>
     <div id="work-panel">
       <section class="panel" aria-labelledby="queue-title">
@@ -586,13 +877,19 @@ const PAGE_HTML = `<!doctype html>
           <dl id="case-collected"></dl>
           <p id="collected-empty" class="muted">Nothing collected.</p>
           <h3 id="transcript-title">Transcript</h3>
-          <ol id="transcript" aria-labelledby="transcript-title" aria-live="polite" aria-relevant="additions"></ol>
+          <div class="transcript-wrap">
+            <ol id="transcript" aria-labelledby="transcript-title" aria-live="polite" aria-relevant="additions"></ol>
+            <button type="button" id="newer-lines" hidden>New messages below</button>
+          </div>
           <p id="transcript-empty" class="muted">No messages yet.</p>
           <div class="actions">
             <div><button type="button" id="claim" hidden>Claim this conversation</button></div>
             <form id="reply-form" hidden>
               <label for="reply-text">Reply to the customer</label>
-              <textarea id="reply-text" rows="3" maxlength="4000" aria-describedby="reply-hint"></textarea>
+              <div class="reply-box">
+                <ul id="canned-picker" role="listbox" aria-label="Canned replies" hidden></ul>
+                <textarea id="reply-text" rows="3" maxlength="4000" aria-describedby="reply-hint" aria-controls="canned-picker" aria-autocomplete="list" aria-expanded="false"></textarea>
+              </div>
               <p id="reply-hint" class="muted">Enter sends, Shift+Enter starts a new line.</p>
               <button type="submit" id="reply-send">Send</button>
             </form>
@@ -626,6 +923,71 @@ const PAGE_HTML = `<!doctype html>
       <select id="ticket-status"><option value="open">Open tickets</option><option value="closed">Closed tickets</option></select>
       <ul id="ticket-list"></ul>
       <p id="tickets-empty" class="muted">No tickets.</p>
+    </section>
+    <section class="panel" id="history-panel" aria-labelledby="history-heading" hidden>
+      <h2 id="history-heading">History</h2>
+      <form id="history-form" role="search">
+        <div><label for="history-q">Name, order, RMA or booking</label><input id="history-q" type="search" maxlength="100" autocomplete="off" spellcheck="false"></div>
+        <div><label for="history-channel">Channel</label>
+          <select id="history-channel">
+            <option value="">Any</option>
+            <option value="directline">Web chat</option>
+            <option value="telegram">Telegram</option>
+            <option value="whatsapp">WhatsApp</option>
+            <option value="msteams">Microsoft Teams</option>
+          </select></div>
+        <div><label for="history-agent">Agent (username)</label><input id="history-agent" autocomplete="off" spellcheck="false"></div>
+        <div><label for="history-outcome">Result</label>
+          <select id="history-outcome">
+            <option value="">Any</option>
+            <option value="resolved">Resolved</option>
+            <option value="notResolved">Not resolved</option>
+            <option value="spam">Spam</option>
+            <option value="other">Other</option>
+            <option value="cancelledByCustomer">Customer left the queue</option>
+            <option value="completed">Completed by the agent hub</option>
+            <option value="failed">Agent hub failed</option>
+          </select></div>
+        <div><label for="history-from">Ended from</label><input id="history-from" type="date"></div>
+        <div><label for="history-to">to</label><input id="history-to" type="date"></div>
+        <button type="submit" id="history-search">Search</button>
+      </form>
+      <p id="history-error" role="alert"></p>
+      <div id="history-results">
+        <div>
+          <ul id="history-list" aria-label="Ended cases"></ul>
+          <p id="history-empty" class="muted" hidden>No ended case matches.</p>
+          <div class="pager"><button type="button" id="history-prev">Previous</button><span id="history-page"></span><button type="button" id="history-next">Next</button></div>
+        </div>
+        <div id="history-detail" hidden>
+          <h3 id="history-title" tabindex="-1"></h3>
+          <dl id="history-facts"></dl>
+          <h3 id="history-transcript-title">Transcript (read-only)</h3>
+          <ol id="history-transcript" aria-labelledby="history-transcript-title"></ol>
+          <h3>Open tickets</h3>
+          <ul id="history-tickets"></ul>
+          <p id="history-tickets-empty" class="muted">None.</p>
+        </div>
+      </div>
+    </section>
+    <section class="panel" id="canned-panel" aria-labelledby="canned-heading" hidden>
+      <h2 id="canned-heading">Canned replies</h2>
+      <form id="canned-form">
+        <label for="canned-name">Name (typed after /)</label>
+        <input id="canned-name" maxlength="40" autocomplete="off" spellcheck="false" required>
+        <label for="canned-locale">Language</label>
+        <select id="canned-locale"><option value="en">English</option><option value="es">Español</option><option value="zh-CN">简体中文</option><option value="zh-TW">繁體中文</option><option value="lv">Latviešu</option></select>
+        <label for="canned-team">Team</label>
+        <select id="canned-team"></select>
+        <label for="canned-text">Text</label>
+        <textarea id="canned-text" rows="3" maxlength="4000" aria-describedby="canned-placeholders" required></textarea>
+        <p id="canned-placeholders" class="muted"></p>
+        <button type="submit" id="canned-save">Add canned reply</button>
+        <button type="button" id="canned-cancel">Clear</button>
+        <p id="canned-error" role="alert"></p>
+      </form>
+      <ul id="canned-list"></ul>
+      <p id="canned-empty" class="muted">No canned replies yet.</p>
     </section>
   </div>
 </main>

@@ -5,7 +5,8 @@
  */
 import type { AgentAccount, AgentDirectory } from './agentDirectory';
 import type { AgentRef } from './handoffDesk';
-import type { HandoffCase, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
+import type { HandoffCase, HandoffRecords, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
+import { outcomeWords, reasonWords } from './consoleWords';
 import { isTeamOpen, type Team } from './teams';
 
 /** An account as the console shows it. */
@@ -29,6 +30,8 @@ export interface CaseView {
   locale: string;
   topic: string;
   reason: string;
+  /** The reason in words, for people. */
+  reasonText: string;
   customerName: string | undefined;
   sentiment: number | undefined;
   tags: string[];
@@ -38,6 +41,8 @@ export interface CaseView {
   assignedAt: string | undefined;
   endedAt: string | undefined;
   disposition: string | undefined;
+  /** The outcome in words, for people. */
+  dispositionText: string | undefined;
   /** Seconds waited in the queue: until now while queued, else until pickup or the end. */
   waitingSeconds: number;
   /** 1-based place in the team's queue, while queued. */
@@ -46,7 +51,7 @@ export interface CaseView {
 
 /** What the case, transcript and audit views look up: queue places, agents' names, the clock. */
 export interface ViewContext {
-  store: HandoffStore;
+  store: HandoffRecords;
   agents: AgentDirectory;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -93,6 +98,7 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
     locale: handoffCase.locale,
     topic: handoffCase.topic,
     reason: handoffCase.reason,
+    reasonText: reasonWords(handoffCase.reason),
     customerName: handoffCase.customerName,
     sentiment: handoffCase.sentiment,
     tags: handoffCase.tags,
@@ -102,6 +108,8 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
     assignedAt: iso(handoffCase.assignedAt),
     endedAt: iso(handoffCase.endedAt),
     disposition: handoffCase.disposition,
+    dispositionText:
+      handoffCase.disposition === undefined ? undefined : outcomeWords(handoffCase.disposition),
     waitingSeconds: Math.max(0, Math.round((waitedUntil - handoffCase.queuedAt) / 1000)),
     position: handoffCase.state === 'queued' ? store.position(handoffCase) : undefined,
   };
@@ -173,6 +181,6 @@ export function canSeeTicket(agent: AgentRef, ticket: Ticket): boolean {
 }
 
 /** The ticket with this id, if any. */
-export function findTicket(store: HandoffStore, id: number): Ticket | undefined {
+export function findTicket(store: HandoffRecords, id: number): Ticket | undefined {
   return store.tickets().find((ticket) => ticket.id === id);
 }

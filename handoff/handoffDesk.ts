@@ -11,9 +11,18 @@ import { LocalPiiRedactor, type PiiRedactor } from '../bot/language/pii';
 import { isDeliveryFailure } from '../bot/deliveryFailure';
 import type { Logger } from '../bot/logger';
 import { setProactivePurpose } from '../bot/proactivePurpose';
+import { SENDER_CHANNEL_DATA_KEY, type OutgoingSender } from '../channels/messageParts';
 import type { CaseDigest } from './caseDigest';
 import type { CaseSummaries } from './caseSummaries';
-import type { HandoffCase, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
+import type {
+  CannedReply,
+  HandoffCase,
+  HandoffRecords,
+  HandoffStore,
+  NewTranscriptLine,
+  Ticket,
+  TranscriptLine,
+} from './handoffStore';
 import { flushPendingTranscript } from './pendingTranscript';
 import { isTeamOpen, nextOpening, routeToTeam, type Team, type TeamsConfig } from './teams';
 
@@ -85,6 +94,14 @@ export interface HandoffDeskDeps {
   summaries?: CaseSummaries;
 }
 
+/** Sender ids of agents' replies start with this, then the agent's id. */
+export const AGENT_SENDER_PREFIX = 'agent:';
+
+/** The first word of a display name ("Ana García" → "Ana"), as customers are told who writes. */
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] || name;
+}
+
 /** Default pickup time for the first wait estimates, before any agent picked anyone up. */
 const DEFAULT_PICKUP_MS = 3 * 60 * 1000;
 
@@ -104,7 +121,8 @@ export class HandoffDesk extends EventEmitter {
     this.positionUpdateMinMs = deps.positionUpdateMinMs ?? 2 * 60 * 1000;
   }
 
-  get store(): HandoffStore {
+  /** What the store holds, to read: every change goes through the desk's methods. */
+  get records(): HandoffRecords {
     return this.deps.store;
   }
 
@@ -129,7 +147,7 @@ export class HandoffDesk extends EventEmitter {
       tags.reduce((sum, tag) => sum + (priority.tags[tag] ?? 0), 0);
     const reference = { ...TurnContext.getConversationReference(context.activity), locale };
     // The agent gets the case with the transcript up to this very message.
-    flushPendingTranscript(context, this.deps.store);
+    flushPendingTranscript(context, this);
     const { handoffCase, created } = this.deps.store.enqueue({
       conversationKey: key,
       channelId: context.activity.channelId,
@@ -184,12 +202,8 @@ export class HandoffDesk extends EventEmitter {
 
   /** The customer left the queue ("cancel" while waiting). */
   cancelByCustomer(handoffCase: HandoffCase): boolean {
-    const ended = this.deps.store.end(handoffCase.id, 'cancelledByCustomer');
-    if (ended) {
-      this.deps.store.audit('customer', 'cancelled', handoffCase.id);
-      this.emit('changed', handoffCase.id);
-      void this.updatePositions(handoffCase.team);
-    }
+    const ended = this.close(handoffCase, 'cancelledByCustomer', 'customer', 'cancelled');
+    if (ended) void this.updatePositions(handoffCase.team);
     return ended;
   }
 
@@ -205,9 +219,9 @@ export class HandoffDesk extends EventEmitter {
    */
   customerUnreachable(conversationKey: string, reason: string): boolean {
     const handoffCase = this.deps.store.activeCase(conversationKey);
-    if (!handoffCase || !this.deps.store.end(handoffCase.id, `customerUnreachable:${reason}`)) return false;
-    this.deps.store.audit('customer', 'unreachable', handoffCase.id, { reason });
-    this.emit('changed', handoffCase.id);
+    if (!handoffCase) return false;
+    if (!this.close(handoffCase, `customerUnreachable:${reason}`, 'customer', 'unreachable', { reason }))
+      return false;
     void this.updatePositions(handoffCase.team);
     return true;
   }
@@ -256,10 +270,16 @@ export class HandoffDesk extends EventEmitter {
     if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return 'forbidden';
     await this.deliver(handoffCase, async (context) => {
       setProactivePurpose(context, 'agentReply');
+      const sender: OutgoingSender = {
+        id: `${AGENT_SENDER_PREFIX}${agent.id}`,
+        name: agent.name,
+        // "Ana (agent): …" where the channel shows no sender per message (Telegram, WhatsApp).
+        signedText: localize(context)('handoff.agentMessage', { agentName: firstName(agent.name), text }),
+      };
       await context.sendActivity({
         type: ActivityTypes.Message,
-        text: localize(context)('handoff.agentMessage', { agentName: agent.name, text }),
-        channelData: { switchboardAgent: { id: agent.id, name: agent.name, text } },
+        text,
+        channelData: { [SENDER_CHANNEL_DATA_KEY]: sender },
       });
     });
     this.deps.store.audit(agent.id, 'replied', caseId);
@@ -319,17 +339,119 @@ export class HandoffDesk extends EventEmitter {
     if (handoffCase.state === 'ended') return 'conflict';
     if (actor !== 'external' && handoffCase.agentId !== actor.id && actor.role === 'agent')
       return 'forbidden';
-    if (!this.deps.store.end(caseId, disposition)) return 'conflict';
-    this.deps.store.audit(actor === 'external' ? 'external' : actor.id, 'ended', caseId, { disposition });
-    this.emit('changed', caseId);
-    await this.signal(handoffCase, 'ended');
-    await this.updatePositions(handoffCase.team);
+    const actorId = actor === 'external' ? 'external' : actor.id;
+    if (!this.close(handoffCase, disposition, actorId, 'ended', { disposition })) return 'conflict';
+    try {
+      await this.signal(handoffCase, 'ended');
+    } finally {
+      // NOTE: the customers behind move up even when this customer's channel is down.
+      await this.updatePositions(handoffCase.team);
+    }
     return 'ok';
   }
 
   /** The digest of a case for its summary, when summaries are configured. */
   caseDigest(handoffCase: HandoffCase, transcript: readonly TranscriptLine[]): CaseDigest | undefined {
     return this.deps.summaries?.digest(handoffCase, transcript);
+  }
+
+  /**
+   * An agent hub on a Bot Framework channel accepted the case (`handoff.status` accepted):
+   * it is with an agent outside Switchboard, and the customers behind move up.
+   */
+  async acceptedByHub(handoffCase: HandoffCase): Promise<void> {
+    if (this.deps.store.claim(handoffCase.id, 'external')) {
+      this.deps.store.audit('external', 'accepted', handoffCase.id);
+      this.emit('changed', handoffCase.id);
+      await this.updatePositions(handoffCase.team);
+    }
+  }
+
+  /**
+   * An agent hub ended the case (`handoff.status` completed or failed) in the customer's own
+   * turn: the turn tells the waiting dialog, so no bot run is started here.
+   * @returns whether the case was open until now.
+   */
+  async endedByHub(
+    handoffCase: HandoffCase,
+    outcome: 'completed' | 'failed',
+    message?: string,
+  ): Promise<boolean> {
+    const detail = outcome === 'failed' ? { message } : undefined;
+    if (!this.close(handoffCase, outcome, 'external', outcome, detail)) return false;
+    await this.updatePositions(handoffCase.team);
+    return true;
+  }
+
+  /** Ends an open case in the store, audits and announces it; false when it had ended already. */
+  private close(
+    handoffCase: HandoffCase,
+    disposition: string,
+    actor: string,
+    action: string,
+    detail?: Record<string, unknown>,
+  ): boolean {
+    if (!this.deps.store.end(handoffCase.id, disposition)) return false;
+    this.deps.store.audit(actor, action, handoffCase.id, detail);
+    this.emit('changed', handoffCase.id);
+    return true;
+  }
+
+  /** Records the customer's 1–5 answer to the satisfaction question, on their last ended case. */
+  recordSatisfaction(conversationKey: string, rating: number): void {
+    const ended = this.deps.store.lastEndedCase(conversationKey);
+    if (ended) this.deps.store.recordSatisfaction(ended.id, rating);
+  }
+
+  /** Appends lines to a conversation's transcript (already redacted), in one transaction. */
+  recordTranscript(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
+    this.deps.store.appendTranscriptLines(conversationKey, lines);
+  }
+
+  /** Appends to the audit log what the console did that is not a case action (logins, tokens, reveals). */
+  audit(actor: string, action: string, caseId?: number, detail?: Record<string, unknown>): void {
+    this.deps.store.audit(actor, action, caseId, detail);
+  }
+
+  /**
+   * Closes an open ticket for an agent, audits it and announces it.
+   * @returns the closed ticket, or `conflict` when it was closed already.
+   */
+  closeTicket(ticket: Ticket, agent: AgentRef): Ticket | 'conflict' {
+    if (!this.deps.store.closeTicket(ticket.id, agent.id)) return 'conflict';
+    this.deps.store.audit(agent.id, 'ticketClosed', undefined, { ticket: ticket.id, team: ticket.team });
+    this.emit('ticket', ticket.id);
+    return this.deps.store.tickets().find((t) => t.id === ticket.id) ?? ticket;
+  }
+
+  /** Adds a canned reply for a lead; `conflict` when the name is taken for that locale and team. */
+  createCannedReply(
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
+    lead: AgentRef,
+  ): CannedReply | 'conflict' {
+    const created = this.deps.store.createCannedReply({ ...reply, updatedBy: lead.id });
+    if (!created) return 'conflict';
+    this.deps.store.audit(lead.id, 'cannedReplyCreated', undefined, { cannedReply: created.id });
+    return created;
+  }
+
+  /** Changes a canned reply for a lead. */
+  updateCannedReply(
+    id: number,
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
+    lead: AgentRef,
+  ): CannedReply | 'notFound' | 'conflict' {
+    const updated = this.deps.store.updateCannedReply(id, { ...reply, updatedBy: lead.id });
+    if (typeof updated !== 'string')
+      this.deps.store.audit(lead.id, 'cannedReplyChanged', undefined, { cannedReply: id });
+    return updated;
+  }
+
+  /** Deletes a canned reply for a lead; false when there was none. */
+  deleteCannedReply(id: number, lead: AgentRef): boolean {
+    const deleted = this.deps.store.deleteCannedReply(id);
+    if (deleted) this.deps.store.audit(lead.id, 'cannedReplyDeleted', undefined, { cannedReply: id });
+    return deleted;
   }
 
   /** Runs the bot in the case's conversation with a handoff signal (ended, failed, …). */

@@ -11,7 +11,8 @@ import { withoutCardNumbers, type PiiRedactor } from '../bot/language/pii';
 import type { KnownPiiMemory } from '../bot/language/knownPiiMemory';
 import type { Logger } from '../bot/logger';
 import { conversationKey, localize, turnLanguage } from '../bot/middleware';
-import { setHandoffSignal, type HandoffDesk } from './handoffDesk';
+import { outgoingSender } from '../channels/messageParts';
+import { AGENT_SENDER_PREFIX, setHandoffSignal, type HandoffDesk } from './handoffDesk';
 import type { NewTranscriptLine } from './handoffStore';
 import { flushPendingTranscript, startPendingTranscript } from './pendingTranscript';
 
@@ -66,21 +67,23 @@ export class HandoffMiddleware implements Middleware {
     context.onSendActivities(async (_context, activities, sendNext) => {
       for (const sent of activities) {
         if (sent.type !== ActivityTypes.Message) continue;
-        const agent = (sent.channelData as { switchboardAgent?: { id: string; text: string } } | undefined)
-          ?.switchboardAgent;
+        const sender = outgoingSender(sent);
+        const agentId = sender?.id.startsWith(AGENT_SENDER_PREFIX)
+          ? sender.id.slice(AGENT_SENDER_PREFIX.length)
+          : undefined;
         const text = await this.deps.redactor.redact(
-          agent ? agent.text : transcriptText(sent),
+          transcriptText(sent),
           locale,
           this.deps.knownPii?.known(key),
         );
-        if (text) lines.push({ role: agent ? 'agent' : 'bot', text, agentId: agent?.id });
+        if (text) lines.push({ role: agentId ? 'agent' : 'bot', text, agentId });
       }
       return sendNext();
     });
     try {
       await this.route(context, next, key, locale, lines);
     } finally {
-      flushPendingTranscript(context, this.deps.desk.store);
+      flushPendingTranscript(context, this.deps.desk);
     }
   }
 
@@ -92,7 +95,7 @@ export class HandoffMiddleware implements Middleware {
     lines: NewTranscriptLine[],
   ): Promise<void> {
     const { activity } = context;
-    const { store } = this.deps.desk;
+    const { desk } = this.deps;
     if (activity.type === ActivityTypes.Event && activity.name === HandoffEventNames.HandoffStatus) {
       // NOTE: only an agent hub on a Bot Framework channel speaks this protocol; from a web or
       // Telegram customer it would let them end or take over their own case.
@@ -125,10 +128,10 @@ export class HandoffMiddleware implements Middleware {
         ...(redacted !== text ? { original: withoutCardNumbers(text) } : {}),
       });
 
-    const active = store.activeCase(key);
+    const active = desk.records.activeCase(key);
     if (!active) return next();
     // The agent is told of the message right away, so it must be in the transcript already.
-    flushPendingTranscript(context, store);
+    flushPendingTranscript(context, desk);
 
     if (active.state === 'queued' && activity.text) {
       const { intent, score } = await this.deps.recognizer.recognize(activity.text, locale);
@@ -140,7 +143,7 @@ export class HandoffMiddleware implements Middleware {
     }
     this.deps.desk.customerWrote(active, redacted);
     if (active.state === 'queued') {
-      const position = store.position(active);
+      const position = desk.records.position(active);
       await context.sendActivity(
         localize(context)('handoff.stillWaiting', { position, minutes: this.deps.desk.etaMinutes(position) }),
       );
@@ -155,7 +158,7 @@ export class HandoffMiddleware implements Middleware {
     value: HandoffStatusValue,
   ): Promise<boolean> {
     const { desk } = this.deps;
-    const active = desk.store.activeCase(key);
+    const active = desk.records.activeCase(key);
     if (!active) {
       this.deps.logger.warn(
         { conversationKey: key, state: value.state },
@@ -163,24 +166,20 @@ export class HandoffMiddleware implements Middleware {
       );
       return false;
     }
-    switch (value?.state) {
+    switch (value.state) {
       case 'accepted':
-        if (desk.store.claim(active.id, 'external')) desk.store.audit('external', 'accepted', active.id);
-        desk.emit('changed', active.id);
+        await desk.acceptedByHub(active);
         return false;
       case 'failed':
-        desk.store.end(active.id, 'failed');
-        desk.store.audit('external', 'failed', active.id, {
-          message:
-            value.message === undefined ? undefined : await this.deps.redactor.redact(value.message, locale),
-        });
-        desk.emit('changed', active.id);
+        await desk.endedByHub(
+          active,
+          'failed',
+          value.message === undefined ? undefined : await this.deps.redactor.redact(value.message, locale),
+        );
         setHandoffSignal(context, 'failed');
         return true;
       case 'completed':
-        desk.store.end(active.id, 'completed');
-        desk.store.audit('external', 'completed', active.id);
-        desk.emit('changed', active.id);
+        await desk.endedByHub(active, 'completed');
         setHandoffSignal(context, 'ended');
         return true;
     }

@@ -79,6 +79,57 @@ export interface Ticket {
   closedBy: string | undefined;
 }
 
+/**
+ * What the handoff store lets everyone read. Only {@link HandoffDesk} holds the whole store and
+ * writes to it; the console API, the event stream and the dialogs read through this.
+ */
+export type HandoffRecords = Pick<
+  HandoffStore,
+  | 'getCase'
+  | 'activeCase'
+  | 'queued'
+  | 'withAgent'
+  | 'position'
+  | 'lastEndedCase'
+  | 'averagePickupMs'
+  | 'transcript'
+  | 'transcriptLine'
+  | 'originalText'
+  | 'tickets'
+  | 'auditLog'
+  | 'caseHistory'
+  | 'cannedReplies'
+  | 'cannedReply'
+>;
+
+/** What the case history is searched by; every field is optional and they combine with AND. */
+export interface HistoryQuery {
+  /** Part of the customer's name, an order number, RMA or booking reference (case-insensitive). */
+  text?: string;
+  channelId?: string;
+  agentId?: string;
+  disposition?: string;
+  /** Ended at or after, ms since the epoch. */
+  endedFrom?: number;
+  /** Ended before, ms since the epoch. */
+  endedBefore?: number;
+  /** Only cases of these teams, or held by `orHeldBy` (an agent's own view); all when undefined. */
+  teams?: readonly string[];
+  orHeldBy?: string;
+}
+
+/** A reply a lead wrote once for agents to insert: per locale and team, with `{{placeholders}}`. */
+export interface CannedReply {
+  id: number;
+  /** Short name typed after `/` in the reply box (letters, digits, `-`, `_`). */
+  name: string;
+  locale: string;
+  team: string;
+  text: string;
+  updatedAt: number;
+  updatedBy: string;
+}
+
 /** What is needed to put a conversation in the queue. */
 export type NewCase = Pick<
   HandoffCase,
@@ -147,6 +198,28 @@ function toCase(row: CaseRow): HandoffCase {
     satisfaction: orUndefined(row.satisfaction),
     positionSent: orUndefined(row.position_sent),
     positionSentAt: orUndefined(row.position_sent_at),
+  };
+}
+
+interface CannedReplyRow {
+  id: number;
+  name: string;
+  locale: string;
+  team: string;
+  text: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+function toCannedReply(row: CannedReplyRow): CannedReply {
+  return {
+    id: row.id,
+    name: row.name,
+    locale: row.locale,
+    team: row.team,
+    text: row.text,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
   };
 }
 
@@ -245,6 +318,17 @@ export class HandoffStore {
         closed_by TEXT,
         closed_at INTEGER
       );
+      CREATE INDEX IF NOT EXISTS cases_history ON cases (state, ended_at);
+      CREATE TABLE IF NOT EXISTS canned_replies (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        team TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS canned_replies_unique ON canned_replies (name, locale, team);
       CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at INTEGER NOT NULL,
@@ -430,11 +514,14 @@ export class HandoffStore {
     if (lines.length > 0) this.appendLines(conversationKey, lines);
   }
 
-  /** The conversation's transcript, oldest first (the last `limit` lines), redacted. */
-  transcript(conversationKey: string, limit = 200): TranscriptLine[] {
-    const rows = this.stmt<[string, number], TranscriptRow>(
-      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? ORDER BY id DESC LIMIT ?`,
-    ).all(conversationKey, limit);
+  /**
+   * The conversation's transcript, oldest first (the last `limit` lines), redacted; with
+   * `until` (ms), only the lines written until then (an ended case's own transcript).
+   */
+  transcript(conversationKey: string, limit = 200, until = Number.MAX_SAFE_INTEGER): TranscriptLine[] {
+    const rows = this.stmt<[string, number, number], TranscriptRow>(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
+    ).all(conversationKey, until, limit);
     return rows.reverse().map(toTranscriptLine);
   }
 
@@ -513,6 +600,109 @@ export class HandoffStore {
         `UPDATE tickets SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'`,
       ).run(agentId, this.now(), id).changes === 1
     );
+  }
+
+  /**
+   * Ended cases matching `query`, most recently ended first, one page of them, and how many
+   * match in all. The text matches the customer's name and the order number, RMA and booking
+   * reference the bot collected.
+   */
+  caseHistory(
+    query: HistoryQuery,
+    page: { limit: number; offset: number },
+  ): { cases: HandoffCase[]; total: number } {
+    const where: string[] = ["state = 'ended'"];
+    const params: (string | number)[] = [];
+    if (query.text !== undefined && query.text !== '') {
+      const pattern = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const fields = [
+        'customer_name',
+        "json_extract(collected, '$.orderNumber')",
+        "json_extract(collected, '$.rma')",
+        "json_extract(collected, '$.bookingReference')",
+      ];
+      where.push(`(${fields.map((field) => `${field} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+      params.push(...fields.map(() => pattern));
+    }
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    equal('channel_id', query.channelId);
+    equal('agent_id', query.agentId);
+    equal('disposition', query.disposition);
+    if (query.endedFrom !== undefined) {
+      where.push('ended_at >= ?');
+      params.push(query.endedFrom);
+    }
+    if (query.endedBefore !== undefined) {
+      where.push('ended_at < ?');
+      params.push(query.endedBefore);
+    }
+    if (query.teams !== undefined) {
+      const teams = query.teams.map(() => '?').join(', ');
+      const held = query.orHeldBy === undefined ? '' : ' OR agent_id = ?';
+      where.push(`(team IN (${teams || 'NULL'})${held})`);
+      params.push(...query.teams, ...(query.orHeldBy === undefined ? [] : [query.orHeldBy]));
+    }
+    // NOTE: built from fixed fragments only; every value the caller gave is a parameter. The
+    // few combinations of filters are prepared once each, as every other statement.
+    const clause = where.join(' AND ');
+    const total =
+      this.stmt<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE ${clause}`).get(...params)
+        ?.n ?? 0;
+    const rows = this.stmt<unknown[], CaseRow>(
+      `SELECT * FROM cases WHERE ${clause} ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?`,
+    ).all(...params, page.limit, page.offset);
+    return { cases: rows.map(toCase), total };
+  }
+
+  /** The canned replies of some locales and teams (all when undefined), by name. */
+  cannedReplies(filter: { locale?: string; teams?: readonly string[] } = {}): CannedReply[] {
+    return this.stmt<[], CannedReplyRow>('SELECT * FROM canned_replies ORDER BY name, locale, team')
+      .all()
+      .map(toCannedReply)
+      .filter(
+        (reply) =>
+          (filter.locale === undefined || reply.locale === filter.locale) &&
+          (filter.teams === undefined || filter.teams.includes(reply.team)),
+      );
+  }
+
+  cannedReply(id: number): CannedReply | undefined {
+    const row = this.stmt<[number], CannedReplyRow>('SELECT * FROM canned_replies WHERE id = ?').get(id);
+    return row ? toCannedReply(row) : undefined;
+  }
+
+  /** Adds a canned reply; undefined when one of that name exists already for the locale and team. */
+  createCannedReply(
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text' | 'updatedBy'>,
+  ): CannedReply | undefined {
+    const info = this.stmt(
+      `INSERT INTO canned_replies (name, locale, team, text, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, locale, team) DO NOTHING`,
+    ).run(reply.name, reply.locale, reply.team, reply.text, this.now(), reply.updatedBy);
+    return info.changes === 1 ? this.cannedReply(Number(info.lastInsertRowid)) : undefined;
+  }
+
+  /** Changes a canned reply; `conflict` when another one has that name for the locale and team. */
+  updateCannedReply(
+    id: number,
+    reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text' | 'updatedBy'>,
+  ): CannedReply | 'notFound' | 'conflict' {
+    const clash = this.stmt<[string, string, string, number], { id: number }>(
+      'SELECT id FROM canned_replies WHERE name = ? AND locale = ? AND team = ? AND id <> ?',
+    ).get(reply.name, reply.locale, reply.team, id);
+    if (clash) return 'conflict';
+    const changed = this.stmt(
+      'UPDATE canned_replies SET name = ?, locale = ?, team = ?, text = ?, updated_at = ?, updated_by = ? WHERE id = ?',
+    ).run(reply.name, reply.locale, reply.team, reply.text, this.now(), reply.updatedBy, id).changes;
+    return changed === 1 ? (this.cannedReply(id) ?? 'notFound') : 'notFound';
+  }
+
+  deleteCannedReply(id: number): boolean {
+    return this.stmt('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
   }
 
   /** Appends to the audit log: who did what to which case. */

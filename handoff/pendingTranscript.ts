@@ -1,5 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import type { HandoffStore, NewTranscriptLine } from './handoffStore';
+import type { NewTranscriptLine } from './handoffStore';
+
+/** Whoever writes transcript lines: the desk (the only writer of the store). */
+export interface TranscriptWriter {
+  recordTranscript(conversationKey: string, lines: readonly NewTranscriptLine[]): void;
+}
 
 const PENDING_KEY = Symbol('switchboard.pendingTranscript');
 
@@ -20,9 +25,9 @@ export function startPendingTranscript(context: TurnContext, conversationKey: st
 }
 
 /** Writes the turn's lines collected so far. */
-export function flushPendingTranscript(context: TurnContext, store: HandoffStore): void {
+export function flushPendingTranscript(context: TurnContext, writer: TranscriptWriter): void {
   const pending = context.turnState.get<Pending | undefined>(PENDING_KEY);
   if (pending && pending.lines.length > 0) {
-    store.appendTranscriptLines(pending.conversationKey, pending.lines.splice(0));
+    writer.recordTranscript(pending.conversationKey, pending.lines.splice(0));
   }
 }

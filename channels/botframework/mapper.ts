@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { outgoingSender } from '../messageParts';
 import { publicChannelData } from '../outgoing';
 
 /**
@@ -57,5 +58,8 @@ export function toConnector(activity: Partial<Activity>): Partial<Activity> {
   }
   const channelData = publicChannelData(activity.channelData);
   if (channelData !== undefined) sent.channelData = channelData;
+  // NOTE: the connector only accepts the bot as `from`, so the sender is named in the text.
+  const sender = outgoingSender(activity);
+  if (sender) sent.text = sender.signedText;
   return sent;
 }

@@ -140,6 +140,8 @@ export class DirectLineAdapter extends BotAdapter {
     return {
       conversationId: conversation.id,
       userId: conversation.userId,
+      // Only the name the shop's server vouched for: the page could claim any name.
+      ...(conversation.customer?.verified?.name ? { userName: conversation.customer.verified.name } : {}),
       botId: this.deps.botId,
       botName: this.deps.botName,
       serviceUrl: this.deps.serviceUrl,

@@ -1,4 +1,5 @@
 import { ActivityTypes, type Activity, type ChannelAccount, type ConversationAccount } from 'botbuilder';
+import { outgoingSender } from '../messageParts';
 import { publicChannelData } from '../outgoing';
 
 /** The channel id Switchboard's own Direct Line endpoint uses, as Azure's Direct Line does. */
@@ -74,7 +75,9 @@ export function fromClient(
     channelId: DIRECT_LINE_CHANNEL_ID,
     serviceUrl: participants.serviceUrl,
     conversation: conversation(participants),
-    from: { ...user(participants), name: posted.from?.name ?? participants.userName ?? '' },
+    // NOTE: the name a page posts is not the customer's word for it (any script may set it);
+    // only a name the shop vouched for in the token reaches the agents.
+    from: user(participants),
     recipient: bot(participants),
   } as Activity;
 }
@@ -94,6 +97,8 @@ export function fromBot(
   delete rest.deliveryMode;
   delete rest.channelData;
   const shown = publicChannelData(reply.channelData);
+  // Web Chat shows who wrote each message: an agent's reply comes from the agent, not the bot.
+  const sender = outgoingSender(reply);
   return {
     ...rest,
     ...(shown === undefined ? {} : { channelData: shown }),
@@ -102,7 +107,7 @@ export function fromBot(
     timestamp: now,
     channelId: DIRECT_LINE_CHANNEL_ID,
     conversation: conversation(participants),
-    from: bot(participants),
+    from: sender ? { id: sender.id, name: sender.name, role: 'bot' } : bot(participants),
     recipient: user(participants),
   } as Activity;
 }

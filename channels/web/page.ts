@@ -60,6 +60,8 @@ function pageTexts(deps: WebChatPageDeps): Record<string, Record<string, string>
           languageLabel: t('chatPage.languageLabel'),
           connecting: t('chatPage.connecting'),
           connectionFailed: t('chatPage.connectionFailed'),
+          // NOTE: filled in the browser with each agent's name ({{agentName}} stays for it).
+          agentSender: t('chatPage.agentSender', { agentName: '{{agentName}}' }),
           languageName: t(`language.names.${locale}` as Parameters<typeof t>[0]),
         },
       ];
@@ -105,11 +107,94 @@ const PAGE_SCRIPT = `
     });
   }
 
+  /** The agent who wrote an activity (the server gives agents' replies a sender id agent:…). */
+  function agentOf(activity) {
+    var from = activity && activity.from;
+    return from && typeof from.id === 'string' && from.id.indexOf('agent:') === 0 && from.name ? from : undefined;
+  }
+
+  function initialsOf(name) {
+    return name.split(/\\s+/).filter(Boolean).map(function (word) { return word.charAt(0); }).join('').slice(0, 2).toUpperCase();
+  }
+
+  /**
+   * A React element of another type and props, made from one Web Chat rendered.
+   * NOTE: the Web Chat bundle keeps its React to itself and its middleware must return React
+   * elements, so new ones are copied from the elements it gives us (the same React marks them).
+   */
+  function elementLike(element, type, props, key) {
+    return Object.assign({}, element, { type: type, key: key === undefined ? null : key, props: props });
+  }
+
+  /** Agents' replies get the agent's initials instead of the bot's. */
+  function avatarMiddleware() {
+    return function (next) {
+      return function (args) {
+        var agent = agentOf(args.activity);
+        var render = next(args);
+        if (!agent || !render) return render;
+        return function () {
+          var name = texts(locale).agentSender.replace('{{agentName}}', agent.name);
+          return elementLike(render(), 'div', {
+            className: 'agent-avatar', role: 'img', 'aria-label': name, title: name, children: initialsOf(agent.name)
+          });
+        };
+      };
+    };
+  }
+
+  /** Under an agent's replies, who wrote them: "Ana García (agent)", then the time. */
+  function activityStatusMiddleware() {
+    return function (next) {
+      return function (args) {
+        var agent = agentOf(args.activity);
+        var status = next(args);
+        if (!agent || !status) return status;
+        var name = texts(locale).agentSender.replace('{{agentName}}', agent.name);
+        return elementLike(status, 'span', {
+          className: 'agent-status',
+          children: [elementLike(status, 'span', { className: 'agent-name', children: name + ' · ' }, 'name'),
+            Object.assign({}, status, { key: 'status' })]
+        });
+      };
+    };
+  }
+
+  /**
+   * Web Chat groups consecutive messages by role (bot or user), showing one avatar per group;
+   * an agent's replies form groups of their own, so they get the agent's avatar.
+   */
+  function groupActivitiesMiddleware() {
+    return function (next) {
+      return function (args) {
+        var groups = next(args);
+        if (!groups || !groups.sender) return groups;
+        var bySender = [];
+        groups.sender.forEach(function (group) {
+          var current = [];
+          group.forEach(function (activity) {
+            var last = current[current.length - 1];
+            if (last && (last.from && last.from.id) !== (activity.from && activity.from.id)) {
+              bySender.push(current);
+              current = [];
+            }
+            current.push(activity);
+          });
+          if (current.length) bySender.push(current);
+        });
+        return Object.assign({}, groups, { sender: bySender });
+      };
+    };
+  }
+
   function render(locale) {
     showTexts(locale);
     window.WebChat.renderWebChat({
       directLine: directLine,
       locale: locale,
+      avatarMiddleware: avatarMiddleware,
+      activityStatusMiddleware: activityStatusMiddleware,
+      groupActivitiesMiddleware: groupActivitiesMiddleware,
       styleOptions: {
         accent: config.accentColor,
         botAvatarInitials: config.botInitials,
@@ -191,6 +276,9 @@ function renderPage(deps: WebChatPageDeps, locale: string): string {
   #status:empty { display: none; }
   #status { padding: 1rem; }
   #webchat { flex: 1; min-height: 0; }
+  .agent-avatar { width: 40px; height: 40px; border-radius: 50%; display: flex; align-items: center; justify-content: center;
+                  background: #5c2d91; color: #fff; font-size: 0.9rem; font-weight: 600; }
+  .agent-name { font-weight: 600; }
 </style>
 </head>
 <body>

@@ -116,17 +116,20 @@ function trustedCustomer(body: {
     const verified = (typeof body.verified === 'object' ? body.verified : null) as {
       email?: unknown;
       phone?: unknown;
+      name?: unknown;
     } | null;
-    if (verified === null || !valid(verified.email) || !valid(verified.phone)) {
+    if (verified === null || !valid(verified.email) || !valid(verified.phone) || !valid(verified.name)) {
       return new HttpProblem(
         400,
         'BadArgument',
-        'verified must be an object with an email and/or phone string',
+        'verified must be an object with an email, phone and/or name string (at most 200 characters each)',
       );
     }
     customer.verified = {};
     if (typeof verified.email === 'string') customer.verified.email = verified.email;
     if (typeof verified.phone === 'string') customer.verified.phone = verified.phone;
+    if (typeof verified.name === 'string' && verified.name.trim() !== '')
+      customer.verified.name = verified.name.trim();
   }
   if (body.tags !== undefined) {
     if (

@@ -20,8 +20,11 @@ export interface TokenClaims {
 
 /** Facts about a customer that the shop's own server vouches for when it mints a token. */
 export interface TrustedCustomer {
-  /** Contact details the shop has verified (its logged-in customer). */
-  verified?: { email?: string; phone?: string };
+  /**
+   * Contact details the shop has verified (its logged-in customer), and the customer's name as
+   * the shop knows it (shown to agents; a name typed into the page is not).
+   */
+  verified?: { email?: string; phone?: string; name?: string };
   /** Tags such as `vip`, which the handoff queue gives priority to. */
   tags?: string[];
 }

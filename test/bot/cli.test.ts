@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { openHandoffDatabase } from '../../handoff';
 
@@ -14,17 +15,29 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   return cliWith({}, ...args);
 }
 
-/** Runs the CLI with extra environment variables (a temporary DATA_DIR). */
+/** Runs the CLI with extra environment variables (a temporary DATA_DIR), in `cwd` (the project by default). */
 async function cliWith(
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliIn(root, env, ...args);
+}
+
+async function cliIn(
+  cwd: string,
+  env: Record<string, string | undefined>,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
+    // The loader and the script by absolute path, so the CLI can run from any folder.
+    const tsx = pathToFileURL(
+      require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs'),
+    ).href;
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', '--disable-warning=DEP0111', 'bot/cli.ts', ...args],
+      ['--import', tsx, '--disable-warning=DEP0111', path.join(root, 'bot', 'cli.ts'), ...args],
       {
-        cwd: root,
+        cwd,
         env: { ...process.env, ...env },
       },
     );
@@ -127,7 +140,11 @@ describe('cli agents', function () {
   this.timeout(60_000);
   let dataDir: string;
   const agents = (...args: string[]) =>
-    cliWith({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, 'agents', ...args);
+    cliWith(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent', HANDOFF_TEAMS_FILE: path.join(dataDir, 'teams.json') },
+      'agents',
+      ...args,
+    );
 
   /** Opens the database the CLI wrote, runs `check`, closes it. */
   async function inDatabase<T>(
@@ -149,6 +166,13 @@ describe('cli agents', function () {
 
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
+    // As the server leaves it on its first start: the database, and the teams the shop defined.
+    openHandoffDatabase(dataDir).close();
+    const teams = JSON.parse(fs.readFileSync(path.join(root, 'handoff', 'teams.json'), 'utf8')) as {
+      teams: { id: string }[];
+    };
+    teams.teams.push({ ...teams.teams[0]!, id: 'orders-es' });
+    fs.writeFileSync(path.join(dataDir, 'teams.json'), JSON.stringify(teams));
   });
 
   afterEach(() => {
@@ -178,6 +202,41 @@ describe('cli agents', function () {
     const again = await agents('add', 'ana', '--teams', 'support');
     assert.equal(again.code, 1);
     assert.match(again.stderr, /username "ana" is taken/);
+  });
+
+  it('agents add refuses a team the teams file does not define, with exit code 2', async () => {
+    const added = await agents('add', 'zoe', '--teams', 'support,billing,returns');
+    assert.equal(added.code, 2);
+    assert.match(added.stderr, /--teams: "billing", "returns" are not in the teams file .*teams\.json/);
+    assert.match(added.stderr, /its teams: support, orders-es/);
+    assert.equal(await inDatabase((database) => database.agents.count()), 0);
+  });
+
+  it('refuses to create a database: it names the DATA_DIR it looked in, and creates nothing', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-empty-'));
+    try {
+      const named = await cliWith({ DATA_DIR: elsewhere, LOG_LEVEL: 'silent' }, 'agents', 'list');
+      assert.equal(named.code, 1);
+      assert.match(named.stderr, new RegExp(`no handoff database in ${elsewhere} \\(DATA_DIR=${elsewhere}`));
+      assert.match(named.stderr, /run it with the\s+server's DATA_DIR/);
+      assert.deepEqual(fs.readdirSync(elsewhere), []);
+
+      // Without DATA_DIR the CLI looks in ./data of the folder it runs in, and says so.
+      const unset = await cliIn(
+        elsewhere,
+        { DATA_DIR: undefined, LOG_LEVEL: 'silent' },
+        'agents',
+        'add',
+        'ana',
+        '--role',
+        'lead',
+      );
+      assert.equal(unset.code, 1);
+      assert.match(unset.stderr, /DATA_DIR is not set, so .*switchboard-cli-empty-.*data/);
+      assert.deepEqual(fs.readdirSync(elsewhere), [], 'no ./data was created');
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('agents add refuses a bad role, and an agent without teams, with exit code 2', async () => {

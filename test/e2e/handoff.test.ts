@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
 import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
 import { expectedText, type ExpectedReply } from '../support/dialogTable';
@@ -103,18 +102,19 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
       ).status,
       200,
     );
-    assert.deepEqual(await customer.botSays(1), [
-      en({ key: 'handoff.agentMessage', vars: { agentName: 'Ana', text: 'Hi, I am checking your order.' } }),
-    ]);
+    // Web chat shows the agent as the sender, so the text comes as the agent wrote it.
+    assert.deepEqual(await customer.botSays(1), ['Hi, I am checking your order.']);
 
     // With an agent, the bot stays quiet and the agent sees the message.
     await customer.say('thank you');
-    await sleep(200);
-    assert.deepEqual(await customer.botSays(0), []);
     const after = await ana.get<{ transcript: { role: string; text: string }[] }>(
       `/api/console/cases/${waiting.id}`,
     );
     assert.equal(after.body.transcript.at(-1)?.text, 'thank you');
+    // NOTE: no sleep to prove silence: the agent's next reply is the customer's next message,
+    // so anything the bot had said to "thank you" would come first and fail this.
+    await ana.post(`/api/console/cases/${waiting.id}/messages`, { text: 'Anything else?' });
+    assert.deepEqual(await customer.botSays(1), ['Anything else?']);
 
     const ended = await ana.post(`/api/console/cases/${waiting.id}/end`, { disposition: 'resolved' });
     assert.equal(ended.status, 200);
@@ -380,8 +380,28 @@ describe("customers the shop vouches for (Direct Line token minted by the shop's
     );
   });
 
+  it('agents see the customer by the name the shop vouched for, never by a name the page posted', async () => {
+    const named = await vouchedConversation({ verified: { name: 'Ana García' } });
+    const anonymous = await vouchedConversation({});
+    await say(named.conversationId!, named.token!, 'agent');
+    const posted = await fetch(
+      `${server.url}/v3/directline/conversations/${anonymous.conversationId}/activities`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${anonymous.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'agent', from: { id: 'x', name: 'The CEO' } }),
+      },
+    );
+    assert.equal(posted.status, 200);
+    assert.deepEqual(
+      server.app.handoff.store.queued().map((c) => c.customerName),
+      ['Ana García', undefined],
+    );
+  });
+
   it('refuses vouched fields that are not well formed, and the page token route ignores them', async () => {
     assert.equal((await vouchedConversation({ tags: ['not a tag!'] })).status, 400);
     assert.equal((await vouchedConversation({ verified: 'ana@example.com' })).status, 400);
+    assert.equal((await vouchedConversation({ verified: { name: 42 } })).status, 400);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { expectedText } from '../support/dialogTable';
+import { PASSWORD, login } from '../handoff/consoleFixture';
 import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
 
 /** The send box of the official Web Chat widget. */
@@ -102,6 +103,39 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
     await page.locator(SEND_BOX).press('Enter');
     await bubble(page, expectedText('en', 'help.main'));
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-es-en.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+  it("shows an agent's reply as the agent (name and initials), not as the bot", async () => {
+    await server.app.handoff.agents.create({
+      username: 'ana',
+      name: 'Ana García',
+      role: 'agent',
+      teams: ['support'],
+      password: PASSWORD,
+    });
+    const { page, errors } = await openPage('en-US');
+    await bubble(page, expectedText('en', 'welcome.greeting'));
+    await page.locator(SEND_BOX).fill('agent');
+    await page.locator(SEND_BOX).press('Enter');
+    await bubble(page, expectedText('en', { key: 'handoff.queued', vars: { position: 1, minutes: 3 } }));
+    const ana = await login(server.url, 'ana');
+    const queue = await ana.get<{ cases: { id: number }[] }>('/api/console/queue');
+    const caseId = queue.body.cases[0]?.id;
+    assert.equal((await ana.post(`/api/console/cases/${caseId}/claim`)).status, 200);
+    assert.equal(
+      (await ana.post(`/api/console/cases/${caseId}/messages`, { text: 'Hi, I am checking your order.' }))
+        .status,
+      200,
+    );
+    // The text as the agent wrote it: the sender is shown beside it, not typed in front.
+    await bubble(page, 'Hi, I am checking your order.');
+    const avatar = page.getByRole('img', { name: 'Ana García (agent)' });
+    await avatar.waitFor();
+    assert.equal((await avatar.innerText()).trim(), 'AG');
+    await page.locator('.agent-name', { hasText: 'Ana García (agent)' }).waitFor();
+    // The bot's own messages keep the bot's initials.
+    assert.ok((await page.locator('.webchat__initialsAvatar', { hasText: 'AH' }).count()) > 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-agent-reply.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
 });

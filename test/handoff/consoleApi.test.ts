@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { WebSocketServer } from 'ws';
 import { upgradeRoutes } from '../../bot/upgrades';
+import { outgoingSender } from '../../channels/messageParts';
 import { summarizeCase, type CaseView } from '../../handoff/consoleApi';
 import type { HandoffCase } from '../../handoff/handoffStore';
 import {
@@ -426,10 +427,12 @@ describe('console API', function () {
       assert.equal(fixture.deliveries.length, 1);
       const [delivery] = fixture.deliveries;
       assert.equal(delivery?.conversationId, handoffCase.reference.conversation?.id);
-      assert.deepEqual((delivery?.activity.channelData as { switchboardAgent: unknown }).switchboardAgent, {
-        id: fixture.accounts.ana?.id,
+      assert.equal(delivery?.activity.text, 'Your parcel left today.');
+      // Who wrote it, for channels to show: by name on web chat, signed in the text elsewhere.
+      assert.deepEqual(outgoingSender(delivery?.activity ?? {}), {
+        id: `agent:${fixture.accounts.ana?.id}`,
         name: 'Ana García',
-        text: 'Your parcel left today.',
+        signedText: 'Ana (agent): Your parcel left today.',
       });
       assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:replied`));
     });
@@ -466,11 +469,7 @@ describe('console API', function () {
       });
       assert.equal(late.status, 409);
       assert.equal(late.body.code, 'ConversationEnded');
-      assert.ok(
-        !fixture.deliveries.some(
-          (d) => (d.activity.channelData as { switchboardAgent?: unknown } | undefined)?.switchboardAgent,
-        ),
-      );
+      assert.ok(!fixture.deliveries.some((d) => outgoingSender(d.activity) !== undefined));
     });
 
     it('POST /messages answers 502 when the channel cannot be reached', async () => {

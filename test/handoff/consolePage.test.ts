@@ -160,9 +160,7 @@ describe('console page in headless Chromium', function () {
     await eventually(
       () =>
         fixture.deliveries.some(
-          (delivery) =>
-            (delivery.activity.channelData as { switchboardAgent?: { text: string } } | undefined)
-              ?.switchboardAgent?.text === 'It left the warehouse this morning.',
+          (delivery) => delivery.activity.text === 'It left the warehouse this morning.',
         ),
       'the reply reaches the customer',
     );

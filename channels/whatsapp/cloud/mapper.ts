@@ -67,7 +67,8 @@ export function mapInboundMessage(message: InboundMessage, context: InboundConte
     channelId: WHATSAPP_CHANNEL_ID,
     serviceUrl: context.serviceUrl,
     timestamp: Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date(),
-    from: { id: `wa:${message.from}`, name: context.profileName || phoneOf(message.from), role: 'user' },
+    // The WhatsApp profile name; never the phone number, which agents see only where needed.
+    from: { id: `wa:${message.from}`, name: context.profileName ?? '', role: 'user' },
     recipient: { id: `wa:${context.phoneNumberId}`, name: 'Switchboard', role: 'bot' },
     conversation: { id: message.from, isGroup: false, conversationType: 'personal', name: '' },
     locale: localeForPhone(message.from),

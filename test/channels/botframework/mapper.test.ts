@@ -26,4 +26,15 @@ describe('Bot Framework mapper', () => {
     const sent = toConnector({ type: 'message', text: 'x', channelData: { switchboardAgent: { id: 'a' } } });
     assert.equal('channelData' in sent, false);
   });
+
+  it("toConnector() signs an agent's reply in the text: the connector takes only the bot as sender", () => {
+    const sent = toConnector({
+      type: 'message',
+      text: 'hi',
+      channelData: {
+        switchboardSender: { id: 'agent:7', name: 'Ana García', signedText: 'Ana (agent): hi' },
+      },
+    });
+    assert.deepEqual(sent, { type: 'message', text: 'Ana (agent): hi' });
+  });
 });

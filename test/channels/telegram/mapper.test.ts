@@ -313,6 +313,21 @@ describe('Telegram mapper', () => {
       assert.deepEqual(calls, [{ method: 'sendMessage', chat_id: '1002', text: 'Hi *there* <b>' }]);
     });
 
+    it("sends an agent's reply signed with the agent's name, Telegram having no sender per message", () => {
+      const calls = renderActivity(
+        {
+          type: 'message',
+          text: 'hi',
+          channelData: {
+            switchboardSender: { id: 'agent:7', name: 'Ana García', signedText: 'Ana (agent): hi' },
+          },
+        },
+        '1002',
+        encode,
+      );
+      assert.deepEqual(calls, [{ method: 'sendMessage', chat_id: '1002', text: 'Ana (agent): hi' }]);
+    });
+
     it('turns suggested actions into an inline keyboard on the last part', () => {
       const activity: Partial<Activity> = {
         type: 'message',

@@ -15,7 +15,7 @@ const participants: DirectLineParticipants = {
 const at = new Date('2026-11-20T10:00:00.000Z');
 
 describe('Direct Line mapper', () => {
-  it('fromClient() gives the server id, timestamp and roles and keeps clientActivityID', () => {
+  it('fromClient() gives the server id, timestamp and roles, keeps clientActivityID and drops a posted name', () => {
     const activity = fromClient(
       {
         type: 'message',
@@ -40,9 +40,14 @@ describe('Direct Line mapper', () => {
       channelId: 'directline',
       serviceUrl: 'https://bot.example',
       conversation: { id: 'conv' },
-      from: { id: 'dl_user', name: 'Ana', role: 'user' },
+      // Only a name the shop vouched for is the customer's (participants.userName).
+      from: { id: 'dl_user', name: '', role: 'user' },
       recipient: { id: 'switchboard', name: 'Acme Helper', role: 'bot' },
     });
+    assert.equal(
+      fromClient({ type: 'message' }, { ...participants, userName: 'Ana García' }, 'conv|2', at).from.name,
+      'Ana García',
+    );
   });
 
   it('fromBot() addresses the reply from the bot to the customer and drops server-side fields', () => {
@@ -74,6 +79,24 @@ describe('Direct Line mapper', () => {
       at,
     );
     assert.deepEqual(mixed.channelData, { notify: true });
+  });
+
+  it("fromBot() gives an agent's reply the agent as sender, with the text as the agent wrote it", () => {
+    const reply = fromBot(
+      {
+        type: 'message',
+        text: 'hi',
+        channelData: {
+          switchboardSender: { id: 'agent:7', name: 'Ana García', signedText: 'Ana (agent): hi' },
+        },
+      },
+      participants,
+      'conv|0000005',
+      at,
+    );
+    assert.deepEqual(reply.from, { id: 'agent:7', name: 'Ana García', role: 'bot' });
+    assert.equal(reply.text, 'hi');
+    assert.equal('channelData' in reply, false);
   });
 });
 

@@ -129,6 +129,19 @@ describe('WhatsApp Cloud mapper', () => {
 });
 
 describe('WhatsApp shared parts', () => {
+  it("messageParts() signs an agent's reply with the agent's name, WhatsApp having no sender per message", () => {
+    assert.equal(
+      messageParts({
+        type: 'message',
+        text: 'hi',
+        channelData: {
+          switchboardSender: { id: 'agent:7', name: 'Ana García', signedText: 'Ana (agent): hi' },
+        },
+      })?.text,
+      'Ana (agent): hi',
+    );
+  });
+
   it('messageParts() turns suggested actions into choices and a link into text, dropping channelData', () => {
     const parts = messageParts({
       type: 'message',
