@@ -43,6 +43,11 @@ export const ORDER_NUMBER_TRIES = 3;
 /** Most orders listed for a customer the channel identified. */
 const MAX_LISTED_ORDERS = 8;
 
+/** What the customer already said: an order number named in their first message skips the question. */
+export interface OrderLookupOptions {
+  orderNumber?: string;
+}
+
 /** What the lookup hands back when the customer proved the order is theirs. */
 export interface FoundOrder {
   order: Order;
@@ -84,14 +89,14 @@ export class OrderLookupDialog extends ComponentDialog {
 
   private async listKnownOrdersStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const identity = verifiedIdentity(step.context);
-    if (!identity) return step.replaceDialog(ASK_NUMBER);
+    if (!identity) return step.replaceDialog(ASK_NUMBER, step.options);
     let orders: Order[];
     try {
       orders = (await this.deps.commerce.orders.findOrdersByCustomer(identity)).slice(0, MAX_LISTED_ORDERS);
     } catch (error) {
       return offerPersonAfterFailure(step, error, this.deps.logger);
     }
-    if (orders.length === 0) return step.replaceDialog(ASK_NUMBER);
+    if (orders.length === 0) return step.replaceDialog(ASK_NUMBER, step.options);
     (step.values as LookupValues).numbers = orders.map((order) => order.number);
     const t = localize(step.context);
     const { locale } = turnLanguage(step.context);
@@ -130,6 +135,8 @@ export class OrderLookupDialog extends ComponentDialog {
   }
 
   private async askOrderNumberStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const given = (step.options as OrderLookupOptions | undefined)?.orderNumber;
+    if (given) return step.next(given);
     const t = localize(step.context);
     return step.prompt(ORDER_NUMBER_PROMPT, {
       prompt: t('orders.askNumber'),
