@@ -141,6 +141,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     sentiment: deps.sentimentAnalyzer
       ? { analyzer: deps.sentimentAnalyzer, threshold: config.handoff.sentimentThreshold }
       : undefined,
+    confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
   const bot = new CustomerServiceBot(state, mainDialog);
 
