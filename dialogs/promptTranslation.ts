@@ -63,15 +63,22 @@ export class PromptTranslation {
       if (!groups) continue;
       const vars: Record<string, string | number> = {};
       for (const [name, value] of Object.entries(groups)) {
-        // Variables that are texts themselves ("reason: Wrong size or fit") are translated too.
+        // Variables that are fixed texts themselves ("reason: Wrong size or fit") are translated
+        // too; others (a product name) may look like a template and are kept as they are.
         vars[name] =
-          /^\d+$/.test(value) && template.plural && name === 'count'
+          template.plural && name === 'count' && /^\d+$/.test(value)
             ? Number(value)
-            : this.translate(value, t);
+            : this.translateFixed(value, t);
       }
       return t(template.key, vars);
     }
     return text;
+  }
+
+  /** A text without variables in the language of `t`; anything else (a product name, a number) unchanged. */
+  private translateFixed(text: string, t: Translate): string {
+    const fixed = this.fixed.get(text);
+    return fixed ? t(fixed.key) : text;
   }
 
   /**

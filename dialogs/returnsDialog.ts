@@ -185,8 +185,13 @@ export class ReturnsDialog extends InterruptibleDialog {
       return step.next();
     }
     const choices: Choice[] = returnable.map((item) => ({ value: item.name, synonyms: [item.sku] }));
+    // "All items" only when said as such: "return an item" ("atgriezt preci") is not "all items" ("visas preces").
+    const named =
+      this.namedIn(step, choices, true) ??
+      (this.namedIn(step, [localizedChoice(t, 'returns.allItems')], false) === 0
+        ? choices.length
+        : undefined);
     choices.push(localizedChoice(t, 'returns.allItems'));
-    const named = this.namedIn(step, choices, true);
     if (named !== undefined) return step.next({ index: named, value: choices[named]?.value, score: 1 });
     return step.prompt(ITEMS_PROMPT, {
       prompt: t('returns.askItems'),
