@@ -184,7 +184,11 @@ export class ReturnsDialog extends InterruptibleDialog {
       }
       return step.next();
     }
-    const choices: Choice[] = returnable.map((item) => ({ value: item.name, synonyms: [item.sku] }));
+    // The shop's names in other languages are synonyms: "la chaqueta" picks "Rain jacket, M".
+    const choices: Choice[] = returnable.map((item) => ({
+      value: item.name,
+      synonyms: [item.sku, ...Object.values(item.names ?? {})],
+    }));
     // "All items" only when said as such: "return an item" ("atgriezt preci") is not "all items" ("visas preces").
     const named =
       this.namedIn(step, choices, true) ??

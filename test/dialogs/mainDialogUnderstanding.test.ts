@@ -347,19 +347,27 @@ const languageCases = (w: Words): DialogCase[] => {
   ];
 };
 
-/** A first message that names the order and the reason skips both questions (the item too, where named). */
+/** A first message that names the order, the item and the reason skips those questions. */
 const prefilledCase = (w: Words): DialogCase => ({
-  name: 'a first message naming the order and the reason skips those questions',
+  name: "a first message naming the order, the item (in the customer's language) and the reason skips those questions",
   locale: w.locale,
   steps: [
     [w.everything, ['welcome.greeting', 'verification.ask']],
-    // The demo store's product names are English: only the English message names the item.
-    ...((w.locale === 'en'
-      ? [['ana.garcia@example.com', [briefsNotReturnable(w.locale), 'returns.askRefund']]]
-      : [
-          ['ana.garcia@example.com', [briefsNotReturnable(w.locale), 'returns.askItems']],
-          [JACKET, ['returns.askRefund']],
-        ]) as DialogCase['steps']),
+    ['ana.garcia@example.com', [briefsNotReturnable(w.locale), 'returns.askRefund']],
+    [
+      text(w.locale, 'returns.refund.storeCredit'),
+      [
+        {
+          key: 'returns.confirm',
+          vars: {
+            items: JACKET,
+            number: 'SB-10002',
+            reason: text(w.locale, 'returns.reasons.wrongSize'),
+            refund: text(w.locale, 'returns.refund.storeCredit'),
+          },
+        },
+      ],
+    ],
   ],
 });
 
