@@ -27,6 +27,9 @@ export type CommerceBackendKind = (typeof COMMERCE_BACKENDS)[number];
 /** Categories never returnable unless `NON_RETURNABLE_CATEGORIES` says otherwise. */
 export const DEFAULT_NON_RETURNABLE_CATEGORIES = ['underwear', 'giftCards', 'openedSoftware'];
 
+/** Confidence thresholds of the intent recognizer unless `RECOGNIZER_*_THRESHOLD` say otherwise. */
+export const DEFAULT_RECOGNIZER_THRESHOLDS = { route: 0.45, suggest: 0.25 } as const;
+
 /** Validated configuration of one Switchboard process. */
 /** How `/metrics` is reached; neither set means no metrics at all. */
 export interface MetricsConfig {
@@ -146,6 +149,13 @@ export interface Config {
   whatsapp: WhatsAppConfig;
   /** Azure AI Language (sentiment, PII, language detection, summaries); undefined = all local. */
   azureLanguage: AzureLanguageSettings | undefined;
+  /** The confidence policy at the menu (dialogs/confidencePolicy.ts). */
+  recognizer: {
+    /** From this score on (0..1) the recognized intent is routed to at once. */
+    routeThreshold: number;
+    /** From this score on, below `routeThreshold`, the customer is asked "did you mean …?". */
+    suggestThreshold: number;
+  };
 }
 
 export const WHATSAPP_MODES = ['off', 'cloud', 'web'] as const;
@@ -607,6 +617,27 @@ function parseWhatsApp(env: Env, problems: string[]): WhatsAppConfig {
   };
 }
 
+function parseRecognizer(env: Env, problems: string[]): Config['recognizer'] {
+  const routeThreshold = fraction(
+    env,
+    'RECOGNIZER_ROUTE_THRESHOLD',
+    DEFAULT_RECOGNIZER_THRESHOLDS.route,
+    problems,
+  );
+  const suggestThreshold = fraction(
+    env,
+    'RECOGNIZER_SUGGEST_THRESHOLD',
+    DEFAULT_RECOGNIZER_THRESHOLDS.suggest,
+    problems,
+  );
+  if (suggestThreshold > routeThreshold) {
+    problems.push(
+      `RECOGNIZER_SUGGEST_THRESHOLD must not be above RECOGNIZER_ROUTE_THRESHOLD (received ${suggestThreshold} and ${routeThreshold})`,
+    );
+  }
+  return { routeThreshold, suggestThreshold };
+}
+
 /**
  * Builds the configuration from environment variables. Pure: pass `process.env` merged with a
  * `.env` file through {@link loadConfig}, or a plain object in tests.
@@ -673,6 +704,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     telegram: parseTelegram(env, problems),
     whatsapp: parseWhatsApp(env, problems),
     azureLanguage: parseAzureLanguage(env, problems),
+    recognizer: parseRecognizer(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

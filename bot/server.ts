@@ -190,6 +190,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     tasks,
     handoffDialog: new HandoffDialog(desk, state),
     sentiment: { analyzer: sentiment, threshold: config.handoff.sentimentThreshold },
+    confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
   const bot = new CustomerServiceBot(state, mainDialog);
 

@@ -14,6 +14,7 @@ import { customerTags } from '../bot/customerIdentity';
 import { localize, turnLanguage, conversationKey } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
 import { handoffSignal, type HandoffDesk, type HandoffSignal } from '../handoff/handoffDesk';
+import { yesNoPrompt } from './choicePrompt';
 import { askYesNo, saidYes } from './offerPersonDialog';
 import type { TaskOutcome } from './interruptibleDialog';
 
@@ -82,7 +83,7 @@ export class HandoffDialog extends ComponentDialog {
   ) {
     super(HANDOFF_DIALOG);
     this.addDialog(new AwaitHumanDialog(desk));
-    this.addDialog(new ChoicePrompt(YES_NO));
+    this.addDialog(yesNoPrompt(YES_NO));
     this.addDialog(new ChoicePrompt(SURVEY_PROMPT));
     this.addDialog(new TextPrompt(MESSAGE_PROMPT));
     this.addDialog(

@@ -1,13 +1,17 @@
 import { ActivityTypes } from 'botbuilder';
 import {
+  ChoiceFactory,
   ComponentDialog,
   DialogTurnStatus,
   type DialogContext,
   type DialogTurnResult,
   type PromptOptions,
 } from 'botbuilder-dialogs';
-import { normalizeUtterance, type Recognizer } from '../bot/language/recognizer';
+import type { Recognizer } from '../bot/language/recognizer';
 import { localize, turnLanguage } from '../bot/middleware';
+import { findTurnLanguage } from '../bot/middleware/localeResolution';
+import { matchChoice } from './choiceMatch';
+import { ordinalWords } from './choicePrompt';
 import type { TranslationKey } from '../bot/i18n';
 
 /** Why a task ended with a person: kept in the case file for the agent who takes over. */
@@ -39,19 +43,22 @@ export type TaskOutcome =
 const INTERRUPTION_MIN_SCORE = 0.5;
 
 /**
- * True when the text is one of the choices (or their synonyms) the innermost active prompt
- * offered: "Changed my mind" at the return reason is an answer, whatever the recognizer thinks
- * of it as a message of its own.
+ * True when the text answers the innermost active prompt with one of its choices (by name,
+ * synonym, number or ordinal; see {@link matchChoice}): "Changed my mind" at the return reason,
+ * or "cancel the booking" at "book, move or cancel?", is an answer, whatever the recognizer
+ * thinks of it as a message of its own.
  */
-function isChoiceOfActivePrompt(innerDc: DialogContext, text: string): boolean {
+export function answersActivePrompt(innerDc: DialogContext, text: string): boolean {
   let dc = innerDc;
   while (dc.child) dc = dc.child;
   const options = (dc.activeDialog?.state as { options?: PromptOptions } | undefined)?.options;
-  const wanted = normalizeUtterance(text);
-  return (options?.choices ?? []).some((choice) => {
-    const names = typeof choice === 'string' ? [choice] : [choice.value, ...(choice.synonyms ?? [])];
-    return names.some((name) => normalizeUtterance(name) === wanted);
-  });
+  const choices = ChoiceFactory.toChoices(options?.choices ?? []);
+  if (choices.length === 0) return false;
+  const t = findTurnLanguage(innerDc.context)?.t;
+  return (
+    matchChoice(text, choices, { numbers: true, ordinals: t && ordinalWords(t), partial: false }) !==
+    undefined
+  );
 }
 
 /**
@@ -80,7 +87,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     const { activity } = innerDc.context;
     if (activity.type !== ActivityTypes.Message || !activity.text) return undefined;
-    if (isChoiceOfActivePrompt(innerDc, activity.text)) return undefined;
+    if (answersActivePrompt(innerDc, activity.text)) return undefined;
     const { intent, score } = await this.recognizer.recognize(
       activity.text,
       turnLanguage(innerDc.context).locale,

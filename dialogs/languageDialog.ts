@@ -1,6 +1,5 @@
 import type { StatePropertyAccessor } from 'botbuilder';
 import {
-  ChoicePrompt,
   ListStyle,
   WaterfallDialog,
   type Choice,
@@ -13,15 +12,22 @@ import { translator, type TranslationKey } from '../bot/i18n';
 import type { Recognizer } from '../bot/language/recognizer';
 import { localize, setTurnLanguage } from '../bot/middleware';
 import type { CustomerProfile } from '../bot/state';
+import { UnderstandingChoicePrompt } from './choicePrompt';
 import { InterruptibleDialog, type TaskOutcome } from './interruptibleDialog';
+import { PromptTranslation } from './promptTranslation';
 
 export const LANGUAGE_DIALOG = 'languageDialog';
 const WATERFALL = 'languageDialog.waterfall';
 const LANGUAGE_PROMPT = 'languageDialog.languagePrompt';
 
-/** Lets the customer pick the bot's language; the choice is kept in user state and wins over the channel's. */
+/**
+ * Lets the customer pick the bot's language; the choice is kept in user state and wins over the
+ * channel's. Started on top of a task ("idioma" in the middle of a return), it rewrites the
+ * questions waiting below it into the new language, so the task asks its question again in it.
+ */
 export class LanguageDialog extends InterruptibleDialog {
   protected readonly helpKey: TranslationKey = 'help.language';
+  private readonly prompts: PromptTranslation;
 
   constructor(
     recognizer: Recognizer,
@@ -30,7 +36,8 @@ export class LanguageDialog extends InterruptibleDialog {
     private readonly locales: readonly string[],
   ) {
     super(LANGUAGE_DIALOG, recognizer);
-    this.addDialog(new ChoicePrompt(LANGUAGE_PROMPT));
+    this.prompts = new PromptTranslation(i18n, locales);
+    this.addDialog(new UnderstandingChoicePrompt(LANGUAGE_PROMPT));
     this.addDialog(
       new WaterfallDialog(WATERFALL, [this.askLanguageStep.bind(this), this.saveLanguageStep.bind(this)]),
     );
@@ -56,6 +63,7 @@ export class LanguageDialog extends InterruptibleDialog {
     const t = translator(this.i18n, chosen);
     setTurnLanguage(step.context, { locale: chosen, t });
     await step.context.sendActivity(t('language.changed'));
+    for (let dc = step.parent; dc; dc = dc.parent) this.prompts.relocalizeStack(dc.stack, t);
     return step.endDialog({ outcome: 'completed' } satisfies TaskOutcome);
   }
 

@@ -11,20 +11,29 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { TranslationKey } from '../bot/i18n';
-import type { Intent, Recognizer } from '../bot/language/recognizer';
+import type { Entity, Intent, Recognizer } from '../bot/language/recognizer';
 import type { SentimentTrigger } from '../bot/language/sentiment';
 import { localize, turnLanguage } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
+import { DEFAULT_CONFIDENCE, readIntent, type ConfidenceThresholds, type Reading } from './confidencePolicy';
+import {
+  DID_YOU_MEAN_DIALOG,
+  DidYouMeanDialog,
+  isDidYouMeanResult,
+  type DidYouMeanOptions,
+} from './didYouMeanDialog';
 import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
-import type { TaskOutcome } from './interruptibleDialog';
+import { answersActivePrompt, type TaskOutcome } from './interruptibleDialog';
 import { LANGUAGE_DIALOG } from './languageDialog';
 import { taskRequestOf } from './taskRequest';
+import type { ReturnsOptions } from './returnsDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const WATERFALL = 'mainDialog.waterfall';
 
-/** "agent" counts when it is most of the message, as the other interruptions. */
+/** "agent" (and "language") count when they are most of the message, as the other interruptions. */
 const AGENT_MIN_SCORE = 0.5;
+const LANGUAGE_MIN_SCORE = 0.5;
 /** After this many messages in a row the bot did not understand, it offers a person. */
 const NOT_UNDERSTOOD_BEFORE_OFFER = 2;
 
@@ -50,6 +59,15 @@ export interface MainDialogDeps {
   tasks?: Partial<Record<TaskIntent, Dialog>>;
   /** Offers a person when a message is negative enough; off without an analyzer. */
   sentiment?: SentimentTrigger;
+  /** When to route, ask "did you mean …?" or say the bot did not understand; {@link DEFAULT_CONFIDENCE} by default. */
+  confidence?: ConfidenceThresholds;
+}
+
+/** How the routing step is started again after "did you mean …?": with what the customer meant. */
+interface RouteOptions {
+  meant: Intent;
+  /** The message that was not clear enough, for the details in it. */
+  message: string;
 }
 
 /** What the routing step remembers for the steps after a task. */
@@ -79,6 +97,7 @@ export class MainDialog extends ComponentDialog {
     }
     this.addDialog(deps.languageDialog);
     this.addDialog(deps.handoffDialog);
+    this.addDialog(new DidYouMeanDialog());
     for (const [intent, dialog] of Object.entries(deps.tasks ?? {})) {
       this.addDialog(dialog);
       this.tasks[intent as TaskIntent] = dialog.id;
@@ -102,16 +121,32 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
-  /** Before any task step runs: "agent" or a very negative message start the handoff on top. */
+  /**
+   * Before any task step runs: "agent" or a very negative message start the handoff on top;
+   * "language" in any language starts the language choice on top, after which the task asks
+   * its question again in the new language.
+   */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = innerDc.context;
-    const busyWithHandoff = innerDc.activeDialog?.id === HANDOFF_DIALOG;
-    if (activity.type === ActivityTypes.Message && activity.text && !busyWithHandoff) {
+    const active = innerDc.activeDialog?.id;
+    if (activity.type === ActivityTypes.Message && activity.text && active !== HANDOFF_DIALOG) {
       const topic = this.activeTopic(innerDc);
       const trigger = await this.handoffTrigger(innerDc.context, activity.text, topic);
       if (trigger) return innerDc.beginDialog(HANDOFF_DIALOG, trigger);
+      if (active !== LANGUAGE_DIALOG && (await this.asksForLanguage(innerDc, activity.text))) {
+        return innerDc.beginDialog(LANGUAGE_DIALOG);
+      }
     }
     return super.onContinueDialog(innerDc);
+  }
+
+  /** "language", "idioma", "语言", "valoda" as most of the message, and not an answer to the question asked. */
+  private async asksForLanguage(innerDc: DialogContext, text: string): Promise<boolean> {
+    const { intent, score } = await this.deps.recognizer.recognize(
+      text,
+      turnLanguage(innerDc.context).locale,
+    );
+    return intent === 'changeLanguage' && score >= LANGUAGE_MIN_SCORE && !answersActivePrompt(innerDc, text);
   }
 
   /** The handoff a message asks for, if any: "agent", or a message negative enough. */
@@ -166,21 +201,39 @@ export class MainDialog extends ComponentDialog {
       return step.endDialog();
     }
 
-    const recognized = await this.deps.recognizer.recognize(text, turnLanguage(context).locale);
-    const { intent } = recognized;
-    conversation.notUnderstoodInARow = intent === 'None' ? conversation.notUnderstoodInARow + 1 : 0;
-    if (intent !== 'humanAgent') {
+    const meant = isRouteOptions(step.options) ? step.options : undefined;
+    const message = meant?.message ?? text;
+    const result = await this.deps.recognizer.recognize(message, turnLanguage(context).locale);
+    const reading: Reading = meant
+      ? { kind: 'route', intent: meant.meant }
+      : readIntent(result, this.deps.confidence ?? DEFAULT_CONFIDENCE);
+    const intent: Intent = reading.kind === 'route' ? reading.intent : 'None';
+    if (intent !== 'humanAgent' && !meant) {
       const upset = await this.sentimentTrigger(context, text, 'none');
       if (upset) return step.beginDialog(HANDOFF_DIALOG, upset);
     }
+    if (reading.kind === 'suggest') {
+      return step.beginDialog(DID_YOU_MEAN_DIALOG, {
+        intents: reading.intents,
+        message,
+      } satisfies DidYouMeanOptions);
+    }
+    conversation.notUnderstoodInARow = intent === 'None' ? conversation.notUnderstoodInARow + 1 : 0;
     switch (intent) {
       case 'orderStatus':
       case 'returnItem':
       case 'appointment': {
         const dialogId = this.tasks[intent];
         values.topic = intent;
-        // The task skips the questions the message already answers ("book a boot fitting next Tuesday").
-        if (dialogId) return step.beginDialog(dialogId, taskRequestOf(text, recognized));
+        // The task skips the questions the message already answers ("book a boot fitting next Tuesday",
+        // "return the jacket from SB-10002, it's too small").
+        if (dialogId) {
+          const options =
+            intent === 'returnItem'
+              ? taskOptions(intent, message, result.entities ?? [])
+              : taskRequestOf(message, result);
+          return step.beginDialog(dialogId, options);
+        }
         await context.sendActivity(t('main.taskUnavailable'));
         return step.endDialog();
       }
@@ -214,8 +267,15 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  /** A task that ended asking for a person (backend down, not eligible, …) hands over now. */
+  /**
+   * A task that ended asking for a person (backend down, not eligible, …) hands over now; after
+   * "did you mean …?" the routing starts again with what the customer meant.
+   */
   private async afterTaskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isDidYouMeanResult(step.result)) {
+      const { meant, message } = step.result;
+      return step.replaceDialog(WATERFALL, { meant, message } satisfies RouteOptions);
+    }
     const outcome = step.result as TaskOutcome | undefined;
     if (outcome?.outcome === 'handoff') {
       const { topic } = step.values as MainValues;
@@ -241,4 +301,15 @@ export class MainDialog extends ComponentDialog {
       ),
     );
   }
+}
+
+function isRouteOptions(value: unknown): value is RouteOptions {
+  return typeof value === 'object' && value !== null && 'meant' in value && 'message' in value;
+}
+
+/** What a task dialog is told of the message that started it, so it skips the questions it answers. */
+function taskOptions(intent: TaskIntent, message: string, entities: readonly Entity[]): object | undefined {
+  if (intent !== 'returnItem') return undefined;
+  const orderNumber = entities.find((entity) => entity.type === 'orderNumber')?.value;
+  return { message, ...(orderNumber ? { orderNumber } : {}) } satisfies ReturnsOptions;
 }

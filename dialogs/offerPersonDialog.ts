@@ -13,6 +13,7 @@ import type { Translate } from '../bot/i18n';
 import { localize } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
 import { CommerceBackendUnavailableError } from '../services/errors';
+import { localizedChoice, yesNoPrompt } from './choicePrompt';
 import { updateCaseFile } from './commerceDialogDeps';
 import type { HandoffReason, TaskOutcome } from './interruptibleDialog';
 
@@ -29,16 +30,11 @@ interface OfferValues {
   reason?: HandoffReason;
 }
 
-/** Yes and no as choices, with the synonyms of the turn's language ("yes", "yeah", "sí", "vale"). */
+/** Yes and no as choices, with the synonyms of the turn's language ("yeah", "vale", "好的", "jā", 👍). */
 export function yesNoChoices(t: Translate): Choice[] {
-  const synonyms = (text: string): string[] =>
-    text
-      .split(',')
-      .map((word) => word.trim())
-      .filter(Boolean);
   return [
-    { value: t('common.yes'), synonyms: synonyms(t('common.yesSynonyms')) },
-    { value: t('common.no'), synonyms: synonyms(t('common.noSynonyms')) },
+    localizedChoice(t, 'common.yes', 'common.yesSynonyms'),
+    localizedChoice(t, 'common.no', 'common.noSynonyms'),
   ];
 }
 
@@ -49,7 +45,10 @@ export function partialMatchChoicePrompt(dialogId: string): ChoicePrompt {
   return prompt;
 }
 
-/** Asks a yes/no question with a ChoicePrompt (answer index 0 = yes). */
+/**
+ * Asks a yes/no question (answer index 0 = yes); `promptId` should be a {@link yesNoPrompt}, so
+ * an answer that is neither gets the localized re-prompt.
+ */
 export function askYesNo(
   step: WaterfallStepContext,
   promptId: string,
@@ -95,7 +94,7 @@ export async function offerPersonAfterFailure(
 export class OfferPersonDialog extends ComponentDialog {
   constructor(private readonly state: BotStateSet) {
     super(OFFER_PERSON_DIALOG);
-    this.addDialog(new ChoicePrompt(YES_NO_PROMPT));
+    this.addDialog(yesNoPrompt(YES_NO_PROMPT));
     this.addDialog(new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.answerStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }

@@ -33,6 +33,11 @@ export interface OrderItem {
   sku: string;
   /** Product name as the shop shows it (shop data, not a bot text). */
   name: string;
+  /**
+   * The product's name in other languages, by locale (`{"es": "Chaqueta impermeable, M"}`), so a
+   * customer who names it in their own language ("la chaqueta") is understood.
+   */
+  names?: Record<string, string>;
   /** Product category id, e.g. `shoes`, `underwear`, `giftCards`; return policy works on it. */
   category: string;
   quantity: number;

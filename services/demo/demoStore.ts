@@ -57,6 +57,7 @@ interface OrderRow {
 interface ItemRow {
   sku: string;
   name: string;
+  names_json: string;
   category: string;
   quantity: number;
   rma: string | null;
@@ -97,7 +98,8 @@ CREATE TABLE IF NOT EXISTS orders (
   placed_at TEXT NOT NULL, carrier TEXT, tracking_number TEXT, expected_delivery TEXT, delivered_at TEXT);
 CREATE TABLE IF NOT EXISTS order_items (
   order_number TEXT NOT NULL REFERENCES orders(number), sku TEXT NOT NULL, name TEXT NOT NULL,
-  category TEXT NOT NULL, quantity INTEGER NOT NULL, PRIMARY KEY (order_number, sku));
+  category TEXT NOT NULL, quantity INTEGER NOT NULL, names_json TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (order_number, sku));
 CREATE TABLE IF NOT EXISTS returns (
   rma TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, order_number TEXT NOT NULL,
   reason TEXT NOT NULL, refund_method TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -115,6 +117,17 @@ CREATE TABLE IF NOT EXISTS bookings (
   start TEXT NOT NULL, end TEXT NOT NULL, status TEXT NOT NULL, email TEXT, phone TEXT, created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bookings_by_service ON bookings (service_id, status, start);
 `;
+
+/**
+ * NOTE: demo databases created before items had names in other languages lack the column;
+ * it is added empty (their items keep their one name) rather than failing to open.
+ */
+function addItemNames(db: ReturnType<typeof openSqlite>): void {
+  const columns = db.prepare('PRAGMA table_info(order_items)').all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'names_json')) {
+    db.exec("ALTER TABLE order_items ADD COLUMN names_json TEXT NOT NULL DEFAULT '{}'");
+  }
+}
 
 /** Letters and digits that can't be mistaken for one another when read aloud or typed. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -158,6 +171,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
     const db = openSqlite(file);
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    addItemNames(db);
     const store = new DemoStore(db, options.timezone, options);
     store.seedOnce();
     return store;
@@ -203,7 +217,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
 
   private toOrder(row: OrderRow): Order {
     const items = this.prepared(
-      `SELECT i.sku, i.name, i.category, i.quantity, r.rma FROM order_items i
+      `SELECT i.sku, i.name, i.names_json, i.category, i.quantity, r.rma FROM order_items i
          LEFT JOIN return_items r ON r.order_number = i.order_number AND r.sku = i.sku
          WHERE i.order_number = ? ORDER BY i.rowid`,
     ).all(row.number) as ItemRow[];
@@ -217,6 +231,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
         name: item.name,
         category: item.category,
         quantity: item.quantity,
+        ...(item.names_json !== '{}' ? { names: JSON.parse(item.names_json) as Record<string, string> } : {}),
         ...(item.rma ? { returnedIn: item.rma } : {}),
       })),
       ...(row.carrier ? { carrier: row.carrier } : {}),
@@ -469,7 +484,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       const addItem = this.db.prepare(
-        'INSERT INTO order_items (order_number, sku, name, category, quantity) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO order_items (order_number, sku, name, category, quantity, names_json) VALUES (?, ?, ?, ?, ?, ?)',
       );
       for (const order of ORDERS) {
         const placed = today
@@ -494,7 +509,14 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
           delivered,
         );
         for (const item of order.items)
-          addItem.run(order.number, item.sku, item.name, item.category, item.quantity);
+          addItem.run(
+            order.number,
+            item.sku,
+            item.name,
+            item.category,
+            item.quantity,
+            JSON.stringify(item.names ?? {}),
+          );
       }
 
       const addService = this.db.prepare(

@@ -20,6 +20,8 @@ export interface SeedCustomer {
 export interface SeedItem {
   sku: string;
   name: string;
+  /** The name in the other locales, as a shop with a multilingual catalogue has it. */
+  names?: Record<string, string>;
   category: string;
   quantity: number;
 }
@@ -94,26 +96,92 @@ export const CUSTOMERS: readonly SeedCustomer[] = [
   },
 ];
 
-const item = (sku: string, name: string, category: string, quantity = 1): SeedItem => ({
-  sku,
-  name,
-  category,
-  quantity,
-});
+const item = (
+  sku: string,
+  name: string,
+  category: string,
+  quantity: number,
+  names: Record<string, string>,
+): SeedItem => ({ sku, name, names, category, quantity });
 
-const SHOES = item('TRS-42', 'Trail running shoes, size 42', 'shoes');
-const BOOTS = item('HKB-39', 'Waterproof hiking boots, size 39', 'shoes');
-const JACKET = item('RJK-M', 'Rain jacket, M', 'clothing');
-const BASE_LAYER = item('MBL-M', 'Merino base-layer briefs, M', 'underwear', 2);
-const SOCKS = item('HSK-3P', 'Hiking socks, 3-pack', 'clothing');
-const GIFT_CARD = item('GC-50', 'Gift card, 50 EUR', 'giftCards');
-const MAPS = item('MAP-EU', 'Route planner maps, Europe (opened)', 'openedSoftware');
-const MAPS_SEALED = item('MAP-ES', 'Route planner maps, Spain (sealed)', 'software');
-const WATCH = item('GPS-W1', 'GPS sports watch', 'electronics');
-const HEADLAMP = item('HLP-400', 'Headlamp 400 lm', 'electronics');
-const TENT = item('TNT-2P', 'Two-person tent', 'camping');
-const BACKPACK = item('BPK-35', 'Backpack 35 L', 'bags');
-const BOTTLE = item('BTL-1L', 'Insulated bottle 1 L', 'accessories', 2);
+const SHOES = item('TRS-42', 'Trail running shoes, size 42', 'shoes', 1, {
+  es: 'Zapatillas de trail, talla 42',
+  'zh-CN': '越野跑鞋，42 码',
+  'zh-TW': '越野跑鞋，42 號',
+  lv: 'Taku skriešanas apavi, 42. izmērs',
+});
+const BOOTS = item('HKB-39', 'Waterproof hiking boots, size 39', 'shoes', 1, {
+  es: 'Botas de montaña impermeables, talla 39',
+  'zh-CN': '防水登山靴，39 码',
+  'zh-TW': '防水登山靴，39 號',
+  lv: 'Ūdensnecaurlaidīgi pārgājienu zābaki, 39. izmērs',
+});
+const JACKET = item('RJK-M', 'Rain jacket, M', 'clothing', 1, {
+  es: 'Chaqueta impermeable, M',
+  'zh-CN': '防雨夹克，M 码',
+  'zh-TW': '防雨外套，M 號',
+  lv: 'Lietus jaka, M',
+});
+const BASE_LAYER = item('MBL-M', 'Merino base-layer briefs, M', 'underwear', 2, {
+  es: 'Calzoncillos térmicos de merino, M',
+  'zh-CN': '美利奴羊毛保暖内裤，M 码',
+  'zh-TW': '美麗諾羊毛保暖內褲，M 號',
+  lv: 'Merino vilnas apakšbikses, M',
+});
+const SOCKS = item('HSK-3P', 'Hiking socks, 3-pack', 'clothing', 1, {
+  es: 'Calcetines de senderismo, pack de 3',
+  'zh-CN': '徒步袜，3 双装',
+  'zh-TW': '健行襪，3 雙裝',
+  lv: 'Pārgājienu zeķes, 3 pāri',
+});
+const GIFT_CARD = item('GC-50', 'Gift card, 50 EUR', 'giftCards', 1, {
+  es: 'Tarjeta regalo, 50 EUR',
+  'zh-CN': '礼品卡，50 欧元',
+  'zh-TW': '禮物卡，50 歐元',
+  lv: 'Dāvanu karte, 50 EUR',
+});
+const MAPS = item('MAP-EU', 'Route planner maps, Europe (opened)', 'openedSoftware', 1, {
+  es: 'Mapas para planificar rutas, Europa (abierto)',
+  'zh-CN': '路线规划地图，欧洲（已拆封）',
+  'zh-TW': '路線規劃地圖，歐洲（已拆封）',
+  lv: 'Maršrutu kartes, Eiropa (atvērtas)',
+});
+const MAPS_SEALED = item('MAP-ES', 'Route planner maps, Spain (sealed)', 'software', 1, {
+  es: 'Mapas para planificar rutas, España (precintado)',
+  'zh-CN': '路线规划地图，西班牙（未拆封）',
+  'zh-TW': '路線規劃地圖，西班牙（未拆封）',
+  lv: 'Maršrutu kartes, Spānija (neatvērtas)',
+});
+const WATCH = item('GPS-W1', 'GPS sports watch', 'electronics', 1, {
+  es: 'Reloj deportivo con GPS',
+  'zh-CN': 'GPS 运动手表',
+  'zh-TW': 'GPS 運動手錶',
+  lv: 'GPS sporta pulkstenis',
+});
+const HEADLAMP = item('HLP-400', 'Headlamp 400 lm', 'electronics', 1, {
+  es: 'Linterna frontal 400 lm',
+  'zh-CN': '头灯 400 流明',
+  'zh-TW': '頭燈 400 流明',
+  lv: 'Galvas lukturis 400 lm',
+});
+const TENT = item('TNT-2P', 'Two-person tent', 'camping', 1, {
+  es: 'Tienda de campaña para dos',
+  'zh-CN': '双人帐篷',
+  'zh-TW': '雙人帳篷',
+  lv: 'Divvietīga telts',
+});
+const BACKPACK = item('BPK-35', 'Backpack 35 L', 'bags', 1, {
+  es: 'Mochila 35 L',
+  'zh-CN': '背包 35 升',
+  'zh-TW': '背包 35 公升',
+  lv: 'Mugursoma 35 L',
+});
+const BOTTLE = item('BTL-1L', 'Insulated bottle 1 L', 'accessories', 2, {
+  es: 'Botella térmica 1 L',
+  'zh-CN': '保温瓶 1 升',
+  'zh-TW': '保溫瓶 1 公升',
+  lv: 'Termopudele 1 L',
+});
 
 export const ORDERS: readonly SeedOrder[] = [
   {

@@ -81,7 +81,7 @@ export function parseOrder(value: unknown): Order {
   const customer = object(json.customer, `${where} customer`);
   const items: OrderItem[] = list(json, 'items', where).map((raw, index) => {
     const item = object(raw, `${where} item ${index}`);
-    return withOptional(
+    const parsed: OrderItem = withOptional(
       {
         sku: text(item, 'sku', `${where} item ${index}`),
         name: text(item, 'name', `${where} item ${index}`),
@@ -90,6 +90,8 @@ export function parseOrder(value: unknown): Order {
       },
       { returnedIn: optionalText(item, 'returnedIn', `${where} item ${index}`) },
     );
+    if (item.names !== undefined) parsed.names = textsByLocale(item.names, `${where} item ${index} names`);
+    return parsed;
   });
   return withOptional(
     {
@@ -131,6 +133,15 @@ export function parseReturn(value: unknown): ReturnAuthorization {
     refundMethod: member(json, 'refundMethod', REFUND_METHODS, where),
     createdAt: instant(json, 'createdAt', where),
   };
+}
+
+/** A `{locale: text}` object; entries that are not texts are left out. */
+function textsByLocale(value: unknown, where: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(object(value, where)).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 }
 
 export function parseServices(value: unknown): BookableService[] {

@@ -81,7 +81,15 @@ describe('parseConfig()', () => {
         positionUpdateSeconds: 120,
       },
       azureLanguage: undefined,
+      recognizer: { routeThreshold: 0.45, suggestThreshold: 0.25 },
     });
+  });
+
+  it('reads the confidence thresholds of the recognizer', () => {
+    assert.deepEqual(
+      parseConfig({ RECOGNIZER_ROUTE_THRESHOLD: '0.7', RECOGNIZER_SUGGEST_THRESHOLD: '0.4' }).recognizer,
+      { routeThreshold: 0.7, suggestThreshold: 0.4 },
+    );
   });
 
   it('reads the commerce backend variables', () => {
@@ -276,6 +284,18 @@ describe('parseConfig()', () => {
     ],
     [{ MicrosoftAppId: 'id' }, 'MicrosoftAppPassword must be set when MicrosoftAppId is set (value hidden)'],
     [{ MicrosoftAppPassword: 'p' }, 'MicrosoftAppId must be set when MicrosoftAppPassword is set'],
+    [
+      { RECOGNIZER_ROUTE_THRESHOLD: '1.5' },
+      'RECOGNIZER_ROUTE_THRESHOLD must be a number from 0 to 1 (received "1.5")',
+    ],
+    [
+      { RECOGNIZER_SUGGEST_THRESHOLD: 'low' },
+      'RECOGNIZER_SUGGEST_THRESHOLD must be a number from 0 to 1 (received "low")',
+    ],
+    [
+      { RECOGNIZER_ROUTE_THRESHOLD: '0.3', RECOGNIZER_SUGGEST_THRESHOLD: '0.5' },
+      'RECOGNIZER_SUGGEST_THRESHOLD must not be above RECOGNIZER_ROUTE_THRESHOLD (received 0.5 and 0.3)',
+    ],
     [
       { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' },
       'MicrosoftAppTenantId must be set when MicrosoftAppType is SingleTenant',

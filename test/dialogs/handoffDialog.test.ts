@@ -15,7 +15,8 @@ import { commerceFixture, dialogDeps, type CommerceFixture } from './commerceFix
 
 /** Scores a message as very negative when it has one of the angry words, in any language. */
 const angryWords: SentimentAnalyzer = {
-  negativeScore: (text) => Promise.resolve(/furious|terrible|furioso|fatal/i.test(text) ? 0.95 : 0.05),
+  negativeScore: (text) =>
+    Promise.resolve(/furious|terrible|furioso|fatal|气死|氣死|dusmīgs|briesmīgi/i.test(text) ? 0.95 : 0.05),
 };
 
 /** Saturday 2026-11-21 10:00 UTC: the weekday team is closed until Monday 09:00. */
@@ -47,6 +48,16 @@ const sentimentCases = (locale: string, words: Record<string, string>): DialogCa
       [words.hello!, ['welcome.greeting', 'menu.prompt']],
       [words.angry!, ['handoff.offer']],
       [words.yes!, [queuedFirst]],
+    ],
+  },
+  {
+    name: 'an answer to the offer that is neither yes nor no is asked again, not taken as yes',
+    locale,
+    steps: [
+      [words.hello!, ['welcome.greeting', 'menu.prompt']],
+      [words.angry!, ['handoff.offer']],
+      [words.neither!, ['common.yesNoRetry']],
+      ['👍', [queuedFirst]],
     ],
   },
   {
@@ -101,7 +112,38 @@ const english = {
   agent: 'agent',
   yes: 'yes',
   no: 'no',
+  neither: 'maybe later',
   message: 'Please call me back about order SB-10004',
+};
+const simplified = {
+  hello: '你好',
+  order: '我的订单在哪',
+  angry: '气死我了，太差劲了',
+  agent: '人工',
+  yes: '好的',
+  no: '不用',
+  neither: '也许吧',
+  message: '请就订单SB-10004给我回电话',
+};
+const traditional = {
+  hello: '你好',
+  order: '我的訂單在哪',
+  angry: '氣死我了，太差勁了',
+  agent: '人工',
+  yes: '好的',
+  no: '不用',
+  neither: '也許吧',
+  message: '請就訂單SB-10004給我回電話',
+};
+const latvian = {
+  hello: 'sveiki',
+  order: 'kur ir mans pasūtījums',
+  angry: 'esmu dusmīgs, tas ir briesmīgi',
+  agent: 'operators',
+  yes: 'jā',
+  no: 'nē',
+  neither: 'varbūt vēlāk',
+  message: 'Lūdzu, piezvaniet man par pasūtījumu SB-10004',
 };
 const spanish = {
   hello: 'hola',
@@ -110,8 +152,17 @@ const spanish = {
   agent: 'agente',
   yes: 'sí',
   no: 'no',
+  neither: 'quizás luego',
   message: 'Llamadme por el pedido SB-10004, por favor',
 };
+
+const LOCALES: [locale: string, words: Record<string, string>][] = [
+  ['en', english],
+  ['es', spanish],
+  ['zh-CN', simplified],
+  ['zh-TW', traditional],
+  ['lv', latvian],
+];
 
 describe('HandoffDialog (through MainDialog)', () => {
   beforeEach(() => {
@@ -127,7 +178,7 @@ describe('HandoffDialog (through MainDialog)', () => {
     beforeEach(() => {
       ({ desk, store } = handoffFixture());
     });
-    for (const dialogCase of [...sentimentCases('en', english), ...sentimentCases('es', spanish)]) {
+    for (const dialogCase of LOCALES.flatMap(([locale, words]) => sentimentCases(locale, words))) {
       it(`${dialogCase.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, mainDialog);
       });
@@ -150,7 +201,7 @@ describe('HandoffDialog (through MainDialog)', () => {
     beforeEach(() => {
       ({ desk, store } = handoffFixture({ teams: CLOSED_UNTIL_MONDAY_NINE, now: () => SATURDAY }));
     });
-    for (const dialogCase of [...closedCases('en', english), ...closedCases('es', spanish)]) {
+    for (const dialogCase of LOCALES.flatMap(([locale, words]) => closedCases(locale, words))) {
       it(`${dialogCase.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, mainDialog);
       });

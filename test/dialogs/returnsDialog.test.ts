@@ -7,11 +7,22 @@ import type { CommerceDialogDeps } from '../../dialogs/commerceDialogDeps';
 import { ReturnsDialog } from '../../dialogs/returnsDialog';
 import { returnLabelPath } from '../../services/downloadRoutes';
 import { CommerceBackendUnavailableError, ReturnNotAllowedError } from '../../services/errors';
-import { expectedText, i18n, newState, runDialogCase, type DialogCase } from '../support/dialogTable';
+import type { TranslationKey } from '../../bot/i18n';
+import { formatInstantDay } from '../../dialogs/formatting';
+import type { ReturnReason } from '../../services/types';
+import {
+  expectedText,
+  i18n,
+  newState,
+  runDialogCase,
+  type DialogCase,
+  type ExpectedReply,
+} from '../support/dialogTable';
 import { DownloadLinks } from '../../services/downloadLinks';
 import {
   LINK_SECRET,
   PUBLIC_URL,
+  SHOP_TZ,
   TestClock,
   backendDown,
   caseFileIn,
@@ -27,43 +38,76 @@ interface Words {
   help: string;
   yes: string;
   no: string;
-  allItems: string;
-  wrongSize: string;
-  changedMind: string;
-  storeCredit: string;
-  originalPayment: string;
-  windowClosedOn: string;
+  /** A paraphrase of "Wrong size or fit". */
+  tooSmall: string;
+  /** "the second one" in this language. */
+  second: string;
+  /** An answer that is neither an item, a reason nor a refund method. */
+  nonsense: string;
 }
 
-const EN: Words = {
-  locale: 'en-US',
-  lang: 'en',
-  start: 'I want to return something',
-  help: 'help',
-  yes: 'yes',
-  no: 'no',
-  allItems: 'All items',
-  wrongSize: 'Wrong size or fit',
-  changedMind: 'Changed my mind',
-  storeCredit: 'Store credit',
-  originalPayment: 'Original payment method',
-  windowClosedOn: 'May 7, 2025',
-};
+const WORDS: Words[] = [
+  {
+    locale: 'en-US',
+    lang: 'en',
+    start: 'I want to return something',
+    help: 'help',
+    yes: 'yes',
+    no: 'no',
+    tooSmall: 'it does not fit',
+    second: 'the second one',
+    nonsense: 'the purple jumper',
+  },
+  {
+    locale: 'es-ES',
+    lang: 'es',
+    start: 'quiero devolver algo',
+    help: 'ayuda',
+    yes: 'sí',
+    no: 'no',
+    tooSmall: 'me queda pequeña',
+    second: 'el segundo',
+    nonsense: 'el jersey morado',
+  },
+  {
+    locale: 'zh-CN',
+    lang: 'zh-CN',
+    start: '我要退货',
+    help: '帮助',
+    yes: '好的',
+    no: '不用',
+    tooSmall: '太小了',
+    second: '第二个',
+    nonsense: '紫色毛衣',
+  },
+  {
+    locale: 'zh-TW',
+    lang: 'zh-TW',
+    start: '我要退貨',
+    help: '幫助',
+    yes: '好的',
+    no: '不用',
+    tooSmall: '尺碼不對',
+    second: '第二個',
+    nonsense: '紫色毛衣',
+  },
+  {
+    locale: 'lv',
+    lang: 'lv',
+    start: 'gribu atgriezt preci',
+    help: 'palīdzība',
+    yes: 'jā',
+    no: 'nē',
+    tooSmall: 'ir par mazu',
+    second: 'otro',
+    nonsense: 'violetais džemperis',
+  },
+];
 
-const ES: Words = {
-  locale: 'es-ES',
-  lang: 'es',
-  start: 'quiero devolver algo',
-  help: 'ayuda',
-  yes: 'sí',
-  no: 'no',
-  allItems: 'Todos los artículos',
-  wrongSize: 'Talla o ajuste incorrecto',
-  changedMind: 'He cambiado de opinión',
-  storeCredit: 'Saldo para la tienda',
-  originalPayment: 'Método de pago original',
-  windowClosedOn: '7 de mayo de 2025',
-};
+const EN = WORDS[0]!;
+
+/** The bundle's text of `key` in the case's language (choice labels are typed as shown). */
+const text = (w: Words, key: TranslationKey): string => expectedText(w.lang, key);
 
 /** The signed label link the bot sends at {@link NOW} (links are deterministic for a secret and a time). */
 function labelLink(rma: string, lang: string): string {
@@ -72,6 +116,7 @@ function labelLink(rma: string, lang: string): string {
 
 const JACKET = 'Rain jacket, M';
 const BRIEFS = 'Merino base-layer briefs, M';
+const BOTTLES = '2 × Insulated bottle 1 L';
 
 /** The steps that find and verify order `number` with `contact`. */
 function verified(
@@ -87,177 +132,135 @@ function verified(
   ];
 }
 
+/** SB-10002 holds underwear: it is named as not returnable before the item question. */
+const briefsNotReturnable = (w: Words): ExpectedReply => ({
+  key: 'returns.ineligible.nonReturnable',
+  vars: { item: BRIEFS, category: text(w, 'categories.underwear') },
+});
+
+const confirmation = (
+  w: Words,
+  items: string,
+  reason: ReturnReason,
+  refund: 'storeCredit' | 'originalPayment',
+): ExpectedReply => ({
+  key: 'returns.confirm',
+  vars: {
+    items,
+    number: 'SB-10002',
+    reason: text(w, `returns.reasons.${reason}`),
+    refund: text(w, `returns.refund.${refund}`),
+  },
+});
+
 const casesFor = (w: Words): DialogCase[] => [
   {
-    name: 'an item returned for the wrong size, refunded as store credit, gets an RMA and its label',
+    name: "an item returned because it does not fit (in the customer's words), refunded as store credit, gets an RMA and its label",
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
+      ...verified(w, 'SB-10002', 'ana.garcia@example.com', [briefsNotReturnable(w), 'returns.askItems']),
       [JACKET, ['returns.askReason']],
-      [w.wrongSize, ['returns.askRefund']],
-      [
-        w.storeCredit,
-        [
-          {
-            key: 'returns.confirm',
-            vars: {
-              items: JACKET,
-              number: 'SB-10002',
-              reason: expectedText(w.lang, 'returns.reasons.wrongSize'),
-              refund: expectedText(w.lang, 'returns.refund.storeCredit'),
-            },
-          },
-        ],
-      ],
+      [w.tooSmall, ['returns.askRefund']],
+      [text(w, 'returns.refund.storeCredit'), [confirmation(w, JACKET, 'wrongSize', 'storeCredit')]],
       [
         w.yes,
-        [
-          {
-            key: 'returns.created',
-            vars: {
-              rma: 'RMA-TEST0001',
-              link: labelLink('RMA-TEST0001', w.lang),
-            },
-          },
-        ],
+        [{ key: 'returns.created', vars: { rma: 'RMA-TEST0001', link: labelLink('RMA-TEST0001', w.lang) } }],
       ],
     ],
     expectedResult: { outcome: 'completed' },
   },
   {
-    name: 'all items of an order with underwear: says why the underwear cannot go back and returns the rest',
+    name: 'all items of an order with underwear: the underwear is named as not returnable up front, the rest is returned',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10002', '28013', ['returns.askItems']),
-      [w.allItems, ['returns.askReason']],
+      ...verified(w, 'SB-10002', '28013', [briefsNotReturnable(w), 'returns.askItems']),
+      [text(w, 'returns.allItems'), ['returns.askReason']],
+      [text(w, 'returns.reasons.changedMind'), ['returns.askRefund']],
       [
-        w.changedMind,
-        [
-          {
-            key: 'returns.ineligible.nonReturnable',
-            vars: { item: BRIEFS, category: expectedText(w.lang, 'categories.underwear') },
-          },
-          { key: 'returns.continuingWith', vars: { items: 'Rain jacket, M; 2 × Insulated bottle 1 L' } },
-          'returns.askRefund',
-        ],
-      ],
-      [
-        w.originalPayment,
-        [
-          {
-            key: 'returns.confirm',
-            vars: {
-              items: 'Rain jacket, M; 2 × Insulated bottle 1 L',
-              number: 'SB-10002',
-              reason: expectedText(w.lang, 'returns.reasons.changedMind'),
-              refund: expectedText(w.lang, 'returns.refund.originalPayment'),
-            },
-          },
-        ],
+        text(w, 'returns.refund.originalPayment'),
+        [confirmation(w, `${JACKET}; ${BOTTLES}`, 'changedMind', 'originalPayment')],
       ],
     ],
   },
   {
-    name: 'not eligible (non-returnable category): says why and offers a person',
+    name: 'items are picked by ordinal among the returnable ones; reasons and refunds by number',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
-      [BRIEFS, ['returns.askReason']],
-      [
-        w.changedMind,
-        [
-          {
-            key: 'returns.ineligible.nonReturnable',
-            vars: { item: BRIEFS, category: expectedText(w.lang, 'categories.underwear') },
-          },
-          'common.offerPerson',
-        ],
-      ],
-      [w.yes, []],
+      ...verified(w, 'SB-10002', 'ana.garcia@example.com', [briefsNotReturnable(w), 'returns.askItems']),
+      [w.second, ['returns.askReason']],
+      ['3', ['returns.askRefund']],
+      ['1', [confirmation(w, BOTTLES, 'damaged', 'originalPayment')]],
     ],
-    expectedResult: { outcome: 'handoff', reason: 'notEligible' },
   },
   {
-    name: 'not eligible (gift card and opened software): names each item and its category',
+    name: 'the non-returnable item is not a choice: naming it gets the re-prompt',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10005', 'james.miller@example.com', ['returns.askItems']),
-      [w.allItems, ['returns.askReason']],
-      [
-        w.changedMind,
-        [
-          {
-            key: 'returns.ineligible.nonReturnable',
-            vars: { item: 'Gift card, 50 EUR', category: expectedText(w.lang, 'categories.giftCards') },
+      ...verified(w, 'SB-10002', 'ana.garcia@example.com', [briefsNotReturnable(w), 'returns.askItems']),
+      [BRIEFS, ['returns.itemsRetry']],
+    ],
+  },
+  {
+    name: 'nothing returnable (gift card and opened software): names each item and its category, offers a person',
+    locale: w.locale,
+    steps: [
+      ...verified(w, 'SB-10005', 'james.miller@example.com', [
+        {
+          key: 'returns.ineligible.nonReturnable',
+          vars: { item: 'Gift card, 50 EUR', category: text(w, 'categories.giftCards') },
+        },
+        {
+          key: 'returns.ineligible.nonReturnable',
+          vars: {
+            item: 'Route planner maps, Europe (opened)',
+            category: text(w, 'categories.openedSoftware'),
           },
-          {
-            key: 'returns.ineligible.nonReturnable',
-            vars: {
-              item: 'Route planner maps, Europe (opened)',
-              category: expectedText(w.lang, 'categories.openedSoftware'),
-            },
-          },
-          'common.offerPerson',
-        ],
-      ],
+        },
+        'common.offerPerson',
+      ]),
       [w.no, []],
     ],
     expectedResult: { outcome: 'completed' },
   },
   {
-    name: 'not eligible (not delivered yet): says so for each item',
+    name: 'nothing returnable (not delivered yet): says so for each item and offers a person; yes hands over',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10001', 'ana.garcia@example.com', ['returns.askItems']),
-      [w.allItems, ['returns.askReason']],
-      [
-        w.wrongSize,
-        [
-          { key: 'returns.ineligible.notDelivered', vars: { item: 'Trail running shoes, size 42' } },
-          { key: 'returns.ineligible.notDelivered', vars: { item: 'Hiking socks, 3-pack' } },
-          'common.offerPerson',
-        ],
-      ],
+      ...verified(w, 'SB-10001', 'ana.garcia@example.com', [
+        { key: 'returns.ineligible.notDelivered', vars: { item: 'Trail running shoes, size 42' } },
+        { key: 'returns.ineligible.notDelivered', vars: { item: 'Hiking socks, 3-pack' } },
+        'common.offerPerson',
+      ]),
+      [w.yes, []],
     ],
+    expectedResult: { outcome: 'handoff', reason: 'notEligible' },
   },
   {
-    name: 'not eligible (return window closed): gives the window and the day it closed; one item is not asked about',
+    name: 'nothing returnable (return window closed): gives the window and the day it closed',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10003', 'ana.garcia@example.com', ['returns.askReason']),
-      [
-        w.wrongSize,
-        [
-          {
-            key: 'returns.ineligible.windowClosed',
-            vars: { item: 'Waterproof hiking boots, size 39', days: 30, date: w.windowClosedOn },
+      ...verified(w, 'SB-10003', 'ana.garcia@example.com', [
+        {
+          key: 'returns.ineligible.windowClosed',
+          vars: {
+            item: 'Waterproof hiking boots, size 39',
+            days: 30,
+            date: formatInstantDay('2025-05-07T12:00:00Z', w.lang, SHOP_TZ),
           },
-          'common.offerPerson',
-        ],
-      ],
+        },
+        'common.offerPerson',
+      ]),
     ],
   },
   {
-    name: 'saying no at the confirmation creates nothing',
+    name: 'saying no at the confirmation creates nothing; an answer that is neither yes nor no is asked again',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
+      ...verified(w, 'SB-10002', 'ana.garcia@example.com', [briefsNotReturnable(w), 'returns.askItems']),
       [JACKET, ['returns.askReason']],
-      [w.wrongSize, ['returns.askRefund']],
-      [
-        w.storeCredit,
-        [
-          {
-            key: 'returns.confirm',
-            vars: {
-              items: JACKET,
-              number: 'SB-10002',
-              reason: expectedText(w.lang, 'returns.reasons.wrongSize'),
-              refund: expectedText(w.lang, 'returns.refund.storeCredit'),
-            },
-          },
-        ],
-      ],
+      [text(w, 'returns.reasons.wrongSize'), ['returns.askRefund']],
+      [text(w, 'returns.refund.storeCredit'), [confirmation(w, JACKET, 'wrongSize', 'storeCredit')]],
+      [w.nonsense, ['common.yesNoRetry']],
       [w.no, ['returns.notCreated']],
     ],
     expectedResult: { outcome: 'completed' },
@@ -266,13 +269,13 @@ const casesFor = (w: Words): DialogCase[] => [
     name: 'answers outside the lists are re-prompted with what is expected; help explains and asks again',
     locale: w.locale,
     steps: [
-      ...verified(w, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
-      ['the purple jumper', ['returns.itemsRetry']],
+      ...verified(w, 'SB-10002', 'ana.garcia@example.com', [briefsNotReturnable(w), 'returns.askItems']),
+      [w.nonsense, ['returns.itemsRetry']],
       ['jacket', ['returns.askReason']],
       [w.help, ['help.returns', 'returns.askReason']],
-      ['because', ['returns.reasonRetry']],
-      [w.wrongSize, ['returns.askRefund']],
-      ['cash please', ['returns.refundRetry']],
+      [w.nonsense, ['returns.reasonRetry']],
+      [w.tooSmall, ['returns.askRefund']],
+      [w.nonsense, ['returns.refundRetry']],
     ],
   },
 ];
@@ -289,7 +292,7 @@ describe('ReturnsDialog', () => {
     (state: BotStateSet) =>
       new ReturnsDialog(dialogDeps(state, fixture, overrides));
 
-  for (const words of [EN, ES]) {
+  for (const words of WORDS) {
     for (const dialogCase of casesFor(words)) {
       it(`${words.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, makeDialog());
@@ -309,15 +312,13 @@ describe('ReturnsDialog', () => {
           name: 'already returned',
           locale: words.locale,
           steps: [
-            ...verified(words, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
-            [JACKET, ['returns.askReason']],
-            [
-              words.wrongSize,
-              [
-                { key: 'returns.ineligible.alreadyReturned', vars: { item: JACKET, rma: earlier.rma } },
-                'common.offerPerson',
-              ],
-            ],
+            ...verified(words, 'SB-10002', 'ana.garcia@example.com', [
+              { key: 'returns.ineligible.alreadyReturned', vars: { item: JACKET, rma: earlier.rma } },
+              briefsNotReturnable(words),
+              // One item is left: it is not asked about.
+              { key: 'returns.continuingWith', vars: { items: BOTTLES } },
+              'returns.askReason',
+            ]),
           ],
         },
         makeDialog(),
@@ -356,22 +357,15 @@ describe('ReturnsDialog', () => {
           name: 'backend down at creation',
           locale: words.locale,
           steps: [
-            ...verified(words, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
+            ...verified(words, 'SB-10002', 'ana.garcia@example.com', [
+              briefsNotReturnable(words),
+              'returns.askItems',
+            ]),
             [JACKET, ['returns.askReason']],
-            [words.wrongSize, ['returns.askRefund']],
+            [words.tooSmall, ['returns.askRefund']],
             [
-              words.storeCredit,
-              [
-                {
-                  key: 'returns.confirm',
-                  vars: {
-                    items: JACKET,
-                    number: 'SB-10002',
-                    reason: expectedText(words.lang, 'returns.reasons.wrongSize'),
-                    refund: expectedText(words.lang, 'returns.refund.storeCredit'),
-                  },
-                },
-              ],
+              text(words, 'returns.refund.storeCredit'),
+              [confirmation(words, JACKET, 'wrongSize', 'storeCredit')],
             ],
             [words.yes, ['backend.unavailable', 'common.offerPerson']],
           ],
@@ -387,11 +381,14 @@ describe('ReturnsDialog', () => {
         name: 'label',
         locale: 'en',
         steps: [
-          ...verified(EN, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
+          ...verified(EN, 'SB-10002', 'ana.garcia@example.com', [
+            briefsNotReturnable(EN),
+            'returns.askItems',
+          ]),
           [JACKET, ['returns.askReason']],
-          [EN.wrongSize, ['returns.askRefund']],
+          [EN.tooSmall, ['returns.askRefund']],
           [
-            EN.storeCredit,
+            'Store credit',
             [
               {
                 key: 'returns.confirm',
@@ -451,11 +448,14 @@ describe('ReturnsDialog', () => {
         name: 'refused',
         locale: 'en',
         steps: [
-          ...verified(EN, 'SB-10002', 'ana.garcia@example.com', ['returns.askItems']),
+          ...verified(EN, 'SB-10002', 'ana.garcia@example.com', [
+            briefsNotReturnable(EN),
+            'returns.askItems',
+          ]),
           [JACKET, ['returns.askReason']],
-          [EN.wrongSize, ['returns.askRefund']],
+          [EN.tooSmall, ['returns.askRefund']],
           [
-            EN.storeCredit,
+            'Store credit',
             [
               {
                 key: 'returns.confirm',
@@ -513,7 +513,7 @@ describe('ReturnsDialog', () => {
       }
       return texts;
     };
-    for (const text of ['return', 'SB-10002', 'ana.garcia@example.com', JACKET, EN.wrongSize, EN.storeCredit])
+    for (const text of ['return', 'SB-10002', 'ana.garcia@example.com', JACKET, EN.tooSmall, 'Store credit'])
       await say(text);
 
     loseStateOnce = true;

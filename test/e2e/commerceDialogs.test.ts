@@ -87,14 +87,19 @@ describe('order status, returns and appointments through the real server (demo s
   it('es: a customer returns an item and downloads the label from the signed link', async () => {
     server = await startServer({}, { clock });
     await say(server.url, 'r1', 'hola', { locale: 'es-ES' });
+    const notReturnable = es({
+      key: 'returns.ineligible.nonReturnable',
+      vars: { item: 'Merino base-layer briefs, M', category: es('categories.underwear') },
+    });
     for (const [text, expected] of [
-      ['quiero devolver algo', es('orders.askNumber')],
-      ['SB-10002', es('verification.ask')],
-      ['28013', es('returns.askItems')],
-      ['Rain jacket, M', es('returns.askReason')],
-      ['Llegó dañado o defectuoso', es('returns.askRefund')],
+      ['quiero devolver algo', [es('orders.askNumber')]],
+      ['SB-10002', [es('verification.ask')]],
+      // The underwear is named as not returnable before the item question.
+      ['28013', [notReturnable, es('returns.askItems')]],
+      ['Rain jacket, M', [es('returns.askReason')]],
+      ['Llegó dañado o defectuoso', [es('returns.askRefund')]],
     ] as const) {
-      assert.deepEqual(await say(server.url, 'r1', text, { locale: 'es-ES' }), [expected], text);
+      assert.deepEqual(await say(server.url, 'r1', text, { locale: 'es-ES' }), expected, text);
     }
     assert.equal(
       (await exchange(server, 'r1', 'Método de pago original', 'es-ES'))[0]?.text?.startsWith('Devolver'),
@@ -209,7 +214,16 @@ describe('order status, returns and appointments through the real server (demo s
     for (const [text, expected] of [
       ['devolver', [es('welcome.greeting'), es('orders.askNumber')]],
       ['SB-10002', [es('verification.ask')]],
-      ['ana.garcia@example.com', [es('returns.askItems')]],
+      [
+        'ana.garcia@example.com',
+        [
+          es({
+            key: 'returns.ineligible.nonReturnable',
+            vars: { item: 'Merino base-layer briefs, M', category: es('categories.underwear') },
+          }),
+          es('returns.askItems'),
+        ],
+      ],
       ['Rain jacket, M', [es('returns.askReason')]],
       ['Otro motivo', [es('returns.askRefund')]],
     ] as const) {

@@ -323,7 +323,14 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
     assert.deepEqual(await ana.say('hola', 2), [es('welcome.greeting'), es('menu.prompt')]);
     assert.deepEqual(await ana.press(es('menu.returnItem')), [es('orders.askNumber')]);
     assert.deepEqual(await ana.say('SB-10002'), [es('verification.ask')]);
-    assert.deepEqual(await ana.say('28013'), [es('returns.askItems')]);
+    // The underwear is named as not returnable before the item question.
+    assert.deepEqual(await ana.say('28013', 2), [
+      es({
+        key: 'returns.ineligible.nonReturnable',
+        vars: { item: 'Merino base-layer briefs, M', category: es('categories.underwear') },
+      }),
+      es('returns.askItems'),
+    ]);
     assert.deepEqual(await ana.press('Rain jacket, M'), [es('returns.askReason')]);
     assert.deepEqual(await ana.press(es('returns.reasons.damaged')), [es('returns.askRefund')]);
     const [confirm] = await ana.press(es('returns.refund.originalPayment'));

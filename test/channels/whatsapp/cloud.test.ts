@@ -286,18 +286,25 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     assert.deepEqual(fake.readReceipts().length, 3);
   });
 
-  it('en: a return through lists and a numbered list, the label arriving as a document uploaded through /media', async () => {
+  it('en: a return through buttons and a numbered list, the label arriving as a document uploaded through /media', async () => {
     await boot();
     const customer = bob();
     await customer.say('hi', 2);
     assert.deepEqual(await customer.say('I want to return something'), [en('orders.askNumber')]);
     assert.deepEqual(await customer.say('SB-10002'), [en('verification.ask')]);
-    // An item title is over 24 characters: the items come as a numbered list.
-    const [items] = await customer.say('28013');
-    assert.equal(items?.split('\n')[0], en('returns.askItems'));
-    assert.match(items ?? '', /\n1\. Rain jacket, M\n/);
-    const [reasons] = await customer.say('1');
+    // The underwear is named as not returnable first, and is not one of the choices: the
+    // returnable items fit buttons. A reason is over 24 characters: the reasons come as a
+    // numbered list.
+    const [notReturnable, items] = await customer.say('28013', 2);
+    assert.match(notReturnable ?? '', /^Merino base-layer briefs, M can't be returned/);
+    assert.equal(items, en('returns.askItems'));
+    assert.deepEqual(
+      customer.choices().map((choice) => choice.title),
+      ['Rain jacket, M', 'Insulated bottle 1 L', en('returns.allItems')],
+    );
+    const [reasons] = await customer.press('Rain jacket, M');
     assert.equal(reasons?.split('\n')[0], en('returns.askReason'));
+    assert.match(reasons ?? '', /\n3\. Arrived damaged or faulty\n/);
     // A numbered choice answered with its title instead.
     const [refund] = await customer.say('arrived damaged or faulty');
     assert.equal(refund, en('returns.askRefund'));

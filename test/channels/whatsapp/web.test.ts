@@ -178,7 +178,8 @@ describe('WhatsApp Web channel through the real server (fake whatsapp-web.js cli
     ]);
     assert.deepEqual(await say(message(BOB, '2')), [en('orders.askNumber')]);
     assert.deepEqual(await say(message(BOB, 'SB-10002')), [en('verification.ask')]);
-    const [items] = await say(message(BOB, '28013'));
+    const [notReturnable, items] = await say(message(BOB, '28013'), 2);
+    assert.match(notReturnable ?? '', /^Merino base-layer briefs, M can't be returned/);
     assert.match(items ?? '', /\n1\. Rain jacket, M\n/);
     const [reasons] = await say(message(BOB, '1'));
     assert.equal(reasons?.split('\n')[0], en('returns.askReason'));
