@@ -232,7 +232,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     next();
   });
 
-  mountDownloadRoutes(server, { commerce, links, i18n, clock, logger });
+  mountDownloadRoutes(server, { commerce, links, i18n, clock, logger, shop: config.shop });
 
   // Errors restify raises itself (404, 405, 413, malformed JSON) keep its JSON shape {code, message}.
   server.on(

@@ -85,7 +85,10 @@ describe('order status, returns and appointments through the real server (demo s
   });
 
   it('es: a customer returns an item and downloads the label from the signed link', async () => {
-    server = await startServer({}, { clock });
+    server = await startServer(
+      { SHOP_NAME: 'Tienda Montaña', SHOP_RETURN_ADDRESS: 'Devoluciones|Calle Mayor 1|28013 Madrid' },
+      { clock },
+    );
     await say(server.url, 'r1', 'hola', { locale: 'es-ES' });
     for (const [text, expected] of [
       ['quiero devolver algo', es('orders.askNumber')],
@@ -116,6 +119,8 @@ describe('order status, returns and appointments through the real server (demo s
     assertOpens(pdf);
     assert.ok(drawnText(pdf).includes(rma), 'the RMA is on the label');
     assert.ok(drawnText(pdf).includes('Etiqueta de devolución'), 'in the language of the link');
+    for (const line of ['Tienda Montaña', 'Devoluciones', 'Calle Mayor 1', '28013 Madrid', 'Ana García'])
+      assert.ok(drawnText(pdf).includes(line), `${line} (shop, return address, sender) is on the label`);
 
     // Tampered, expired and unknown links.
     const tampered = new URL(onServer(server, link));

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+
+/** A font the label draws with: its name in the PDF document and the characters it has glyphs for. */
+export interface LabelFont {
+  name: string;
+  covers(codePoint: number): boolean;
+}
+
+/** A font file of the label. */
+export interface LabelFontFile {
+  /** Name the PDF document registers it under. */
+  name: string;
+  /** The file's bytes, read once per process. */
+  bytes: Buffer;
+}
+
+/** The regular and bold faces, each a list of files tried in order for every character. */
+export interface LabelFontFiles {
+  regular: LabelFontFile[];
+  bold: LabelFontFile[];
+}
+
+/** A stretch of text drawn with one font. */
+export interface FontRun {
+  font: string;
+  text: string;
+}
+
+/**
+ * Font files of the label, resolved inside node_modules (no machine paths), in the order they
+ * are tried; pdfkit embeds only the glyphs a label uses. Noto Sans SC covers Latin-1,
+ * Simplified and Traditional Chinese, and ā ē ī ū.
+ * NOTE: Noto Sans SC has no glyph for č ģ ķ ļ ņ š ž (fontkit's hasGlyphForCodePoint, see the
+ * label tests); a Latin font package (such as @expo-google-fonts/noto-sans) belongs first in
+ * these lists for Latvian. Until then those letters are drawn by the fallback of {@link fontRuns}.
+ */
+const FONT_MODULES = {
+  regular: [
+    { name: 'NotoSansSC', module: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf' },
+  ],
+  bold: [
+    { name: 'NotoSansSC-Bold', module: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf' },
+  ],
+} as const;
+
+let loaded: LabelFontFiles | undefined;
+
+/** The label's font files, read on first use (about 20 MB, kept for the life of the process). */
+export function labelFontFiles(): LabelFontFiles {
+  const read = (files: readonly { name: string; module: string }[]): LabelFontFile[] =>
+    files.map((file) => ({ name: file.name, bytes: fs.readFileSync(require.resolve(file.module)) }));
+  loaded ??= { regular: read(FONT_MODULES.regular), bold: read(FONT_MODULES.bold) };
+  return loaded;
+}
+
+/** Where the label's font files are, for tests and tools that inspect them. */
+export function labelFontPaths(): { regular: string[]; bold: string[] } {
+  return {
+    regular: FONT_MODULES.regular.map((file) => require.resolve(file.module)),
+    bold: FONT_MODULES.bold.map((file) => require.resolve(file.module)),
+  };
+}
+
+const COMBINING_MARK = /\p{M}/u;
+
+/**
+ * Splits `text` into runs, each drawn with the first font that has a glyph for its characters.
+ * A character no font has is decomposed (č → c + combining caron) and drawn from its parts; a
+ * combining mark no font has is left off, so the letter shows without its accent rather than as
+ * a missing-glyph box. Anything else uncovered goes to the first font.
+ */
+export function fontRuns(text: string, fonts: readonly LabelFont[]): FontRun[] {
+  const first = fonts[0];
+  if (!first) throw new Error('fontRuns(): no font');
+  const runs: FontRun[] = [];
+  const push = (font: string, part: string): void => {
+    const last = runs.at(-1);
+    if (last?.font === font) last.text += part;
+    else runs.push({ font, text: part });
+  };
+  const fontFor = (char: string): LabelFont | undefined =>
+    fonts.find((font) => font.covers(char.codePointAt(0) ?? 0));
+  for (const char of text) {
+    const font = fontFor(char);
+    if (font) {
+      push(font.name, char);
+      continue;
+    }
+    const parts = [...char.normalize('NFD')];
+    if (parts.length === 1) {
+      push(first.name, char);
+      continue;
+    }
+    for (const part of parts) {
+      const partFont = fontFor(part);
+      if (partFont) push(partFont.name, part);
+      else if (!COMBINING_MARK.test(part)) push(first.name, part);
+    }
+  }
+  return runs;
+}
+
+/** Whether every character of `text` has a glyph in one of `fonts`, without decomposing. */
+export function fontsCover(text: string, fonts: readonly LabelFont[]): boolean {
+  return [...text].every(
+    (char) => /\s/.test(char) || fonts.some((font) => font.covers(char.codePointAt(0) ?? 0)),
+  );
+}
