@@ -32,7 +32,7 @@ export interface FontRun {
  * Simplified and Traditional Chinese, and ā ē ī ū.
  * NOTE: Noto Sans SC has no glyph for č ģ ķ ļ ņ š ž (fontkit's hasGlyphForCodePoint, see the
  * label tests); a Latin font package (such as @expo-google-fonts/noto-sans) belongs first in
- * these lists for Latvian. Until then those letters are drawn by the fallback of {@link fontRuns}.
+ * these lists for Latvian. Until then those letters are drawn without their accents (see {@link fontRuns}).
  */
 const FONT_MODULES = {
   regular: [
@@ -65,9 +65,10 @@ const COMBINING_MARK = /\p{M}/u;
 
 /**
  * Splits `text` into runs, each drawn with the first font that has a glyph for its characters.
- * A character no font has is decomposed (č → c + combining caron) and drawn from its parts; a
- * combining mark no font has is left off, so the letter shows without its accent rather than as
- * a missing-glyph box. Anything else uncovered goes to the first font.
+ * A letter no font has is drawn as its base letter (č → c), so it shows without its accent
+ * rather than as a missing-glyph box. Anything else uncovered goes to the first font.
+ * NOTE: not base + combining mark: pdfkit places a mark only where the font's GPOS has an anchor
+ * for that base, and Noto Sans SC has none for Latin letters (the caron lands after the letter).
  */
 export function fontRuns(text: string, fonts: readonly LabelFont[]): FontRun[] {
   const first = fonts[0];
@@ -91,18 +92,8 @@ export function fontRuns(text: string, fonts: readonly LabelFont[]): FontRun[] {
       push(first.name, char);
       continue;
     }
-    for (const part of parts) {
-      const partFont = fontFor(part);
-      if (partFont) push(partFont.name, part);
-      else if (!COMBINING_MARK.test(part)) push(first.name, part);
-    }
+    const base = parts.filter((part) => !COMBINING_MARK.test(part)).join('');
+    push(fontFor(base)?.name ?? first.name, base);
   }
   return runs;
-}
-
-/** Whether every character of `text` has a glyph in one of `fonts`, without decomposing. */
-export function fontsCover(text: string, fonts: readonly LabelFont[]): boolean {
-  return [...text].every(
-    (char) => /\s/.test(char) || fonts.some((font) => font.covers(char.codePointAt(0) ?? 0)),
-  );
 }
