@@ -132,6 +132,8 @@ export function mountDownloadRoutes(server: Server, deps: DownloadRoutesDeps): v
         end: booking.end,
         stamp: deps.clock.now(),
         cancelled: booking.status === 'cancelled',
+        location: deps.shop.address.join(', '),
+        organizer: { name: deps.shop.name, email: deps.shop.email },
       });
       res.sendRaw(200, ics, {
         'content-type': 'text/calendar; charset=utf-8',

@@ -187,6 +187,8 @@ describe('order status, returns and appointments through the real server (demo s
     assert.ok(ics.includes('DTSTART:20250617T080000Z\r\n'), ics);
     assert.ok(ics.includes('SUMMARY:Repair drop-off\r\n'), ics);
     assert.ok(ics.includes(`UID:${reference}@switchboard\r\n`), ics);
+    assert.ok(ics.includes('LOCATION:Calle de Fuencarral 45\\, 28004 Madrid\\, Spain\r\n'), ics);
+    assert.ok(ics.includes('ORGANIZER;CN=Switchboard Outdoor (demo):mailto:help@shop.example\r\n'), ics);
 
     // The same customer cancels it by reference.
     for (const [text, expected] of [
