@@ -110,7 +110,8 @@ describe('order status, returns and appointments through the real server (demo s
     assert.match(attachment?.name ?? '', /^return-label-RMA-[A-Z2-9]{8}\.pdf$/);
     const link = attachment?.contentUrl ?? '';
     const rma = /RMA-[A-Z2-9]{8}/.exec(link)?.[0] ?? '';
-    assert.equal(created?.text, es({ key: 'returns.created', vars: { rma, link } }));
+    assert.equal(created?.text, es({ key: 'returns.created', vars: { rma } }));
+    assert.ok(!created?.text?.includes('/api/returns/'), 'the link is sent once, as the attachment');
 
     const label = await fetch(onServer(server, link));
     assert.equal(label.status, 200);
@@ -178,6 +179,7 @@ describe('order status, returns and appointments through the real server (demo s
     const [booked] = await exchange(server, 'a1', 'yes');
     const attachment = booked?.attachments?.[0];
     assert.equal(attachment?.contentType, 'text/calendar');
+    assert.ok(!booked?.text?.includes('/calendar'), 'the link is sent once, as the attachment');
     const reference = /BK-[A-Z2-9]{6}/.exec(attachment?.name ?? '')?.[0] ?? '';
     assert.match(reference, /^BK-/);
     const calendar = await fetch(onServer(server, attachment?.contentUrl ?? ''));
