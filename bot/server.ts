@@ -304,14 +304,16 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 
 /**
  * Loads the configuration, builds the server and listens on `PORT`. SIGTERM and SIGINT stop
- * it gracefully.
+ * it gracefully. `overrides` replace default parts (the benchmark runs the old recognizer so).
  * @throws ConfigError when the environment is invalid.
  */
-export async function start(): Promise<SwitchboardServer> {
+export async function start(
+  overrides: Pick<Partial<ServerDeps>, 'recognizer'> = {},
+): Promise<SwitchboardServer> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const languageDetector = await LocalLanguageDetector.load(SUPPORTED_LOCALES, config.defaultLocale);
-  const app = makeServer({ config, logger, languageDetector });
+  const app = makeServer({ config, logger, languageDetector, ...overrides });
   const url = await app.listen(config.port, config.host);
   logger.info({ url, storage: config.storage, dataDir: config.dataDir }, 'Switchboard is listening');
 
