@@ -58,7 +58,7 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 128, rounds: 3 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 60_000,
+    limitMs: 80_000,
     recognition: { repeats: 5, trainings: 1 },
   },
 };
