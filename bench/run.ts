@@ -36,6 +36,8 @@ interface Settings {
   limitMs: number;
   /** Recognition timing, in the benchmark's own process before any bot starts. */
   recognition: RecognitionSettings;
+  /** Levels of `--recognizers` (two full bots: fewer rounds fit in the same time limit). */
+  recognizerLevels: { concurrency: number; conversations: number; rounds: number }[];
 }
 
 const SETTINGS: Record<'full' | 'quick', Settings> = {
@@ -49,6 +51,10 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
     stored: { small: 1_000, large: 100_000 },
     limitMs: 175_000,
     recognition: { repeats: 50, trainings: 3 },
+    recognizerLevels: [
+      { concurrency: 1, conversations: 20, rounds: 5 },
+      { concurrency: 64, conversations: 256, rounds: 9 },
+    ],
   },
   quick: {
     mode: 'quick',
@@ -60,6 +66,10 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
     stored: { small: 1_000, large: 100_000 },
     limitMs: 80_000,
     recognition: { repeats: 5, trainings: 1 },
+    recognizerLevels: [
+      { concurrency: 1, conversations: 8, rounds: 1 },
+      { concurrency: 64, conversations: 128, rounds: 3 },
+    ],
   },
 };
 
@@ -177,7 +187,7 @@ async function runRecognizers({ settings, json }: Options): Promise<void> {
       { key: 'keyword' as RecognizerKey, bot: keyword, script: fullBotScript },
     ];
     const levels = new Map<number, Rounds<RecognizerKey>>();
-    for (const level of settings.levels) {
+    for (const level of settings.recognizerLevels) {
       levels.set(
         level.concurrency,
         await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
