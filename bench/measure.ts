@@ -5,8 +5,8 @@ import { MIB, percentile } from './stats';
 /** The bots under measurement, by the key the report uses. */
 export type BotKey = 'echo' | 'full1k' | 'full100k';
 
-export interface Subject {
-  key: BotKey;
+export interface Subject<K extends string = BotKey> {
+  key: K;
   bot: BotProcess;
   script: ConversationScript;
 }
@@ -30,7 +30,7 @@ export interface Segment {
 
 /** Runs `conversations` scripted conversations on one bot, `concurrency` at a time. */
 export async function measureSegment(
-  subject: Subject,
+  subject: Subject<string>,
   concurrency: number,
   conversations: number,
   idPrefix: string,
@@ -60,24 +60,24 @@ export async function measureSegment(
 }
 
 /** Segments of every bot, round by round; in each round every bot runs once. */
-export type Rounds = Record<BotKey, Segment>[];
+export type Rounds<K extends string = BotKey> = Record<K, Segment>[];
 
 /**
  * Measures every subject `rounds` times at one concurrency. The bots take turns inside a round,
  * in an order that rotates from round to round, so a burst of noise on the machine hits one
  * round of each rather than all rounds of one, and ratios are taken between neighbours in time.
  */
-export async function measureLevel(
-  subjects: readonly Subject[],
+export async function measureLevel<K extends string>(
+  subjects: readonly Subject<K>[],
   concurrency: number,
   conversations: number,
   rounds: number,
-): Promise<Rounds> {
-  const results: Rounds = [];
+): Promise<Rounds<K>> {
+  const results: Rounds<K> = [];
   for (let round = 0; round < rounds; round++) {
-    const segments: Partial<Record<BotKey, Segment>> = {};
+    const segments: Partial<Record<K, Segment>> = {};
     for (let i = 0; i < subjects.length; i++) {
-      const subject = subjects[(i + round) % subjects.length] as Subject;
+      const subject = subjects[(i + round) % subjects.length] as Subject<K>;
       segments[subject.key] = await measureSegment(
         subject,
         concurrency,
@@ -85,7 +85,7 @@ export async function measureLevel(
         `c${concurrency}-r${round}-${subject.key}`,
       );
     }
-    results.push(segments as Record<BotKey, Segment>);
+    results.push(segments as Record<K, Segment>);
   }
   return results;
 }

@@ -7,16 +7,21 @@ import { runLoad, type ConversationScript } from './load';
 import { measureLevel, type Rounds, type Subject } from './measure';
 import { prefillConversations, readStoredConversations } from './prefill';
 import { summarizeProfile } from './profile';
-import { buildResult, renderTable } from './report';
+import { measureRecognition, type RecognitionSettings } from './recognition';
+import { buildRecognizerResult, renderRecognizerTable, type RecognizerKey } from './recognizerReport';
+import { buildResult, HEADLINE_CONCURRENCY, renderTable } from './report';
 import { echoBotScript, fullBotScript, FULL_SCRIPT_TURNS, orderStatusConversation } from './scripts';
 
-const USAGE = `Usage: npm run --silent bench -- [--quick] [--json] [--profile]
+const USAGE = `Usage: npm run --silent bench -- [--quick] [--json] [--profile] [--recognizers]
 
 Benchmarks the whole Switchboard bot against a bare Bot Framework echo bot, side by side, on
-127.0.0.1 (see docs/performance.md). Prints a table, then the result as JSON.
-  --quick    a short run (under 30 s), as CI runs it; its figures are rough
-  --json     print only the JSON result on stdout (the table goes to stderr)
-  --profile  record a CPU profile of the full bot (node --cpu-prof) and list its top costs
+127.0.0.1 (see docs/performance.md), and times intent recognition and training in-process.
+Prints a table, then the result as JSON.
+  --quick        a short run (about 30 s on an idle machine), as CI runs it; rough figures
+  --json         print only the JSON result on stdout (the table goes to stderr)
+  --profile      record a CPU profile of the full bot (node --cpu-prof) and list its top costs
+  --recognizers  instead: the full bot with the trained recognizer against the same bot with
+                 the keyword recognizer it replaced (turn throughput before and after)
 `;
 
 interface Settings {
@@ -29,6 +34,10 @@ interface Settings {
   stored: { small: number; large: number };
   /** The whole run is stopped after this long. */
   limitMs: number;
+  /** Recognition timing, in the benchmark's own process before any bot starts. */
+  recognition: RecognitionSettings;
+  /** Levels of `--recognizers` (two full bots: fewer rounds fit in the same time limit). */
+  recognizerLevels: { concurrency: number; conversations: number; rounds: number }[];
 }
 
 const SETTINGS: Record<'full' | 'quick', Settings> = {
@@ -41,6 +50,11 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
     ],
     stored: { small: 1_000, large: 100_000 },
     limitMs: 175_000,
+    recognition: { repeats: 50, trainings: 3 },
+    recognizerLevels: [
+      { concurrency: 1, conversations: 20, rounds: 5 },
+      { concurrency: 64, conversations: 256, rounds: 9 },
+    ],
   },
   quick: {
     mode: 'quick',
@@ -50,7 +64,12 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 128, rounds: 3 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 28_000,
+    limitMs: 80_000,
+    recognition: { repeats: 5, trainings: 1 },
+    recognizerLevels: [
+      { concurrency: 1, conversations: 8, rounds: 1 },
+      { concurrency: 64, conversations: 128, rounds: 3 },
+    ],
   },
 };
 
@@ -69,11 +88,23 @@ function botEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /** The full bot as `npm start` runs it, on 127.0.0.1, an ephemeral port and its own DATA_DIR. */
-function fullBot(name: string, dataDir: string, nodeFlags: string[] = []): BotProcess {
+function fullBot(
+  name: string,
+  dataDir: string,
+  nodeFlags: string[] = [],
+  extraEnv: Record<string, string> = {},
+): BotProcess {
   return new BotProcess({
     name,
     entry: 'fullBot.ts',
-    env: botEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, STORAGE: 'sqlite', LOG_LEVEL: 'warn' }),
+    env: botEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STORAGE: 'sqlite',
+      LOG_LEVEL: 'warn',
+      ...extraEnv,
+    }),
     // NOTE: the bot reads a `.env` file in its working directory; the repository's must not apply.
     cwd: dataDir,
     nodeFlags,
@@ -95,17 +126,90 @@ interface Options {
   settings: Settings;
   json: boolean;
   profile: boolean;
+  recognizers: boolean;
 }
 
 function parseArgs(args: string[]): Options | undefined {
   if (args.includes('--help')) return undefined;
-  const unknown = args.filter((arg) => !['--quick', '--json', '--profile'].includes(arg));
+  const unknown = args.filter((arg) => !['--quick', '--json', '--profile', '--recognizers'].includes(arg));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
+  const recognizers = args.includes('--recognizers');
+  if (recognizers && args.includes('--profile'))
+    throw new Error(`--profile is for the main benchmark\n${USAGE}`);
   return {
     settings: SETTINGS[args.includes('--quick') ? 'quick' : 'full'],
     json: args.includes('--json'),
     profile: args.includes('--profile'),
+    recognizers,
   };
+}
+
+/** Prints the table and the JSON as `--json` asks. */
+function print(rendered: string, result: unknown, json: boolean): void {
+  const jsonText = JSON.stringify(result, null, 2);
+  if (json) {
+    process.stderr.write(`${rendered}\n`);
+    process.stdout.write(`${jsonText}\n`);
+  } else {
+    process.stdout.write(`${rendered}\n\n${jsonText}\n`);
+  }
+}
+
+async function timeRecognition(settings: Settings): ReturnType<typeof measureRecognition> {
+  const recognition = await measureRecognition(settings.recognition);
+  log(`trained all locales in ${recognition.training.coldMs} ms, timed recognition per phrase`);
+  return recognition;
+}
+
+/**
+ * `--recognizers`: two full bots, one with the trained recognizer (as `npm start` runs) and one
+ * with the keyword recognizer, each on a fresh DATA_DIR, measured in alternating rounds.
+ */
+async function runRecognizers({ settings, json }: Options): Promise<void> {
+  const started = performance.now();
+  const recognition = await timeRecognition(settings);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+  temporary.push(root);
+  const dirs = { trained: path.join(root, 'trained'), keyword: path.join(root, 'keyword') };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir);
+  const trained = fullBot('full, trained', dirs.trained);
+  const keyword = fullBot('full, keyword', dirs.keyword, [], { BENCH_RECOGNIZER: 'keyword' });
+  const bots = [trained, keyword];
+  try {
+    await trained.start();
+    await keyword.start();
+    log(
+      `full bot ready in ${trained.startupMs.toFixed(0)} ms (trained), ${keyword.startupMs.toFixed(0)} ms (keyword)`,
+    );
+    for (const bot of bots) await warmup(bot, fullBotScript, settings.warmupConversations);
+    const subjects = [
+      { key: 'trained' as RecognizerKey, bot: trained, script: fullBotScript },
+      { key: 'keyword' as RecognizerKey, bot: keyword, script: fullBotScript },
+    ];
+    const levels = new Map<number, Rounds<RecognizerKey>>();
+    for (const level of settings.recognizerLevels) {
+      levels.set(
+        level.concurrency,
+        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
+      );
+      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
+    }
+    await Promise.all(bots.map((bot) => bot.stop()));
+    const result = buildRecognizerResult({
+      mode: settings.mode,
+      levels,
+      headlineConcurrency: HEADLINE_CONCURRENCY,
+      startupMs: { trained: trained.startupMs, keyword: keyword.startupMs },
+      turnsPerConversation: FULL_SCRIPT_TURNS,
+      recognition,
+      durationMs: performance.now() - started,
+    });
+    print(renderRecognizerTable(result), result, json);
+  } finally {
+    await Promise.all(bots.map((bot) => bot.stop().catch(() => undefined)));
+    killAllBots();
+    removeTemporary();
+  }
 }
 
 /** Temporary folders of this run, removed however it ends. */
@@ -117,6 +221,8 @@ function removeTemporary(): void {
 
 async function run({ settings, json, profile }: Options): Promise<void> {
   const started = performance.now();
+  // Before any bot runs, so that no bot competes with it for the CPU.
+  const recognition = await timeRecognition(settings);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
   temporary.push(root);
   const echoDir = path.join(root, 'echo');
@@ -188,15 +294,9 @@ async function run({ settings, json, profile }: Options): Promise<void> {
       stored: settings.stored,
       turnsPerConversation: FULL_SCRIPT_TURNS,
       durationMs: performance.now() - started,
+      recognition,
     });
-    const rendered = renderTable(result);
-    const jsonText = JSON.stringify(result, null, 2);
-    if (json) {
-      process.stderr.write(`${rendered}\n`);
-      process.stdout.write(`${jsonText}\n`);
-    } else {
-      process.stdout.write(`${rendered}\n\n${jsonText}\n`);
-    }
+    print(renderTable(result), result, json);
     if (profile) {
       (json ? process.stderr : process.stdout).write(
         `\n${summarizeProfile(profileDir)}\n\nProfiles kept in ${profileDir}\n`,
@@ -241,7 +341,7 @@ function main(): void {
   // Whatever happens, no bot outlives the benchmark (they also stop when their IPC channel closes).
   process.once('exit', killAllBots);
 
-  run(options).then(
+  (options.recognizers ? runRecognizers(options) : run(options)).then(
     () => clearTimeout(watchdog),
     (error: unknown) => {
       clearTimeout(watchdog);

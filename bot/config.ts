@@ -29,6 +29,24 @@ export const DEFAULT_NON_RETURNABLE_CATEGORIES = ['underwear', 'giftCards', 'ope
 
 /** Confidence thresholds of the intent recognizer unless `RECOGNIZER_*_THRESHOLD` say otherwise. */
 export const DEFAULT_RECOGNIZER_THRESHOLDS = { route: 0.45, suggest: 0.25 } as const;
+/** The shop as customers' papers name it: the return label's addressee, the calendar's organizer. */
+export interface ShopDetails {
+  /** Shop name (`SHOP_NAME`). */
+  name: string;
+  /** Address customers visit for appointments, one entry per line (`SHOP_ADDRESS`). */
+  address: string[];
+  /** Where returned parcels go, one entry per line (`SHOP_RETURN_ADDRESS`; the shop's address by default). */
+  returnAddress: string[];
+  /** Contact address, the calendar entry's organizer (`SHOP_EMAIL`). */
+  email: string;
+}
+
+/** The demo shop's details, so a fresh `npm start` prints a complete label. */
+export const DEMO_SHOP = {
+  name: 'Switchboard Outdoor (demo)',
+  address: 'Calle de Fuencarral 45|28004 Madrid|Spain',
+  email: 'help@shop.example',
+} as const;
 
 /** Validated configuration of one Switchboard process. */
 /** How `/metrics` is reached; neither set means no metrics at all. */
@@ -109,6 +127,8 @@ export interface Config {
     /** Product categories that can never be returned. */
     nonReturnableCategories: string[];
   };
+  /** Who the shop is, for the return label and the calendar file (`SHOP_*`). */
+  shop: ShopDetails;
   /** Human handoff: teams, routing and queue updates. */
   handoff: {
     /** Teams file (routing, business hours, priority), absolute. */
@@ -476,6 +496,48 @@ function parseCommerce(env: Env, problems: string[]): Config['commerce'] {
   };
 }
 
+/** Characters that break a printed line or a calendar property: controls (tab and newline included). */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+
+/** One line of printed text: 1 to 80 characters, no control characters. */
+function printedLine(name: string, value: string, problems: string[]): boolean {
+  if (value.length <= 80 && !CONTROL_CHARACTERS.test(value)) return true;
+  problems.push(`${name} must be at most 80 characters without control characters (received "${value}")`);
+  return false;
+}
+
+/** An address written on one line with `|` between its lines: `Calle Mayor 1|28013 Madrid|Spain`. */
+function addressLines(env: Env, name: string, fallback: string, problems: string[]): string[] {
+  const text = read(env, name) ?? fallback;
+  const lines = text
+    .split('|')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (lines.length === 0 || lines.length > 6) {
+    problems.push(
+      `${name} must be 1 to 6 address lines separated by |, such as Calle Mayor 1|28013 Madrid|Spain (received "${text}")`,
+    );
+    return fallback.split('|');
+  }
+  return lines.every((line) => printedLine(name, line, problems)) ? lines : fallback.split('|');
+}
+
+function parseShop(env: Env, problems: string[]): ShopDetails {
+  const nameText = read(env, 'SHOP_NAME');
+  const name =
+    nameText !== undefined && printedLine('SHOP_NAME', nameText, problems) ? nameText : DEMO_SHOP.name;
+  const address = addressLines(env, 'SHOP_ADDRESS', DEMO_SHOP.address, problems);
+  const returnAddress = addressLines(env, 'SHOP_RETURN_ADDRESS', address.join('|'), problems);
+  const emailText = read(env, 'SHOP_EMAIL');
+  // NOTE: deliberately plain: one @, no spaces or characters that need quoting in a mailto: URI.
+  const emailValid =
+    emailText === undefined || /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+\.[^\s@<>"(),;:]+$/.test(emailText);
+  if (!emailValid) {
+    problems.push(`SHOP_EMAIL must be an email address such as help@shop.example (received "${emailText}")`);
+  }
+  return { name, address, returnAddress, email: emailValid && emailText ? emailText : DEMO_SHOP.email };
+}
+
 /** Telegram's rules for `secret_token` in setWebhook. */
 const TELEGRAM_SECRET = /^[A-Za-z0-9_-]{16,256}$/;
 
@@ -688,6 +750,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
       tokenRequestsPerMinute: positiveNumber(env, 'DIRECTLINE_TOKEN_RATE_LIMIT', 10, problems),
     },
     commerce: parseCommerce(env, problems),
+    shop: parseShop(env, problems),
     handoff: {
       teamsFile: path.resolve(cwd, read(env, 'HANDOFF_TEAMS_FILE') ?? DEFAULT_TEAMS_FILE),
       sentimentThreshold: fraction(env, 'HANDOFF_SENTIMENT_THRESHOLD', 0.8, problems),

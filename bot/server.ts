@@ -322,7 +322,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     res.send(isReady() ? 200 : 503, { status: isReady() ? 'ready' : 'not ready', checks });
   });
 
-  mountDownloadRoutes(server, { commerce, links, i18n, clock, logger });
+  mountDownloadRoutes(server, { commerce, links, i18n, clock, logger, shop: config.shop });
 
   // Errors restify raises itself (404, 405, 413, malformed JSON) keep its JSON shape {code, message}.
   server.on(
@@ -401,15 +401,17 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 
 /**
  * Loads the configuration, builds the server and listens on `PORT`. SIGTERM and SIGINT stop
- * it gracefully.
+ * it gracefully. `overrides` replace default parts (the benchmark runs the old recognizer so).
  * @throws ConfigError when the environment is invalid.
  */
-export async function start(): Promise<SwitchboardServer> {
+export async function start(
+  overrides: Pick<Partial<ServerDeps>, 'recognizer'> = {},
+): Promise<SwitchboardServer> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const languageDetector = await LocalLanguageDetector.load(SUPPORTED_LOCALES, config.defaultLocale);
   const shared = await openSharedDeps(config);
-  const app = makeServer({ config, logger, languageDetector, ...shared });
+  const app = makeServer({ config, logger, languageDetector, ...shared, ...overrides });
   const url = await app.listen(config.port, config.host);
   logger.info({ url, storage: config.storage, dataDir: config.dataDir }, 'Switchboard is listening');
 

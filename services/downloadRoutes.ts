@@ -1,10 +1,11 @@
 import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
+import type { ShopDetails } from '../bot/config';
 import { translator } from '../bot/i18n';
 import { buildIcs } from './calendar';
 import { CommerceBackendUnavailableError } from './errors';
-import { renderReturnLabel } from './returnLabel';
+import { labelTexts, renderReturnLabel } from './returnLabel';
 import type { DownloadLinks } from './downloadLinks';
 import type { Clock, CommerceBackend } from './types';
 
@@ -24,6 +25,8 @@ export interface DownloadRoutesDeps {
   i18n: i18n;
   clock: Clock;
   logger: Logger;
+  /** The shop named on labels and calendar entries. */
+  shop: ShopDetails;
 }
 
 /** The localized name of a bookable service. */
@@ -85,12 +88,17 @@ export function mountDownloadRoutes(server: Server, deps: DownloadRoutesDeps): v
         (sku) => order?.items.find((item) => item.sku === sku)?.name ?? sku,
       );
       const t = translator(deps.i18n, query.get('locale') ?? 'en');
-      const pdf = await renderReturnLabel(authorization, names, {
-        title: t('returns.label.title'),
-        order: t('returns.label.order'),
-        items: t('returns.label.items'),
-        instructions: t('returns.label.instructions'),
-      });
+      const pdf = await renderReturnLabel(
+        {
+          authorization,
+          itemNames: names,
+          returnTo: { name: deps.shop.name, lines: deps.shop.returnAddress },
+          ...(order
+            ? { sender: { name: order.customer.name, lines: [order.customer.postcode].filter(Boolean) } }
+            : {}),
+        },
+        labelTexts(t),
+      );
       res.sendRaw(200, pdf, {
         'content-type': 'application/pdf',
         'content-disposition': `attachment; filename="return-label-${authorization.rma}.pdf"`,
@@ -124,6 +132,8 @@ export function mountDownloadRoutes(server: Server, deps: DownloadRoutesDeps): v
         end: booking.end,
         stamp: deps.clock.now(),
         cancelled: booking.status === 'cancelled',
+        location: deps.shop.address.join(', '),
+        organizer: { name: deps.shop.name, email: deps.shop.email },
       });
       res.sendRaw(200, ics, {
         'content-type': 'text/calendar; charset=utf-8',

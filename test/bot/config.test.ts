@@ -47,6 +47,12 @@ describe('parseConfig()', () => {
         returnWindowDays: 30,
         nonReturnableCategories: ['underwear', 'giftCards', 'openedSoftware'],
       },
+      shop: {
+        name: 'Switchboard Outdoor (demo)',
+        address: ['Calle de Fuencarral 45', '28004 Madrid', 'Spain'],
+        returnAddress: ['Calle de Fuencarral 45', '28004 Madrid', 'Spain'],
+        email: 'help@shop.example',
+      },
       botFramework: {
         appId: undefined,
         appPassword: undefined,
@@ -180,7 +186,50 @@ describe('parseConfig()', () => {
     assert.equal(parseConfig({ PORT: '', STORAGE: '  ' }).port, 3978);
   });
 
+  it('reads the shop: name, address lines split at |, a return address of its own, the email', () => {
+    const config = parseConfig({
+      SHOP_NAME: 'Tienda Ñandú',
+      SHOP_ADDRESS: 'Calle Mayor 1, bajo | 28013 Madrid|Spain',
+      SHOP_RETURN_ADDRESS: 'Almacén de devoluciones|Polígono 4, nave 2|28906 Getafe',
+      SHOP_EMAIL: 'ayuda@tienda.example',
+    });
+    assert.deepEqual(config.shop, {
+      name: 'Tienda Ñandú',
+      address: ['Calle Mayor 1, bajo', '28013 Madrid', 'Spain'],
+      returnAddress: ['Almacén de devoluciones', 'Polígono 4, nave 2', '28906 Getafe'],
+      email: 'ayuda@tienda.example',
+    });
+    assert.deepEqual(parseConfig({ SHOP_ADDRESS: 'Rīga|Brīvības iela 1' }).shop.returnAddress, [
+      'Rīga',
+      'Brīvības iela 1',
+    ]);
+  });
+
   const badValues: [env: Record<string, string>, message: string][] = [
+    [
+      { SHOP_NAME: 'x'.repeat(81) },
+      `SHOP_NAME must be at most 80 characters without control characters (received "${'x'.repeat(81)}")`,
+    ],
+    [
+      { SHOP_ADDRESS: '|||' },
+      'SHOP_ADDRESS must be 1 to 6 address lines separated by |, such as Calle Mayor 1|28013 Madrid|Spain (received "|||")',
+    ],
+    [
+      { SHOP_RETURN_ADDRESS: 'a|b|c|d|e|f|g' },
+      'SHOP_RETURN_ADDRESS must be 1 to 6 address lines separated by |, such as Calle Mayor 1|28013 Madrid|Spain (received "a|b|c|d|e|f|g")',
+    ],
+    [
+      { SHOP_ADDRESS: 'Calle\tMayor 1' },
+      'SHOP_ADDRESS must be at most 80 characters without control characters (received "Calle\tMayor 1")',
+    ],
+    [
+      { SHOP_EMAIL: 'help at shop' },
+      'SHOP_EMAIL must be an email address such as help@shop.example (received "help at shop")',
+    ],
+    [
+      { SHOP_EMAIL: 'a;b@shop.example' },
+      'SHOP_EMAIL must be an email address such as help@shop.example (received "a;b@shop.example")',
+    ],
     [{ COMMERCE_BACKEND: 'shopify' }, 'COMMERCE_BACKEND must be one of demo, rest (received "shopify")'],
     [{ COMMERCE_BACKEND: 'rest' }, 'COMMERCE_API_URL must be set when COMMERCE_BACKEND is rest'],
     [

@@ -85,7 +85,10 @@ describe('order status, returns and appointments through the real server (demo s
   });
 
   it('es: a customer returns an item and downloads the label from the signed link', async () => {
-    server = await startServer({}, { clock });
+    server = await startServer(
+      { SHOP_NAME: 'Tienda Montaña', SHOP_RETURN_ADDRESS: 'Devoluciones|Calle Mayor 1|28013 Madrid' },
+      { clock },
+    );
     await say(server.url, 'r1', 'hola', { locale: 'es-ES' });
     const notReturnable = es({
       key: 'returns.ineligible.nonReturnable',
@@ -112,7 +115,8 @@ describe('order status, returns and appointments through the real server (demo s
     assert.match(attachment?.name ?? '', /^return-label-RMA-[A-Z2-9]{8}\.pdf$/);
     const link = attachment?.contentUrl ?? '';
     const rma = /RMA-[A-Z2-9]{8}/.exec(link)?.[0] ?? '';
-    assert.equal(created?.text, es({ key: 'returns.created', vars: { rma, link } }));
+    assert.equal(created?.text, es({ key: 'returns.created', vars: { rma } }));
+    assert.ok(!created?.text?.includes('/api/returns/'), 'the link is sent once, as the attachment');
 
     const label = await fetch(onServer(server, link));
     assert.equal(label.status, 200);
@@ -121,6 +125,8 @@ describe('order status, returns and appointments through the real server (demo s
     assertOpens(pdf);
     assert.ok(drawnText(pdf).includes(rma), 'the RMA is on the label');
     assert.ok(drawnText(pdf).includes('Etiqueta de devolución'), 'in the language of the link');
+    for (const line of ['Tienda Montaña', 'Devoluciones', 'Calle Mayor 1', '28013 Madrid', 'Ana García'])
+      assert.ok(drawnText(pdf).includes(line), `${line} (shop, return address, sender) is on the label`);
 
     // Tampered, expired and unknown links.
     const tampered = new URL(onServer(server, link));
@@ -178,6 +184,7 @@ describe('order status, returns and appointments through the real server (demo s
     const [booked] = await exchange(server, 'a1', 'yes');
     const attachment = booked?.attachments?.[0];
     assert.equal(attachment?.contentType, 'text/calendar');
+    assert.ok(!booked?.text?.includes('/calendar'), 'the link is sent once, as the attachment');
     const reference = /BK-[A-Z2-9]{6}/.exec(attachment?.name ?? '')?.[0] ?? '';
     assert.match(reference, /^BK-/);
     const calendar = await fetch(onServer(server, attachment?.contentUrl ?? ''));
@@ -187,6 +194,8 @@ describe('order status, returns and appointments through the real server (demo s
     assert.ok(ics.includes('DTSTART:20250617T080000Z\r\n'), ics);
     assert.ok(ics.includes('SUMMARY:Repair drop-off\r\n'), ics);
     assert.ok(ics.includes(`UID:${reference}@switchboard\r\n`), ics);
+    assert.ok(ics.includes('LOCATION:Calle de Fuencarral 45\\, 28004 Madrid\\, Spain\r\n'), ics);
+    assert.ok(ics.includes('ORGANIZER;CN=Switchboard Outdoor (demo):mailto:help@shop.example\r\n'), ics);
 
     // The same customer cancels it by reference.
     for (const [text, expected] of [

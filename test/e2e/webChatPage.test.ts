@@ -138,4 +138,73 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-agent-reply.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
+
+  /** Waits for a chat bubble whose text matches `pattern`; returns its text. */
+  async function bubbleMatching(page: Page, pattern: RegExp): Promise<string> {
+    const handle = await page.waitForFunction(
+      (source) =>
+        Array.from(document.querySelectorAll('.webchat__bubble__content'))
+          .map((element) => (element as HTMLElement).innerText.trim())
+          .find((text) => new RegExp(source).test(text)),
+      pattern.source,
+      { timeout: 20_000 },
+    );
+    return String(await handle.jsonValue());
+  }
+
+  async function send(page: Page, text: string): Promise<void> {
+    await page.locator(SEND_BOX).fill(text);
+    await page.locator(SEND_BOX).press('Enter');
+  }
+
+  it('sends the signed label link once: as the attachment, not again in the text', async () => {
+    const { page, errors } = await openPage('en-US');
+    await bubble(page, expectedText('en', 'welcome.greeting'));
+    for (const [text, reply] of [
+      ['I want to return something', 'orders.askNumber'],
+      ['SB-10002', 'verification.ask'],
+      ['28013', 'returns.askItems'],
+      ['Rain jacket, M', 'returns.askReason'],
+      [expectedText('en', 'returns.reasons.damaged'), 'returns.askRefund'],
+    ] as const) {
+      await send(page, text);
+      await bubble(page, expectedText('en', reply));
+    }
+    await send(page, expectedText('en', 'returns.refund.originalPayment'));
+    await bubbleMatching(page, /^Return .* Shall I create the return\?$/);
+    await send(page, 'yes');
+    const created = await bubbleMatching(page, /^Your return RMA-[A-Z2-9]{8} is ready/);
+    const rma = /RMA-[A-Z2-9]{8}/.exec(created)?.[0] ?? '';
+    assert.equal(created, expectedText('en', { key: 'returns.created', vars: { rma } }));
+    // Wait for the menu that follows, so every activity of the turn is on the page.
+    await bubble(page, expectedText('en', 'menu.anythingElse'));
+
+    const links = await page.evaluate(() =>
+      Array.from(
+        document.querySelectorAll<HTMLAnchorElement>(
+          '[role="log"] a[href], .webchat__basic-transcript a[href]',
+        ),
+      )
+        .map((anchor) => anchor.href)
+        .filter((href) => href.includes('/api/returns/')),
+    );
+    assert.equal(links.length, 1, JSON.stringify(links));
+    const link = new URL(links[0] ?? '');
+    assert.equal(link.pathname, `/api/returns/${rma}/label`);
+    assert.ok(link.searchParams.get('signature'), 'the signed link');
+    // Nothing else on the page shows the link as text.
+    const pageText = await page.evaluate(() => document.body.innerText);
+    assert.ok(!pageText.includes('/api/returns/'), 'no link in any bubble text');
+    assert.equal(
+      await page.locator(`a[href*="/api/returns/${rma}/label"]`).count(),
+      1,
+      'one element links to the label',
+    );
+    // The link is the label.
+    const label = await fetch(`${server.url}${link.pathname}${link.search}`);
+    assert.equal(label.status, 200);
+    assert.equal(label.headers.get('content-type'), 'application/pdf');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-return-label.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
 });

@@ -74,6 +74,46 @@ describe('buildIcs()', () => {
     for (const line of lines) assert.ok(Buffer.byteLength(line, 'utf8') <= 75, line);
   });
 
+  it("names the shop's address as LOCATION and the shop as ORGANIZER, escaped and folded", () => {
+    const ics = buildIcs({
+      ...event,
+      location: 'Calle de Fuencarral 45; bajo, 28004 Madrid\nSpain',
+      organizer: { name: 'Switchboard Outdoor (demo)', email: 'help@shop.example' },
+    });
+    const lines = ics.split('\r\n');
+    assert.ok(lines.includes('LOCATION:Calle de Fuencarral 45\\; bajo\\, 28004 Madrid\\nSpain'), ics);
+    assert.ok(lines.includes('ORGANIZER;CN=Switchboard Outdoor (demo):mailto:help@shop.example'), ics);
+    assert.ok(lines.indexOf('BEGIN:VEVENT') < lines.findIndex((line) => line.startsWith('LOCATION:')));
+    assert.ok(lines.findIndex((line) => line.startsWith('ORGANIZER;')) < lines.indexOf('END:VEVENT'));
+  });
+
+  it("quotes an organizer name with a comma, colon or semicolon, and writes a double quote as ^'", () => {
+    const ics = buildIcs({
+      ...event,
+      organizer: { name: 'Nieve, Sol & "Roca": Madrid', email: 'a@shop.example' },
+    });
+    assert.ok(
+      ics
+        .replace(/\r\n /g, '')
+        .includes(`ORGANIZER;CN="Nieve, Sol & ^'Roca^': Madrid":mailto:a@shop.example\r\n`),
+      ics,
+    );
+  });
+
+  it('folds a long LOCATION of multi-byte characters at 75 octets, and unfolds to the original', () => {
+    const location = '台北市信義區松仁路100號, 101大樓 35樓, Outdoor Shop Taipei Flagship, Taiwan (R.O.C.)';
+    const ics = buildIcs({ ...event, location });
+    const folded = ics.split('\r\n');
+    const start = folded.findIndex((line) => line.startsWith('LOCATION:'));
+    assert.ok(folded[start + 1]?.startsWith(' '), 'continued on the next line');
+    for (const line of folded) {
+      assert.ok(Buffer.byteLength(line, 'utf8') <= 75, line);
+    }
+    // Unfolding (RFC 5545 §3.1: remove CRLF followed by one space) gives the escaped value back.
+    const unfolded = ics.replace(/\r\n /g, '').split('\r\n');
+    assert.ok(unfolded.includes(`LOCATION:${location.replace(/,/g, '\\,')}`), ics);
+  });
+
   it('marks a cancelled booking so calendars remove it', () => {
     const ics = buildIcs({ ...event, cancelled: true });
     assert.ok(ics.includes('METHOD:CANCEL\r\n'));
