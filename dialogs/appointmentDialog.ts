@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   ListStyle,
   WaterfallDialog,
   type DialogTurnResult,
@@ -15,6 +14,7 @@ import { CANCEL_APPOINTMENT_DIALOG, CancelAppointmentDialog } from './cancelAppo
 import type { CommerceDialogDeps } from './commerceDialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { RESCHEDULE_APPOINTMENT_DIALOG, RescheduleAppointmentDialog } from './rescheduleAppointmentDialog';
+import { UnderstandingChoicePrompt } from './choicePrompt';
 
 export { parseBookingReference } from './bookingLookupDialog';
 export type { AppointmentRequest } from './appointmentRequest';
@@ -46,7 +46,7 @@ export class AppointmentDialog extends InterruptibleDialog {
 
   constructor(deps: CommerceDialogDeps) {
     super(APPOINTMENT_DIALOG, deps.recognizer);
-    this.addDialog(new ChoicePrompt(ACTION_PROMPT));
+    this.addDialog(new UnderstandingChoicePrompt(ACTION_PROMPT));
     this.addDialog(new BookAppointmentDialog(deps));
     this.addDialog(new RescheduleAppointmentDialog(deps));
     this.addDialog(new CancelAppointmentDialog(deps));

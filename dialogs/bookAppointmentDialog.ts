@@ -13,8 +13,9 @@ import { serviceNameIn } from '../services/downloadRoutes';
 import type { BookableService } from '../services/types';
 import type { AppointmentRequest } from './appointmentRequest';
 import type { CommerceDialogDeps } from './commerceDialogDeps';
-import { OfferPersonDialog, offerPersonAfterFailure, partialMatchChoicePrompt } from './offerPersonDialog';
+import { OfferPersonDialog, offerPersonAfterFailure } from './offerPersonDialog';
 import { SLOT_PICKER_DIALOG, SlotPickerDialog, type SlotPickerOptions } from './slotPickerDialog';
+import { partialUnderstandingChoicePrompt } from './choicePrompt';
 
 export const BOOK_APPOINTMENT_DIALOG = 'bookAppointmentDialog';
 const WATERFALL = 'bookAppointmentDialog.waterfall';
@@ -35,7 +36,7 @@ export class BookAppointmentDialog extends ComponentDialog {
   constructor(private readonly deps: CommerceDialogDeps) {
     super(BOOK_APPOINTMENT_DIALOG);
     // "Installation visit" picks "Installation visit (roof box or bike rack)".
-    this.addDialog(partialMatchChoicePrompt(SERVICE_PROMPT));
+    this.addDialog(partialUnderstandingChoicePrompt(SERVICE_PROMPT));
     this.addDialog(new SlotPickerDialog(deps));
     this.addDialog(new OfferPersonDialog(deps.state));
     this.addDialog(

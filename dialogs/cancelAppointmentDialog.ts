@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
@@ -17,6 +16,7 @@ import {
 import { isTaskOutcome, updateCaseFile, type CommerceDialogDeps } from './commerceDialogDeps';
 import type { TaskOutcome } from './interruptibleDialog';
 import { OfferPersonDialog, askYesNo, offerPersonAfterFailure, saidYes } from './offerPersonDialog';
+import { yesNoPrompt } from './choicePrompt';
 
 export const CANCEL_APPOINTMENT_DIALOG = 'cancelAppointmentDialog';
 const WATERFALL = 'cancelAppointmentDialog.waterfall';
@@ -35,7 +35,7 @@ interface CancelValues {
 export class CancelAppointmentDialog extends ComponentDialog {
   constructor(private readonly deps: CommerceDialogDeps) {
     super(CANCEL_APPOINTMENT_DIALOG);
-    this.addDialog(new ChoicePrompt(CONFIRM_PROMPT));
+    this.addDialog(yesNoPrompt(CONFIRM_PROMPT));
     this.addDialog(new BookingLookupDialog(deps));
     this.addDialog(new OfferPersonDialog(deps.state));
     this.addDialog(

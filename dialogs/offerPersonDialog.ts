@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   ComponentDialog,
   ListStyle,
   WaterfallDialog,
@@ -36,13 +35,6 @@ export function yesNoChoices(t: Translate): Choice[] {
     localizedChoice(t, 'common.yes', 'common.yesSynonyms'),
     localizedChoice(t, 'common.no', 'common.noSynonyms'),
   ];
-}
-
-/** A ChoicePrompt where some of a choice's words are enough to pick it (the best match wins). */
-export function partialMatchChoicePrompt(dialogId: string): ChoicePrompt {
-  const prompt = new ChoicePrompt(dialogId);
-  prompt.recognizerOptions = { allowPartialMatches: true };
-  return prompt;
 }
 
 /**

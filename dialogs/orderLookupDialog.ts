@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   ListStyle,
   WaterfallDialog,
   type Choice,
@@ -22,6 +21,7 @@ import {
   type LookupTexts,
 } from './verifiedLookupDialog';
 import { VerificationGuard } from './verificationGuard';
+import { UnderstandingChoicePrompt } from './choicePrompt';
 
 export const ORDER_LOOKUP_DIALOG = 'orderLookupDialog';
 const KNOWN_ORDERS = 'orderLookupDialog.knownOrders';
@@ -73,7 +73,7 @@ export class OrderLookupDialog extends VerifiedLookupDialog<Order> {
       },
       deps,
     );
-    this.addDialog(new ChoicePrompt(ORDER_CHOICE_PROMPT));
+    this.addDialog(new UnderstandingChoicePrompt(ORDER_CHOICE_PROMPT));
     this.addDialog(
       new WaterfallDialog(KNOWN_ORDERS, [
         this.listKnownOrdersStep.bind(this),

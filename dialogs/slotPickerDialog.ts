@@ -32,6 +32,7 @@ import {
 } from './offerPersonDialog';
 import { ShopDatePrompt, dayResolution, requestedDayOf } from './shopDatePrompt';
 import { ShopTimes } from './shopTimes';
+import { yesNoPrompt } from './choicePrompt';
 
 export const SLOT_PICKER_DIALOG = 'slotPickerDialog';
 const CHOOSE_DAY = 'slotPickerDialog.chooseDay';
@@ -89,7 +90,7 @@ interface PickerValues {
 export class SlotPickerDialog extends ComponentDialog {
   constructor(private readonly deps: CommerceDialogDeps) {
     super(SLOT_PICKER_DIALOG);
-    this.addDialog(new ChoicePrompt(CONFIRM_PROMPT));
+    this.addDialog(yesNoPrompt(CONFIRM_PROMPT));
     // NOTE: "2" picks the second time in the list, but "3:00" must match a time, not the third one.
     this.addDialog(
       new ChoicePrompt(SLOT_PROMPT, (prompt) =>

@@ -28,6 +28,12 @@ interface Words {
   move: string;
   cancelBooking: string;
   bootFitting: string;
+  /** The second choice in words ("the second one"). */
+  secondOne: string;
+  /** Part of the boot fitting's name, as a customer types it. */
+  boots: string;
+  /** An answer to a yes/no question that is neither. */
+  neither: string;
   repairDropOff: string;
   tomorrow: string;
   nextTuesday: string;
@@ -59,6 +65,9 @@ const EN: Words = {
   move: 'Move an appointment',
   cancelBooking: 'Cancel an appointment',
   bootFitting: 'Boot fitting',
+  secondOne: 'the second one',
+  boots: 'boot fitting please',
+  neither: 'maybe later',
   repairDropOff: 'Repair drop-off',
   tomorrow: 'tomorrow',
   nextTuesday: 'next Tuesday',
@@ -96,6 +105,9 @@ const ES: Words = {
   move: 'Cambiar una cita',
   cancelBooking: 'Anular una cita',
   bootFitting: 'Prueba de botas',
+  secondOne: 'el segundo',
+  boots: 'la prueba de botas',
+  neither: 'quizás más tarde',
   repairDropOff: 'Entrega para reparación',
   tomorrow: 'mañana',
   nextTuesday: 'el martes',
@@ -127,6 +139,9 @@ const ZH_CN: Words = {
   move: '更改预约',
   cancelBooking: '取消预约',
   bootFitting: '试鞋',
+  secondOne: '第二个',
+  boots: '我想试鞋',
+  neither: '也许吧',
   repairDropOff: '送修',
   tomorrow: '明天',
   nextTuesday: '下周二',
@@ -158,6 +173,9 @@ const ZH_TW: Words = {
   move: '更改預約',
   cancelBooking: '取消預約',
   bootFitting: '試鞋',
+  secondOne: '第二個',
+  boots: '我想試鞋',
+  neither: '也許吧',
   repairDropOff: '送修',
   tomorrow: '明天',
   nextTuesday: '下週二',
@@ -195,6 +213,9 @@ const LV: Words = {
   move: 'Pārcelt vizīti',
   cancelBooking: 'Atcelt vizīti',
   bootFitting: 'Zābaku pielaikošana',
+  secondOne: 'otrais',
+  boots: 'zābaku pielaikošanu',
+  neither: 'varbūt vēlāk',
   repairDropOff: 'Nodošana remontā',
   tomorrow: 'rīt',
   nextTuesday: 'nākamajā otrdienā',
@@ -258,6 +279,37 @@ function booked(w: Words, reference: string, time: keyof Words['times']): Expect
 }
 
 const casesFor = (w: Words): DialogCase[] => [
+  {
+    name: 'an ordinal picks the action ("the second one": move)',
+    locale: w.locale,
+    steps: [
+      [w.start, ['appointments.askAction']],
+      [w.secondOne, ['appointments.askReference']],
+      ['BK-7Q4M2X', ['appointments.askBookingContact']],
+      [w.cancel, ['cancel.done']],
+    ],
+  },
+  {
+    name: 'an answer to the booking confirmation that is neither yes nor no is asked again, not taken as yes',
+    locale: w.locale,
+    steps: [
+      ...toThursdaySlots(w),
+      ['16:45', ['appointments.askContact']],
+      ['me@example.com', [confirmBooking(w, '16:45')]],
+      [w.neither, ['common.yesNoRetry']],
+      [w.yes, [booked(w, 'BK-TEST01', '16:45')]],
+    ],
+    expectedResult: { outcome: 'completed' },
+  },
+  {
+    name: 'picks the service from a phrase that names it',
+    locale: w.locale,
+    steps: [
+      [w.start, ['appointments.askAction']],
+      [w.book, ['appointments.askService']],
+      [w.boots, ['appointments.askDay']],
+    ],
+  },
   {
     name: 'books a service on a day said in words, at a free time, under an email, with a reference',
     locale: w.locale,
