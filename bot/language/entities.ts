@@ -14,21 +14,35 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 const PHONE = /(?:\+|\(\s*)?(?<![\p{L}\p{N}-])\d(?:[\s().-]{0,2}\d){6,14}(?![\p{L}\p{N}])/gu;
 
 /**
+ * A letter or digit that belongs to the same word as a reference beside it. NOTE: Chinese (and
+ * Japanese, Korean) is written without spaces, so a reference touching those characters
+ * ("我的订单是sb10001谢谢") still stands alone: they are letters to Unicode but not to a reference.
+ */
+const WORD_CHAR =
+  '(?:(?![\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}])[\\p{L}\\p{N}])';
+const BEFORE = `(?:^|(?!${WORD_CHAR})[\\s\\S])`;
+const AFTER = `(?!${WORD_CHAR})`;
+const ORDER_JOINED = new RegExp(`${BEFORE}#?([A-Za-z]{1,4})-?(\\d{4,12})${AFTER}`, 'u');
+const ORDER_SPACED = new RegExp(`${BEFORE}([A-Z]{1,4})\\s(\\d{4,12})${AFTER}`, 'u');
+const ORDER_BARE = new RegExp(`(?:^|(?!${WORD_CHAR}|-)[\\s\\S])#?(\\d{5,12})${AFTER}`, 'u');
+const BOOKING_REFERENCE = new RegExp(`${BEFORE}BK[-\\s]?([A-Z0-9]{6})${AFTER}`, 'iu');
+
+/**
  * Order numbers as shops print them: a letter prefix and digits (`SB-10001`, `sb10001`, `SB 10001`),
  * or a bare number of 5 digits or more. Returns the number upper-cased with a dash, or undefined.
  */
 export function parseOrderNumber(text: string): string | undefined {
-  const joined = /(?:^|[^\p{L}\p{N}])#?([A-Za-z]{1,4})-?(\d{4,12})(?![\p{L}\p{N}])/u.exec(text);
+  const joined = ORDER_JOINED.exec(text);
   // A space between prefix and digits only counts for an upper-case prefix, so "is 10001" isn't "IS-10001".
-  const spaced = /(?:^|[^\p{L}\p{N}])([A-Z]{1,4})\s(\d{4,12})(?![\p{L}\p{N}])/u.exec(text);
+  const spaced = ORDER_SPACED.exec(text);
   const prefixed = joined ?? spaced;
   if (prefixed?.[1] && prefixed[2]) return `${prefixed[1].toUpperCase()}-${prefixed[2]}`;
-  return /(?:^|[^\p{L}\p{N}-])#?(\d{5,12})(?![\p{L}\p{N}])/u.exec(text)?.[1];
+  return ORDER_BARE.exec(text)?.[1];
 }
 
 /** A booking reference such as `BK-7Q4M2X` (also `bk7q4m2x`, `BK 7Q4M2X`), upper-cased with a dash. */
 export function parseBookingReference(text: string): string | undefined {
-  const match = /(?:^|[^\p{L}\p{N}])BK[-\s]?([A-Z0-9]{6})(?![\p{L}\p{N}])/iu.exec(text);
+  const match = BOOKING_REFERENCE.exec(text);
   return match?.[1] ? `BK-${match[1].toUpperCase()}` : undefined;
 }
 

@@ -27,7 +27,9 @@ interface Words {
   numberInSentence: string;
   anotherOrder: string;
   /** Dates as the customer reads them. */
+  june2: string;
   june3: string;
+  june5: string;
   june6: string;
   june9: string;
   june11: string;
@@ -48,7 +50,9 @@ const EN: Words = {
   notANumber: 'no idea',
   numberInSentence: 'my order is sb10001 thanks',
   anotherOrder: 'Another order',
+  june2: 'June 2, 2025',
   june3: 'June 3, 2025',
+  june5: 'June 5, 2025',
   june6: 'June 6, 2025',
   june9: 'June 9, 2025',
   june11: 'June 11, 2025',
@@ -69,13 +73,84 @@ const ES: Words = {
   notANumber: 'ni idea',
   numberInSentence: 'mi pedido es el sb10001 gracias',
   anotherOrder: 'Otro pedido',
+  june2: '2 de junio de 2025',
   june3: '3 de junio de 2025',
+  june5: '5 de junio de 2025',
   june6: '6 de junio de 2025',
   june9: '9 de junio de 2025',
   june11: '11 de junio de 2025',
   june13: '13 de junio de 2025',
   june14: '14 de junio de 2025',
   june15: '15 de junio de 2025',
+  lockedUntil: '10:15',
+};
+
+const ZH_CN: Words = {
+  locale: 'zh-CN',
+  whereIsMyOrder: '我的订单到哪了？',
+  help: '帮助',
+  cancel: '取消',
+  agent: '转人工',
+  yes: '是',
+  no: '不',
+  notANumber: '不知道',
+  numberInSentence: '我的订单是sb10001谢谢',
+  anotherOrder: '其他订单',
+  june2: '2025年6月2日',
+  june3: '2025年6月3日',
+  june5: '2025年6月5日',
+  june6: '2025年6月6日',
+  june9: '2025年6月9日',
+  june11: '2025年6月11日',
+  june13: '2025年6月13日',
+  june14: '2025年6月14日',
+  june15: '2025年6月15日',
+  lockedUntil: '10:15',
+};
+
+const ZH_TW: Words = {
+  locale: 'zh-TW',
+  whereIsMyOrder: '我的訂單到哪了？',
+  help: '幫助',
+  cancel: '取消',
+  agent: '轉人工',
+  yes: '是',
+  no: '不',
+  notANumber: '不知道',
+  numberInSentence: '我的訂單是sb10001謝謝',
+  anotherOrder: '其他訂單',
+  june2: '2025年6月2日',
+  june3: '2025年6月3日',
+  june5: '2025年6月5日',
+  june6: '2025年6月6日',
+  june9: '2025年6月9日',
+  june11: '2025年6月11日',
+  june13: '2025年6月13日',
+  june14: '2025年6月14日',
+  june15: '2025年6月15日',
+  lockedUntil: '上午10:15',
+};
+
+const LV: Words = {
+  locale: 'lv',
+  whereIsMyOrder: 'kur ir mans pasūtījums?',
+  help: 'palīdzība',
+  cancel: 'atcelt',
+  agent: 'operators',
+  yes: 'jā',
+  no: 'nē',
+  notANumber: 'nezinu',
+  numberInSentence: 'mans pasūtījums ir sb10001 paldies',
+  anotherOrder: 'Cits pasūtījums',
+  june2: '2025. gada 2. jūnijs',
+  june3: '2025. gada 3. jūnijs',
+  june5: '2025. gada 5. jūnijs',
+  june6: '2025. gada 6. jūnijs',
+  june9: '2025. gada 9. jūnijs',
+  june11: '2025. gada 11. jūnijs',
+  june13: '2025. gada 13. jūnijs',
+  june14: '2025. gada 14. jūnijs',
+  june15: '2025. gada 15. jūnijs',
   lockedUntil: '10:15',
 };
 
@@ -149,7 +224,7 @@ const casesFor = (w: Words): DialogCase[] => [
             key: 'orders.summary',
             vars: {
               number: 'SB-10002',
-              placed: w.locale === 'en-US' ? 'June 2, 2025' : '2 de junio de 2025',
+              placed: w.june2,
               items: 'Rain jacket, M; 2 × Merino base-layer briefs, M; 2 × Insulated bottle 1 L',
             },
           },
@@ -190,7 +265,7 @@ const casesFor = (w: Words): DialogCase[] => [
             key: 'orders.summary',
             vars: {
               number: 'SB-10007',
-              placed: w.locale === 'en-US' ? 'June 5, 2025' : '5 de junio de 2025',
+              placed: w.june5,
               items: 'Headlamp 400 lm',
             },
           },
@@ -318,7 +393,7 @@ describe('OrderStatusDialog', () => {
     (state: BotStateSet) =>
       new OrderStatusDialog(dialogDeps(state, fixture, overrides));
 
-  for (const words of [EN, ES]) {
+  for (const words of [EN, ES, ZH_CN, ZH_TW, LV]) {
     for (const dialogCase of casesFor(words)) {
       it(`${words.locale}: ${dialogCase.name}`, async () => {
         await runDialogCase(dialogCase, makeDialog());
@@ -356,7 +431,7 @@ describe('OrderStatusDialog', () => {
                   key: 'orders.summary',
                   vars: {
                     number: 'SB-10002',
-                    placed: words.locale === 'en-US' ? 'June 2, 2025' : '2 de junio de 2025',
+                    placed: words.june2,
                     items: 'Rain jacket, M; 2 × Merino base-layer briefs, M; 2 × Insulated bottle 1 L',
                   },
                 },
