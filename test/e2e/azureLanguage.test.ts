@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../../bot/config';
 import { makeLanguageServices } from '../../bot/language/languageServices';
 import { silentLogger } from '../../bot/logger';
@@ -17,6 +16,7 @@ import {
   type RunningServer,
 } from '../support/testServer';
 import { WebCustomer } from '../support/webCustomer';
+import { waitFor } from '../support/polling';
 
 const ANGRY = 'This is ridiculous, I have been waiting three weeks for my order!';
 const SECRET = 'directline-secret-for-the-child-process-0123';
@@ -27,13 +27,15 @@ interface Readiness {
 }
 
 /** Polls until `read` gives a value `done` accepts (turns and summaries finish asynchronously). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, tries = 400): Promise<T> {
-  let value = await read();
-  for (let tried = 0; tried < tries && !done(value); tried += 1) {
-    await sleep(25);
-    value = await read();
-  }
-  return value;
+function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return waitFor(
+    async () => {
+      const value = await read();
+      return done(value) && { value };
+    },
+    'the awaited answer',
+    { timeoutMs, everyMs: 25 },
+  ).then(({ value }) => value);
 }
 
 describe('Azure AI Language end to end', function () {
@@ -85,7 +87,7 @@ describe('Azure AI Language end to end', function () {
           ),
         (status) => status === 200 || child.exitCode !== null,
         // Loading the language model and compiling with tsx takes a while on a busy machine.
-        4000,
+        100_000,
       );
       assert.equal(ready, 200, stderr);
     });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
 import { WebSocket } from 'ws';
 import { DirectLineTokens } from '../../channels/web/tokens';
 import { expectedText } from '../support/dialogTable';
 import { removeDataDir, startServer, type RunningServer, webOf } from '../support/testServer';
+import { waitFor } from '../support/polling';
 
 const en = (key: Parameters<typeof expectedText>[1]) => expectedText('en', key);
 const BASE = '/v3/directline';
@@ -67,14 +67,11 @@ describe('Direct Line 3.0 endpoint', () => {
   };
 
   /** Polls until the transcript has `count` activities (the welcome arrives after the 201). */
-  const transcript = async (conversation: Started, count: number): Promise<Activity[]> => {
-    for (let tries = 0; tries < 200; tries += 1) {
+  const transcript = (conversation: Started, count: number): Promise<Activity[]> =>
+    waitFor(async () => {
       const set = await activities(conversation);
-      if (set.activities.length >= count) return set.activities;
-      await sleep(20);
-    }
-    return (await activities(conversation)).activities;
-  };
+      return set.activities.length >= count && set.activities;
+    }, `${count} activities in the transcript`);
 
   const openStream = (url: string, extraHeaders: Record<string, string> = {}): WebSocket => {
     const socket = new WebSocket(url, { headers: extraHeaders });
@@ -179,8 +176,13 @@ describe('Direct Line 3.0 endpoint', () => {
     ]);
     assert.equal(a.body.id, b.body.id);
     const all = await transcript(conversation, 5);
-    await sleep(100);
-    assert.equal((await activities(conversation)).activities.length, all.length);
+    // The positive signal that the repeat ran no turn: the next message's reply follows at once.
+    await call('POST', path, { auth: conversation.token, json: { type: 'message', text: 'hello' } });
+    const after = await transcript(conversation, 7);
+    assert.deepEqual(
+      after.map((x) => x.text),
+      [...all.map((x) => x.text), 'hello', en('menu.prompt')],
+    );
     assert.deepEqual(
       all.slice(2).map((x) => x.text),
       ['help', en('help.main'), en('menu.prompt')],
@@ -201,7 +203,7 @@ describe('Direct Line 3.0 endpoint', () => {
       auth: conversation.token,
       json: { type: 'message', text: 'help' },
     });
-    for (let i = 0; i < 200 && frames.flatMap((f) => f.activities).length < 5; i += 1) await sleep(10);
+    await waitFor(() => frames.flatMap((f) => f.activities).length >= 5, 'five activities on the stream');
     const texts = frames.flatMap((f) => f.activities).map((a) => a.text);
     assert.deepEqual(texts, [
       en('welcome.greeting'),

@@ -48,10 +48,4 @@ export class EventSocket {
 }
 
 /** Polls a condition the server reaches asynchronously (a socket closing on its side). */
-export async function eventually(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never happened: ${what}`);
-}
+export { eventually } from '../support/polling';

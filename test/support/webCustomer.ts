@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
+import { waitFor } from './polling';
 
 /** A customer on the Direct Line channel, talking over plain HTTP and polling with a watermark. */
 export class WebCustomer {
@@ -52,18 +52,22 @@ export class WebCustomer {
   /** Waits for `count` new bot messages and returns their texts. */
   async botSays(count: number): Promise<string[]> {
     const texts: string[] = [];
-    for (let tries = 0; tries < 400 && texts.length < count; tries += 1) {
-      const response = await fetch(
-        `${this.url}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`,
-        { headers: { authorization: `Bearer ${this.token}` } },
-      );
-      const set = (await response.json()) as { activities: Activity[]; watermark: string };
-      this.watermark = set.watermark;
-      texts.push(
-        ...set.activities.filter((a) => a.from.role === 'bot' && a.type === 'message').map((a) => a.text),
-      );
-      if (texts.length < count) await sleep(25);
-    }
+    await waitFor(
+      async () => {
+        const response = await fetch(
+          `${this.url}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`,
+          { headers: { authorization: `Bearer ${this.token}` } },
+        );
+        const set = (await response.json()) as { activities: Activity[]; watermark: string };
+        this.watermark = set.watermark;
+        texts.push(
+          ...set.activities.filter((a) => a.from.role === 'bot' && a.type === 'message').map((a) => a.text),
+        );
+        return texts.length >= count;
+      },
+      `${count} messages from the bot`,
+      { everyMs: 25 },
+    );
     return texts;
   }
 }

@@ -18,6 +18,7 @@ import {
   THROUGHPUT_LIMIT,
 } from '../../support/fakeGraphApi';
 import { makeDataDir, removeDataDir, type RunningServer, freePort } from '../../support/testServer';
+import { waitFor } from '../../support/polling';
 
 const APP_SECRET = 'app-secret-for-tests';
 const VERIFY_TOKEN = 'verify-token-for-tests-0123';
@@ -63,15 +64,9 @@ function notification(value: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-/** Polls `check` (after each turn of the event loop, up to a bound) until it returns something. */
-async function until<T>(check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let tries = 0; tries < 2000; tries++) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('until(): not reached');
-}
+/** Polls `check` until it returns something. */
+const until = <T>(check: () => T | undefined | Promise<T | undefined>): Promise<T> =>
+  waitFor(check, 'a value from the fake Graph API or the store');
 
 /** A WhatsApp customer writing to the business number through signed webhook notifications. */
 class WhatsAppCustomer {
@@ -383,11 +378,11 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     const response = await postWebhook(app, notification({ statuses }));
     assert.equal(response.status, 200);
     const key = `whatsapp/cloud/${FAKE_PHONE_NUMBER_ID}/statuses/447700900999`;
-    let stored: { statuses?: { status: string; error?: { code?: number } }[] } | undefined;
-    for (let tries = 0; tries < 100 && (stored?.statuses?.length ?? 0) < 4; tries++) {
-      stored = (await app.app.stateStore.storage.read([key]))[key] as typeof stored;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    type Stored = { statuses?: { status: string; error?: { code?: number } }[] } | undefined;
+    const stored = await waitFor(async () => {
+      const read = (await app.app.stateStore.storage.read([key]))[key] as Stored;
+      return (read?.statuses?.length ?? 0) >= 4 && read;
+    }, 'four delivery statuses stored');
     assert.deepEqual(
       stored?.statuses?.map((s) => s.status),
       ['sent', 'delivered', 'read', 'failed'],
