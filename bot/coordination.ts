@@ -37,11 +37,12 @@ export function openCoordination(redisUrl: string, logger: Logger): Coordination
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   });
   let lastError = '';
-  redis.on('error', (error: Error) => {
+  const reportError = (error: Error): void => {
     // ioredis reports every failed reconnect; one line per distinct problem is enough.
     if (error.message !== lastError) logger.warn({ err: error }, 'Redis connection problem');
     lastError = error.message;
-  });
+  };
+  redis.on('error', reportError);
   redis.on('ready', () => {
     if (lastError !== '') logger.info('Redis connection restored');
     lastError = '';
@@ -50,7 +51,7 @@ export function openCoordination(redisUrl: string, logger: Logger): Coordination
   // NOTE: it queues its SUBSCRIBE until connected (the main connection fails fast instead), and
   // ioredis subscribes again by itself after a reconnect.
   const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-  subscriber.on('error', () => undefined); // reported once through the main connection's listener
+  subscriber.on('error', reportError);
   const handlers = new Map<string, ((message: string) => void)[]>();
   const instance = randomUUID();
   subscriber.on('message', (channel: string, raw: string) => {

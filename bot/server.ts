@@ -289,10 +289,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         ]);
       },
     );
-    mountMetricsRoute(server, metrics, config.metrics);
-  } else {
-    mountMetricsRoute(server, undefined, config.metrics);
   }
+  mountMetricsRoute(server, metrics, config.metrics);
   const storageOpen = (): boolean =>
     stateStore.isOpen() &&
     (coordination?.isReady() ?? true) &&

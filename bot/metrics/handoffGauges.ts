@@ -13,8 +13,11 @@ export interface HandoffGaugeSources {
 export function registerHandoffGauges(metrics: SwitchboardMetrics, sources: HandoffGaugeSources): void {
   const perTeam = (value: (cases: HandoffCase[]) => number): [{ team: string }, number][] => {
     const byTeam = new Map<string, HandoffCase[]>(sources.teams().map((team) => [team, []]));
-    for (const queued of sources.queued())
-      byTeam.set(queued.team, [...(byTeam.get(queued.team) ?? []), queued]);
+    for (const queued of sources.queued()) {
+      const cases = byTeam.get(queued.team);
+      if (cases) cases.push(queued);
+      else byTeam.set(queued.team, [queued]);
+    }
     return [...byTeam].map(([team, cases]) => [{ team }, value(cases)]);
   };
   metrics.gauge(
