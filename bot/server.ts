@@ -99,6 +99,9 @@ export interface SwitchboardServer {
   metricsUrl(): string | undefined;
 }
 
+/** How long shutdown waits for open HTTP connections before closing them. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /**
  * Builds the whole bot (storage, language, dialogs, adapters, routes) without listening, so
  * tests can run it on an ephemeral port with their own dependencies.
@@ -368,7 +371,12 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         server.close(() => resolve());
       });
       server.server.closeIdleConnections();
+      // In-flight requests get a grace period; a client that holds its connection open past it
+      // (a browser tab's keep-alive, a request that never ends) does not hold the shutdown.
+      const cut = setTimeout(() => server.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      cut.unref();
       await stopped;
+      clearTimeout(cut);
     }
     await turnQueue.idle();
     for (const channel of channels) await channel.close();

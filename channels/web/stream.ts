@@ -3,6 +3,9 @@ import type { FanOut } from '../../bot/coordination';
 import type { Logger } from '../../bot/logger';
 import type { ActivitySet } from './conversationStore';
 
+/** How long a closing stream waits for the client's closing frame before the socket is cut. */
+const CLOSE_FRAME_WAIT_MS = 1_000;
+
 /** How often the server pings each socket; a socket that missed the previous pong is closed. */
 const HEARTBEAT_MS = 30_000;
 
@@ -109,7 +112,14 @@ export class ActivityStream {
   closeAll(): void {
     clearInterval(this.heartbeat);
     for (const set of this.sockets.values()) {
-      for (const socket of set) socket.close(1001, 'server shutting down');
+      for (const socket of set) {
+        socket.close(1001, 'server shutting down');
+        // NOTE: ws waits 30 s for the client's closing frame; a client that never sends it (a
+        // frozen tab) would hold the server's shutdown that long.
+        setTimeout(() => {
+          if (socket.readyState !== socket.CLOSED) socket.terminate();
+        }, CLOSE_FRAME_WAIT_MS).unref();
+      }
     }
     this.sockets.clear();
   }

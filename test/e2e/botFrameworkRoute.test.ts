@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
@@ -262,6 +264,20 @@ describe('POST /api/messages (Bot Framework route)', () => {
     });
     assert.equal(forged.status, 401);
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  });
+
+  it('close() does not wait forever for a client that holds a request open', async () => {
+    server = await startServer();
+    const { port } = new URL(server.url);
+    // A request whose body never arrives: the connection stays active, never idle.
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /api/messages HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{');
+    socket.resume(); // read (and drop) what the server answers, so the socket sees its end
+    const ended = once(socket, 'close');
+    await server.app.close();
+    await ended;
+    assert.equal(server.app.isReady(), false);
   });
 
   it('close() lets an in-flight turn finish, then refuses connections and closes storage', async () => {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { expectedText } from '../support/dialogTable';
 import { PASSWORD, login } from '../handoff/consoleFixture';
@@ -27,7 +27,10 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
     server = await startServer({ BOT_NAME: 'Acme Helper' });
   });
 
+  const contexts: BrowserContext[] = [];
   afterEach(async () => {
+    // The pages go first, so no chat holds a connection to the server being closed.
+    for (const context of contexts.splice(0)) await context.close();
     await server.app.close();
     removeDataDir(server.dataDir);
   });
@@ -48,6 +51,7 @@ describe('web chat page (official Web Chat in headless Chromium)', function () {
 
   async function openPage(locale: string): Promise<{ page: Page; errors: string[] }> {
     const context = await browser.newContext({ locale });
+    contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
