@@ -285,7 +285,7 @@ describe('content studio API', function () {
     assert.equal(items.length, 2);
     assert.equal(items[0]?.count, 2);
     assert.equal(items[0]?.text, 'Kad beidzot atbrauks kurjers?');
-    const assigned = await lead.post(`/api/console/unrecognized/${items[0]!.id}/assign`, {
+    const assigned = await lead.post(`/api/console/unrecognized/${items[0].id}/assign`, {
       intent: 'orderStatus',
     });
     assert.equal(assigned.status, 200);
