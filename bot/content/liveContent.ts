@@ -145,22 +145,6 @@ export class LiveContent {
     });
   }
 
-  /**
-   * Replaces the whole content with `next` (an import): every key that differs becomes a change
-   * by `actor`. Refused, with nothing changed, when `next` breaks a rule.
-   */
-  replaceAll(actor: string, next: Record<string, LocaleContent>): Promise<ChangeOutcome[] | string[]> {
-    return this.serially(async () => {
-      const problems = problemsIntroduced(this.merged, next);
-      if (problems.length > 0) return problems;
-      const outcomes: ChangeOutcome[] = [];
-      for (const { locale, kind, key, value } of differences(this.merged, next)) {
-        outcomes.push(await this.apply({ actor, locale, kind, key, value }));
-      }
-      return outcomes;
-    });
-  }
-
   private async apply(input: {
     actor: string;
     locale: string;
@@ -259,35 +243,3 @@ export class LiveContent {
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** The keys whose values differ between two contents, as the changes that turn `from` into `to`. */
-function differences(
-  from: Record<string, LocaleContent>,
-  to: Record<string, LocaleContent>,
-): { locale: string; kind: ContentKind; key: string; value: ContentValue | null }[] {
-  const out: { locale: string; kind: ContentKind; key: string; value: ContentValue | null }[] = [];
-  for (const [locale, next] of Object.entries(to)) {
-    const current = from[locale];
-    if (!current) continue;
-    for (const [key, text] of Object.entries(next.texts)) {
-      if (current.texts[key] !== undefined && current.texts[key] !== text)
-        out.push({ locale, kind: 'text', key, value: text });
-    }
-    for (const [intent, examples] of Object.entries(next.intents)) {
-      if (!sameValue(valueOf(current, 'intent', intent), examples)) {
-        out.push({ locale, kind: 'intent', key: intent, value: examples ?? [] });
-      }
-    }
-    for (const entry of next.faq) {
-      const value = { questions: entry.questions, answer: entry.answer };
-      if (!sameValue(valueOf(current, 'faq', entry.id), value))
-        out.push({ locale, kind: 'faq', key: entry.id, value });
-    }
-    for (const entry of current.faq) {
-      if (!next.faq.some((candidate) => candidate.id === entry.id)) {
-        out.push({ locale, kind: 'faq', key: entry.id, value: null });
-      }
-    }
-  }
-  return out;
-}
