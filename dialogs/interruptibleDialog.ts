@@ -27,7 +27,9 @@ export type HandoffReason =
   /** The backend refused to create the return. */
   | 'returnRefused'
   /** No free appointment slot in the next days. */
-  | 'noSlots';
+  | 'noSlots'
+  /** The customer said an FAQ answer did not help and accepted a person. */
+  | 'faqNotHelpful';
 
 /** How a task dialog ended; MainDialog decides what comes next from it. */
 export type TaskOutcome =
@@ -40,7 +42,7 @@ export type TaskOutcome =
  * A message counts as an interruption only when the keyword is most of it, so "help" or
  * "cancel" inside a longer answer ("cancel order 1234 please") is left to the step.
  */
-const INTERRUPTION_MIN_SCORE = 0.5;
+export const INTERRUPTION_MIN_SCORE = 0.5;
 
 /**
  * True when the text answers the innermost active prompt with one of its choices (by name,
