@@ -149,17 +149,14 @@ function readJson(file: string, locale: string, problems: LocaleProblem[]): unkn
 }
 
 /**
- * The problems of a locale folder's `intents.json` and `faq.json` (a locale without `faq.json`
- * has no FAQ), for `cli locales check`.
+ * The problems of a locale folder's `intents.json` and `faq.json`, for `cli locales check`. A
+ * file that is not there is not checked: a locale without `faq.json` has no FAQ, and one without
+ * `intents.json` stops the recognizer's training at start-up, naming the file.
  */
 export function contentProblems(locale: string, dir: string): LocaleProblem[] {
   const problems: LocaleProblem[] = [];
   const intents = readJson(path.join(dir, locale, 'intents.json'), locale, problems);
-  if (intents === undefined && problems.length === 0) {
-    problems.push({ locale, severity: 'error', message: 'intents.json is missing' });
-  } else if (intents !== undefined) {
-    problems.push(...intentProblems(locale, intents));
-  }
+  if (intents !== undefined) problems.push(...intentProblems(locale, intents));
   const englishFaq = readJson(path.join(dir, 'en', 'faq.json'), 'en', []);
   const faq = readJson(path.join(dir, locale, 'faq.json'), locale, problems);
   if (faq !== undefined) {
