@@ -69,6 +69,10 @@ export function answersActivePrompt(innerDc: DialogContext, text: string): boole
  * - help: this dialog's own help text, then the current question again;
  * - cancel: leaves the task and returns to the menu;
  * - agent: leaves the task with outcome `handoff`.
+ *
+ * FAQ questions ("how much is shipping?") are answered by MainDialog on top of the task, with the
+ * same threshold ({@link INTERRUPTION_MIN_SCORE}); when the answer is sent the task asks its
+ * question again (ComponentDialog's resume), without "was this helpful?" in between.
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
   /** Help text for this dialog's context. */
