@@ -1,4 +1,5 @@
 import { SUPPORTED_LOCALES } from './config';
+import { contentProblems } from './content/faqCheck';
 import { flattenBundle, localesDir, placeholdersOf, readBundle } from './i18n';
 
 /** One thing wrong (or suspicious) in a locale's bundle, compared with English. */
@@ -40,7 +41,8 @@ const hasWords = (text: string): boolean => /\p{L}{2,}/u.test(text.replace(/\{\{
  * Compares every locale's `translation.json` with English: missing and extra keys, empty texts,
  * `{{placeholders}}` that differ, plural forms that are not the ones the language needs
  * (i18next's `_zero`, `_one`, `_other`, … as `Intl.PluralRules` names them: Latvian has zero,
- * one and other), and texts left identical to English.
+ * one and other), and texts left identical to English; and checks `intents.json` and `faq.json`
+ * (see {@link contentProblems}).
  */
 export function checkLocales(
   locales: readonly string[] = SUPPORTED_LOCALES,
@@ -97,6 +99,7 @@ export function checkBundle(
       else if (withoutCount(text) !== englishVars)
         error(`${base}_${category} uses other {{placeholders}} than en`);
     }
+    problems.push(...contentProblems(locale, dir));
   }
   for (const key of bundle.keys()) {
     if (english.has(key) || isPluralOf(key, englishPlurals)) continue;

@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import { CHANNELS, type Channel, type ChannelDeps, type ChannelFactory } from '../channels';
+import { FaqDialog } from '../dialogs/faqDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { openHandoffDatabase, type AgentDirectory, type HandoffStore } from '../handoff';
 import { mountConsoleApi } from '../handoff/consoleApi';
@@ -27,6 +28,7 @@ import { systemClock, type Clock, type CommerceBackend } from '../services/types
 import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
+import { faqBook, loadFaq } from './content/faq';
 import { createI18n, localesDir } from './i18n';
 import { LocalLanguageDetector, type LanguageDetector } from './language/languageDetection';
 import type { Recognizer } from './language/recognizer';
@@ -209,6 +211,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     languageDialog,
     tasks,
     handoffDialog: new HandoffDialog(desk, state),
+    // NOTE: the shipped answers for now; the content store will give the live ones.
+    faqDialog: new FaqDialog({ faq: faqBook(loadFaq(localesDir(), SUPPORTED_LOCALES)), state }),
     sentiment: { analyzer: sentiment, threshold: config.handoff.sentimentThreshold },
     confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
