@@ -49,7 +49,10 @@ export function checkLocales(
   dir = localesDir(),
 ): LocaleProblem[] {
   const english = flattenBundle(readBundle('en', dir));
-  return locales.flatMap((locale) => checkBundle(locale, flattenBundle(readBundle(locale, dir)), english));
+  return locales.flatMap((locale) => [
+    ...checkBundle(locale, flattenBundle(readBundle(locale, dir)), english),
+    ...contentProblems(locale, dir),
+  ]);
 }
 
 /**
@@ -99,7 +102,6 @@ export function checkBundle(
       else if (withoutCount(text) !== englishVars)
         error(`${base}_${category} uses other {{placeholders}} than en`);
     }
-    problems.push(...contentProblems(locale, dir));
   }
   for (const key of bundle.keys()) {
     if (english.has(key) || isPluralOf(key, englishPlurals)) continue;

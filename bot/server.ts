@@ -28,7 +28,6 @@ import { systemClock, type Clock, type CommerceBackend } from '../services/types
 import { clientAddressOf } from './clientAddress';
 import { SUPPORTED_LOCALES, loadConfig, type Config } from './config';
 import { CustomerServiceBot } from './customerServiceBot';
-import { faqBook, loadFaq } from './content/faq';
 import { createI18n, localesDir } from './i18n';
 import { LocalLanguageDetector, type LanguageDetector } from './language/languageDetection';
 import type { Recognizer } from './language/recognizer';
@@ -126,6 +125,13 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // Several instances on one store: turns take the conversation's lock in Redis, and state is
   // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
   const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
+  const language =
+    deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
+  const redactor = deps.redactor ?? language.redactor;
+  const sentiment = deps.sentimentAnalyzer
+    ? new SentimentTracker(deps.sentimentAnalyzer)
+    : language.sentiment;
+  const languageDetector = language.languageDetector ?? deps.languageDetector;
   // What the bot says and understands: the shipped locale files with the leads' edits, live.
   const content = openContent({
     config,
@@ -135,6 +141,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     shippedRecognizer: deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES),
     train: trainRecognizer,
     ...(coordination ? { fanOut: coordination.fanOut('content') } : {}),
+    redactor,
     logger,
     now: () => clock.now().getTime(),
   });
@@ -171,13 +178,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir, secrets);
-  const language =
-    deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
-  const redactor = deps.redactor ?? language.redactor;
-  const sentiment = deps.sentimentAnalyzer
-    ? new SentimentTracker(deps.sentimentAnalyzer)
-    : language.sentiment;
-  const languageDetector = language.languageDetector ?? deps.languageDetector;
   const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
@@ -211,8 +211,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     languageDialog,
     tasks,
     handoffDialog: new HandoffDialog(desk, state),
-    // NOTE: the shipped answers for now; the content store will give the live ones.
-    faqDialog: new FaqDialog({ faq: faqBook(loadFaq(localesDir(), SUPPORTED_LOCALES)), state }),
+    faqDialog: new FaqDialog({ faq: content.live.faq, state }),
+    notUnderstood: ({ text, locale }) => content.recordUnrecognized(text, locale),
     sentiment: { analyzer: sentiment, threshold: config.handoff.sentimentThreshold },
     confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });

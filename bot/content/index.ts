@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { FanOut } from '../coordination';
 import { SharedDatabase } from '../database';
 import { localesDir } from '../i18n';
+import type { PiiRedactor } from '../language/pii';
 import type { Recognizer } from '../language/recognizer';
 import type { Logger } from '../logger';
 import { STATE_DB_FILE } from '../storage';
@@ -41,6 +42,11 @@ export interface ContentParts {
   live: LiveContent;
   store: ContentStore;
   inbox: UnrecognizedInbox;
+  /**
+   * Counts a message the bot did not understand in the inbox, redacted, off the turn's path:
+   * returns at once; a failure is logged.
+   */
+  recordUnrecognized(text: string, locale: string): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,8 @@ export function openContent(deps: {
   shippedRecognizer: Recognizer;
   train: TrainRecognizer;
   fanOut?: FanOut;
+  /** Removes personal data from inbox texts. */
+  redactor: PiiRedactor;
   logger: Logger;
   now: () => number;
 }): ContentParts {
@@ -69,12 +77,23 @@ export function openContent(deps: {
     now: deps.now,
     pollMs: CONTENT_POLL_MS,
   });
+  const inbox = new UnrecognizedInbox(database);
+  const pending = new Set<Promise<void>>();
   return {
     live,
     store,
-    inbox: new UnrecognizedInbox(database),
+    inbox,
+    recordUnrecognized(text, locale) {
+      const recorded = deps.redactor
+        .redact(text, locale)
+        .then((redacted) => inbox.record(redacted, locale, deps.now()))
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'content: unrecognized message not kept'))
+        .finally(() => pending.delete(recorded));
+      pending.add(recorded);
+    },
     close: async () => {
       live.close();
+      await Promise.all(pending);
       if (owned) await database.close();
     },
   };

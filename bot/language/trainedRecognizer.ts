@@ -89,6 +89,8 @@ export class TrainedRecognizer implements Recognizer {
     examplesByLocale: Record<string, IntentExamples>,
     options: TrainingOptions = DEFAULT_TRAINING,
     faqByLocale: Record<string, readonly FaqEntry[]> = {},
+    /** A recognizer whose models of languages without a locale in `changedLocales` are kept as they are. */
+    reuse?: { previous: TrainedRecognizer; changedLocales: ReadonlySet<string> },
   ) {
     const byLanguage = new Map<string, TrainingGroup>();
     const groupOf = (locale: string): TrainingGroup => {
@@ -118,7 +120,11 @@ export class TrainedRecognizer implements Recognizer {
         for (const text of entry.questions) group.examples.push({ label: entry.id, text });
       }
     }
-    for (const [language, group] of byLanguage) this.models.set(language, train(group, options));
+    for (const [language, group] of byLanguage) {
+      const kept = reuse?.previous.models.get(language);
+      const unchanged = kept && !group.locales.some((locale) => reuse?.changedLocales.has(locale));
+      this.models.set(language, unchanged ? kept : train(group, options));
+    }
   }
 
   /** Reads `intents.json` and `faq.json` of each locale from a `locales/` folder and trains on them. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { eventually } from '../support/polling';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
 import type { AgentRole } from '../../handoff/agentDirectory';
 
@@ -215,7 +216,7 @@ describe('content studio API', function () {
     assert.equal(noAnswer.status, 400);
     const repeated = await lead.send('PUT', '/api/console/content/zh-CN/faq/gift-wrap', {
       ...entry,
-      questions: ['礼品包装', '礼品包装!'],
+      questions: ['礼品包装', '礼品包装'],
     });
     assert.equal(repeated.status, 422);
     assert.equal((await lead.send('DELETE', '/api/console/content/zh-CN/faq/gift-wrap')).status, 204);
@@ -268,6 +269,34 @@ describe('content studio API', function () {
     assert.equal(result.body.intent, 'orderStatus');
     assert.equal((await lead.post('/api/console/recognize', { text: '' })).status, 400);
     assert.equal((await lead.post('/api/console/recognize', { text: 'hi', locale: 'fr' })).status, 400);
+  });
+
+  it('an FAQ answer a lead adds in Chinese is what the next customer asking it gets', async () => {
+    const entry = {
+      questions: ['可以礼品包装吗', '有没有礼品包装', '能帮我包装成礼物吗', '礼品包装多少钱'],
+      answer: '可以，结账时选择“礼品包装”即可，免费。',
+    };
+    assert.equal((await lead.send('PUT', '/api/console/content/zh-CN/faq/gift-wrap', entry)).status, 200);
+    const replies = await say(server.url, 'chinese-faq', '可以礼品包装吗', { locale: 'zh-CN' });
+    assert.ok(replies.includes(entry.answer), JSON.stringify(replies));
+    const recognized = await recognize('有没有礼品包装？', 'zh-CN');
+    assert.equal(recognized.intent, 'gift-wrap');
+  });
+
+  it('a message the bot does not understand reaches the inbox, redacted, counted with its repeats', async () => {
+    await say(server.url, 'puzzled-1', 'my cat likes the blue one, mail me at ana.lopez@example.com');
+    await say(server.url, 'puzzled-2', 'My cat likes the blue one! Mail me at bo@example.org');
+    await eventually(async () => {
+      const { items } = (
+        await lead.get<{ items: { text: string; count: number; locale: string }[] }>(
+          '/api/console/unrecognized?locale=en',
+        )
+      ).body;
+      return items.length === 1 && items[0]?.count === 2;
+    }, 'both messages counted as one item');
+    const [item] = (await lead.get<{ items: { text: string }[] }>('/api/console/unrecognized')).body.items;
+    assert.doesNotMatch(item?.text ?? '', /@example/);
+    assert.match(item?.text ?? '', /My cat likes the blue one/);
   });
 
   it('unrecognized messages are grouped, redacted, assigned to an intent or an FAQ entry, or dismissed', async () => {
