@@ -40,6 +40,7 @@ export default tseslint.config(
           'fetch',
           'WebSocket',
           'Intl',
+          'CSS',
           'setTimeout',
           'clearTimeout',
           'setInterval',

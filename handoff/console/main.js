@@ -23,6 +23,7 @@ import {
 import { registerPanel, showPanel, shownPanel } from './panels.js';
 import { clearQueue, markUnread, refreshQueue, renderQueue } from './queue.js';
 import { canEditContent, session } from './session.js';
+import { showStudio, startStudio } from './studio.js';
 import { loadTeams, renderTeams } from './teams.js';
 import { refreshTickets, startTickets } from './tickets.js';
 
@@ -108,6 +109,7 @@ function showApp(data) {
   const admin = data.agent.role === 'admin';
   byId('channels-panel').hidden = !admin;
   byId('tab-canned').hidden = !canEditContent();
+  byId('tab-studio').hidden = !canEditContent();
   if (admin) {
     void refreshChannels();
     // While a channel waits to be linked its code changes every few seconds.
@@ -199,11 +201,13 @@ async function start() {
     tabId: 'tab-canned',
     onShow: () => void refreshCannedList(),
   });
+  registerPanel('studio', { panelId: 'studio-panel', tabId: 'tab-studio', onShow: showStudio });
   startLogin();
   startCaseView();
   startTickets();
   startHistory();
   startCannedReplies();
+  startStudio();
   try {
     await startI18n();
   } catch (error) {
