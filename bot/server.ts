@@ -40,6 +40,9 @@ import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
 import { openCoordination } from './coordination';
 import { openSharedDeps } from './sharedDeps';
+import { openContent, type ContentParts } from './content';
+import { trainRecognizer } from './content/training';
+import { mountContentRoutes } from '../handoff/contentRoutes';
 import type { SharedDatabase } from './database';
 import {
   MeteredStorage,
@@ -89,6 +92,8 @@ export interface SwitchboardServer {
   /** Human handoff: the desk, its store and the agent accounts. */
   readonly handoff: { desk: HandoffDesk; store: HandoffStore; agents: AgentDirectory };
   readonly logger: Logger;
+  /** The content studio's backend: the live content, its history and the unrecognized inbox. */
+  readonly content: ContentParts;
   /** Storage open and language model loaded. */
   isReady(): boolean;
   /** Listens on `port` (0 = a free one), starts the channels, and resolves with the base URL. */
@@ -113,12 +118,25 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // (a copied backup, another umask) become private too.
   makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
-  const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
+  const clock = deps.clock ?? systemClock;
   const turnQueue = new TurnQueue();
   // Several instances on one store: turns take the conversation's lock in Redis, and state is
   // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
   const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
+  // What the bot says and understands: the shipped locale files with the leads' edits, live.
+  const content = openContent({
+    config,
+    locales: SUPPORTED_LOCALES,
+    ...(deps.database ? { database: deps.database } : {}),
+    i18n,
+    shippedRecognizer: deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES),
+    train: trainRecognizer,
+    ...(coordination ? { fanOut: coordination.fanOut('content') } : {}),
+    logger,
+    now: () => clock.now().getTime(),
+  });
+  const recognizer = content.live.recognizer;
   // Metrics exist only when someone may scrape them (METRICS_TOKEN or METRICS_PORT).
   const metrics =
     config.metrics.token !== undefined || config.metrics.port !== undefined
@@ -132,7 +150,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   );
 
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
-  const clock = deps.clock ?? systemClock;
   const commerce = deps.commerce ?? openCommerceBackend(config, { clock, logger });
   const secrets = deps.secrets ?? fileSecrets(config.dataDir);
   const links = new DownloadLinks(secrets('links'), config.publicUrl, clock);
@@ -271,6 +288,12 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         ...(channel.linkCode?.() ? { linkCode: channel.linkCode() } : {}),
       })),
   });
+  mountContentRoutes(server, {
+    agents: handoffDb.agents,
+    content,
+    detector: languageDetector ?? { detect: () => undefined },
+    defaultLocale: config.defaultLocale,
+  });
   mountConsolePage(server);
   if (metrics) {
     registerHandoffGauges(metrics, {
@@ -348,6 +371,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     });
   let metricsListener: MetricsListener | undefined;
   const listen = async (port: number, host?: string): Promise<string> => {
+    await content.live.start();
     const url = await listenOnly(port, host);
     try {
       if (metrics && config.metrics.port !== undefined) {
@@ -381,6 +405,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await turnQueue.idle();
     for (const channel of channels) await channel.close();
     handoffDb.close();
+    await content.close();
     await stateStore.close();
     await coordination?.close();
     await metricsListener?.close();
@@ -398,6 +423,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     stateStore,
     commerce,
     logger,
+    content,
     isReady,
     listen,
     close,
