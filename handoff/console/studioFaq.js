@@ -28,7 +28,10 @@ function renderFaq() {
 function faqItem(entry) {
   const li = el('li', null, 'ticket');
   li.setAttribute('data-faq', entry.id);
-  li.appendChild(el('h3', entry.id));
+  const heading = el('h3', entry.id);
+  if (studio.content?.changed?.faq.includes(entry.id))
+    heading.appendChild(el('span', t('studio.texts.changed'), 'badge badge-changed'));
+  li.appendChild(heading);
   const questions = el('ul', null, 'examples');
   for (const question of entry.questions) questions.appendChild(el('li', question, 'example'));
   li.appendChild(questions);

@@ -38,6 +38,8 @@ function intentItem(intent) {
   const heading = el('h3', intent);
   heading.id = `intent-${intent}`;
   li.appendChild(heading);
+  if (studio.content?.changed?.intents.includes(intent))
+    heading.appendChild(el('span', t('studio.texts.changed'), 'badge badge-changed'));
   if (unsaved) li.appendChild(el('p', t('studio.intents.unsaved'), 'badge badge-changed'));
   const phrases = el('ul', null, 'examples');
   phrases.setAttribute('aria-labelledby', heading.id);

@@ -16,9 +16,9 @@ function placeholdersOf(text) {
   return [...new Set(text.match(/\{\{\s*[\w.-]+\s*\}\}/g) ?? [])];
 }
 
-/** Keys changed in the studio for this locale (they have history). */
+/** Keys whose text differs from the shipped file (changed in the studio or imported). */
 function changedKeys() {
-  return new Set(studio.changes.filter((change) => change.kind === 'text').map((change) => change.key));
+  return new Set(studio.content?.changed?.texts ?? []);
 }
 
 function renderTexts() {

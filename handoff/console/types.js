@@ -59,8 +59,13 @@
  * @typedef {{ name: string, ready: boolean, checks?: Record<string, { state?: string, problem?: string }>, linkQrSvg?: string }} ChannelStatus
  *
  * @typedef {{ id: string, questions: string[], answer: string }} FaqEntry
- * @typedef {{ locale: string, texts: Record<string, string>, intents: Record<string, string[]>, faq: FaqEntry[] }} Content
- * @typedef {{ id: number, at: string, actor: string, locale: string, kind: string, key: string, before: unknown, after: unknown }} ContentChange
+ * @typedef {object} Content
+ * @property {string} locale
+ * @property {Record<string, string>} texts
+ * @property {Record<string, string[]>} intents
+ * @property {FaqEntry[]} faq
+ * @property {{ texts: string[], intents: string[], faq: string[] }} [changed] keys that differ from the shipped files
+ * @typedef {{ id: number, at: string, actor: string, locale: string, kind: 'text' | 'intent' | 'faq', key: string, before: unknown, after: unknown, revertOf?: number }} ContentChange
  * @typedef {{ id: number, text: string, locale: string, count: number, lastSeen: string }} Unrecognized
  * @typedef {{ text: string, locale: string, detectedLocale?: string, intent: string, score: number, entities?: unknown }} Recognition
  */
