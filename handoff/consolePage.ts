@@ -98,7 +98,7 @@ export function loadConsoleFiles(dir: string = CONSOLE_DIR): ConsoleFiles {
   const policy = [
     "default-src 'none'",
     `script-src ${[integrityOf(importMap), ...scripts.map(([, asset]) => asset.integrity)].map((hash) => `'${hash}'`).join(' ')}`,
-    `style-src 'self' '${style.integrity}'`,
+    "style-src 'self'",
     "connect-src 'self'",
     // data: for the link code an admin scans (an SVG the API draws).
     "img-src 'self' data:",

@@ -23,7 +23,7 @@ import {
 import { registerPanel, showPanel, shownPanel } from './panels.js';
 import { clearQueue, markUnread, refreshQueue, renderQueue } from './queue.js';
 import { canEditContent, session } from './session.js';
-import { showStudio, startStudio } from './studio.js';
+import { leaveStudio, showStudio, startStudio } from './studio.js';
 import { loadTeams, renderTeams } from './teams.js';
 import { refreshTickets, startTickets } from './tickets.js';
 
@@ -50,6 +50,7 @@ function showLogin(message) {
   stopTimers();
   clearQueue();
   forgetChannels();
+  leaveStudio();
   byId('channels-panel').hidden = true;
   byId('app-view').hidden = true;
   byId('whoami').hidden = true;

@@ -9,7 +9,7 @@ import { startStudioChanges } from './studioChanges.js';
 import { startStudioFaq } from './studioFaq.js';
 import { refreshInbox, startStudioInbox } from './studioInbox.js';
 import { startStudioIntents } from './studioIntents.js';
-import { initialStudioLocale, reloadStudio, studio } from './studioState.js';
+import { forgetStudio, initialStudioLocale, reloadStudio, studio } from './studioState.js';
 import { startStudioTexts } from './studioTexts.js';
 
 const VIEWS = ['texts', 'intents', 'faq', 'inbox', 'changes'];
@@ -36,6 +36,13 @@ export function showStudio() {
   }
   showView(view);
   void reloadStudio();
+}
+
+/** Logging out: forgets the content shown and the edits not saved; the next login starts afresh. */
+export function leaveStudio() {
+  started = false;
+  view = 'texts';
+  forgetStudio();
 }
 
 export function startStudio() {

@@ -3,7 +3,14 @@
 import { api, messageOf } from './api.js';
 import { byId, button, clear, el, say } from './dom.js';
 import { dateTime, has, t } from './i18n.js';
-import { onStudioLoaded, reloadStudio, studio, studioError, valueText } from './studioState.js';
+import {
+  onStudioForgotten,
+  onStudioLoaded,
+  reloadStudio,
+  studio,
+  studioError,
+  valueText,
+} from './studioState.js';
 
 /** @typedef {import('./types.js').ContentChange} ContentChange */
 
@@ -61,4 +68,5 @@ async function revertChange(change) {
 
 export function startStudioChanges() {
   onStudioLoaded(renderChanges);
+  onStudioForgotten(() => clear(byId('studio-change-list')));
 }

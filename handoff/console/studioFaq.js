@@ -3,7 +3,14 @@
 import { ApiError, api, messageOf } from './api.js';
 import { byId, button, clear, el, say } from './dom.js';
 import { t } from './i18n.js';
-import { onStudioLoaded, reloadStudio, showProblems, studio, studioError } from './studioState.js';
+import {
+  onStudioForgotten,
+  onStudioLoaded,
+  reloadStudio,
+  showProblems,
+  studio,
+  studioError,
+} from './studioState.js';
 
 /** @typedef {import('./types.js').FaqEntry} FaqEntry */
 
@@ -113,4 +120,8 @@ export function startStudioFaq() {
     fields().id.focus();
   });
   onStudioLoaded(renderFaq);
+  onStudioForgotten(() => {
+    resetFaqForm();
+    clear(byId('studio-faq-list'));
+  });
 }

@@ -6,7 +6,7 @@
 import { api, messageOf, statusOf } from './api.js';
 import { byId, button, clear, el, say } from './dom.js';
 import { dateTime, t, tn } from './i18n.js';
-import { onStudioLoaded, reloadStudio, studio, studioError } from './studioState.js';
+import { onStudioForgotten, onStudioLoaded, reloadStudio, studio, studioError } from './studioState.js';
 
 /** @typedef {import('./types.js').Unrecognized} Unrecognized */
 
@@ -26,6 +26,9 @@ export async function refreshInbox() {
     );
     if (studio.locale !== locale) return;
     items = data.items;
+    // Suggestions are kept for the messages still waiting only.
+    const waiting = new Set(items.map((item) => item.id));
+    for (const id of suggestions.keys()) if (!waiting.has(id)) suggestions.delete(id);
   } catch (error) {
     if (statusOf(error) !== 401) studioError(messageOf(error));
     return;
@@ -155,4 +158,9 @@ async function dismissItem(item) {
 export function startStudioInbox() {
   // The targets are the locale's intents and FAQ answers: drawn again when they change.
   onStudioLoaded(renderInbox);
+  onStudioForgotten(() => {
+    items = [];
+    suggestions.clear();
+    clear(byId('studio-inbox-list'));
+  });
 }

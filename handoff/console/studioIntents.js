@@ -6,7 +6,14 @@
 import { ApiError, api, messageOf } from './api.js';
 import { byId, button, clear, el, say } from './dom.js';
 import { t } from './i18n.js';
-import { onStudioLoaded, reloadStudio, showProblems, studio, studioError } from './studioState.js';
+import {
+  onStudioForgotten,
+  onStudioLoaded,
+  reloadStudio,
+  showProblems,
+  studio,
+  studioError,
+} from './studioState.js';
 
 /** Examples being edited, by locale and intent, until saved. */
 const working = new Map();
@@ -162,4 +169,9 @@ function startTryPhrase() {
 export function startStudioIntents() {
   startTryPhrase();
   onStudioLoaded(renderIntents);
+  onStudioForgotten(() => {
+    working.clear();
+    clear(byId('studio-intent-list'));
+    byId('studio-try-result').textContent = '';
+  });
 }

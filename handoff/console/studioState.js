@@ -24,9 +24,25 @@ export const studio = {
 /** @type {(() => void)[]} */
 const renderers = [];
 
+/** @type {(() => void)[]} */
+const forgetters = [];
+
 /** @param {() => void} render draws a studio view from `studio` */
 export function onStudioLoaded(render) {
   renderers.push(render);
+}
+
+/** @param {() => void} forget drops what a studio view keeps (unsaved edits, suggestions) */
+export function onStudioForgotten(forget) {
+  forgetters.push(forget);
+}
+
+/** Logging out: the next lead on this page starts from nothing another one left. */
+export function forgetStudio() {
+  studio.content = null;
+  studio.english = null;
+  studio.changes = [];
+  for (const forget of forgetters) forget();
 }
 
 /** The studio edits the console's language at first; a lead picks another with the picker. */

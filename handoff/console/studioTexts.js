@@ -3,7 +3,14 @@
 import { ApiError, api, messageOf } from './api.js';
 import { byId, button, clear, el, say } from './dom.js';
 import { LOCALE_NAMES, t, tn } from './i18n.js';
-import { onStudioLoaded, reloadStudio, showProblems, studio, studioError } from './studioState.js';
+import {
+  onStudioForgotten,
+  onStudioLoaded,
+  reloadStudio,
+  showProblems,
+  studio,
+  studioError,
+} from './studioState.js';
 
 /** Unsaved edits, by locale and key, kept while the list is searched or redrawn. */
 const drafts = new Map();
@@ -125,4 +132,8 @@ export function startStudioTexts() {
   byId('studio-text-search').addEventListener('input', renderTexts);
   byId('studio-text-filter').addEventListener('change', renderTexts);
   onStudioLoaded(renderTexts);
+  onStudioForgotten(() => {
+    drafts.clear();
+    clear(byId('studio-text-list'));
+  });
 }

@@ -69,7 +69,20 @@ describe('console page', () => {
     }
     const style = await fetch(`${fixture.url}/console/assets/console.css`);
     assert.equal(style.headers.get('content-type'), 'text/css; charset=utf-8');
-    assert.deepEqual(directives.get('style-src')?.[0], "'self'");
+    assert.deepEqual(directives.get('style-src'), ["'self'"]);
+    const styleIntegrity =
+      /<link rel="stylesheet" href="\/console\/assets\/console\.css" integrity="([^"]+)" \/>/.exec(html)?.[1];
+    assert.equal(
+      styleIntegrity,
+      `sha256-${createHash('sha256')
+        .update(await style.text())
+        .digest('base64')}`,
+    );
+    // A file that did not change is not sent again.
+    const again = await fetch(`${fixture.url}/console/assets/console.css`, {
+      headers: { 'if-none-match': style.headers.get('etag') ?? '' },
+    });
+    assert.equal(again.status, 304);
     const bundle = await fetch(`${fixture.url}/console/assets/i18n/lv.json`);
     assert.match(bundle.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(typeof ((await bundle.json()) as Record<string, string>)['login.username'], 'string');
