@@ -56,9 +56,10 @@ export function forgetCannedReplies() {
   closeCannedPicker();
 }
 
-/** Draws the hint again in the console's new language. */
+/** Draws the hint and the form's button again in the console's new language. */
 export function renderCannedTexts() {
   renderHint();
+  byId('canned-save').textContent = editing ? t('canned.saveChanges') : t('canned.add');
 }
 
 /** The /name being typed just before the cursor (at the start or after a space), if any. */
