@@ -53,8 +53,8 @@ function readAssets(dir: string): Map<string, Asset> {
     assets.set(name, { body, contentType, integrity: integrityOf(body) });
   };
   for (const name of fs.readdirSync(dir).sort()) {
-    // tsconfig.json is the type-checker's, not the page's.
-    if (name !== 'tsconfig.json' && !name.endsWith('.json')) add(name);
+    // The JSON beside index.html is tsconfig.json, the type-checker's, not the page's.
+    if (!name.endsWith('.json')) add(name);
   }
   for (const name of fs.readdirSync(path.join(dir, 'i18n')).sort()) {
     if (name.endsWith('.json')) add(`i18n/${name}`);
