@@ -13,7 +13,7 @@ import type { LocaleContent } from './localeContent';
 export const trainRecognizer: TrainRecognizer = (content, previous): Recognizer => {
   const intents: Record<string, IntentExamples> = {};
   const faq: Record<string, FaqEntry[]> = {};
-  for (const [locale, localeContent] of Object.entries(content) as [string, LocaleContent][]) {
+  for (const [locale, localeContent] of Object.entries<LocaleContent>(content)) {
     intents[locale] = localeContent.intents;
     faq[locale] = localeContent.faq;
   }
