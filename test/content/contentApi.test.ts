@@ -255,6 +255,34 @@ describe('content studio API', function () {
     assert.equal((await lead.get('/api/console/content/history?locale=xx')).status, 400);
   });
 
+  it('an FAQ entry added and an intent taught are reverted too: the entry is gone, the phrase no longer understood', async () => {
+    const entry = {
+      questions: ['可以礼品包装吗', '有没有礼品包装'],
+      answer: '可以，结账时选择“礼品包装”即可。',
+    };
+    await lead.send('PUT', '/api/console/content/zh-CN/faq/gift-wrap', entry);
+    const examples = (await lead.get<ContentView>('/api/console/content/lv')).body.intents.orderStatus ?? [];
+    await lead.send('PUT', '/api/console/content/lv/intents/orderStatus', {
+      examples: [...examples, LATVIAN_PHRASE],
+    });
+    assert.equal((await recognize(LATVIAN_PHRASE, 'lv')).intent, 'orderStatus');
+    const { entries } = (await lead.get<{ entries: HistoryEntry[] }>('/api/console/content/history')).body;
+    const [taught, added] = entries;
+    assert.equal(taught?.kind, 'intent');
+    assert.equal(added?.kind, 'faq');
+    assert.equal(added?.before, null);
+    assert.equal((await lead.post(`/api/console/content/history/${taught.id}/revert`)).status, 200);
+    assert.notEqual((await recognize(LATVIAN_PHRASE, 'lv')).intent, 'orderStatus');
+    assert.equal((await lead.post(`/api/console/content/history/${added.id}/revert`)).status, 200);
+    const faq = (await lead.get<ContentView>('/api/console/content/zh-CN')).body.faq;
+    assert.equal(
+      faq.find((candidate) => candidate.id === 'gift-wrap'),
+      undefined,
+    );
+    const changed = (await lead.get<ContentView>('/api/console/content/lv')).body.changed;
+    assert.deepEqual(changed.intents, []);
+  });
+
   it('POST /recognize answers as `cli recognize` does and checks its input', async () => {
     const result = await lead.post('/api/console/recognize', { text: 'dónde está mi pedido', locale: 'es' });
     assert.equal(result.status, 200);
