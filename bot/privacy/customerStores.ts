@@ -147,12 +147,15 @@ export function botStateRecords(
           before,
           new Set(active.verificationGuard),
         ),
+        // WhatsApp's per-chat records, and Telegram's long button values (order labels, slots):
+        // a button pressed after the transcript is gone has nothing left to answer.
         channelState: (
-          await Promise.all(
-            CHANNEL_KEY_KINDS.map((kind) =>
+          await Promise.all([
+            ...CHANNEL_KEY_KINDS.map((kind) =>
               records.expire({ prefix: 'whatsapp/', contains: `/${kind}/` }, before),
             ),
-          )
+            records.expire({ prefix: 'telegram/callbackData/' }, before),
+          ])
         ).reduce((sum, n) => sum + n, 0),
       };
     },

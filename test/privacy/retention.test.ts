@@ -193,12 +193,13 @@ for (const backend of backends) {
     it('sweep() removes transcripts after TRANSCRIPT_RETENTION_DAYS and tickets and ended cases after TICKET_RETENTION_DAYS, nothing younger', async () => {
       await converse('old');
       await converse('waiting', { endCase: false }); // still waiting for a person at day 100
+      await stores.state.write({ 'telegram/callbackData/b1': { value: 'SB-10001 from June 9, 2025' } });
       clock.setSystemTime(T0 + 60 * DAY);
       await converse('recent');
 
       const at100 = await sweeperAt(100).sweep();
       assert.deepEqual(at100, {
-        botState: { conversationState: 1, verificationGuard: 1, channelState: 2 },
+        botState: { conversationState: 1, verificationGuard: 1, channelState: 3 },
         directLine: { conversations: 2, activities: 2, uploads: 2 },
         handoff: { transcriptLines: 2, cases: 0, tickets: 0 },
       });
