@@ -17,11 +17,14 @@ import {
   webOf,
   type RunningServer,
 } from '../support/testServer';
+import { FAKE_BOT_TOKEN, FakeTelegramApi } from '../support/fakeTelegramApi';
 import { WebCustomer } from '../support/webCustomer';
 import { cli, dumpPostgres, dumpSqliteFiles, mentions, type DumpedRow } from './privacyFixture';
 
 const EMAIL = 'ana.garcia@example.com';
 const SHOP_USER = 'shop-user-7';
+/** Ana's Telegram account: the private chat has her user id. */
+const TELEGRAM_USER = { id: 4242, first_name: 'Ana', language_code: 'en' };
 const OTHER_EMAIL = 'lucia.fernandez@example.com';
 const en = (reply: ExpectedReply) => expectedText('en', reply);
 
@@ -66,12 +69,13 @@ interface Played {
 }
 
 /**
- * Ana uses two channels: the Bot Framework route (checks an order, proving it with her email,
- * and asks for a person: still queued) and the web chat, where the shop vouches for her email
- * (an agent helps her and she rates it 5), and once more in Spanish when nobody is there (she
- * leaves a ticket). Lucía, another customer, talks to the bot too and must keep her data.
+ * Ana uses three channels: the Bot Framework route (checks an order, proving it with her email,
+ * and asks for a person: still queued); the web chat, where the shop vouches for her email (an
+ * agent helps her and she rates it 5), and once more in Spanish when nobody is there (she leaves
+ * a ticket); and Telegram, where she writes her email. Lucía, another customer, talks to the bot
+ * too and must keep her data.
  */
-async function playCustomers(server: RunningServer): Promise<Played> {
+async function playCustomers(server: RunningServer, telegram: FakeTelegramApi): Promise<Played> {
   const secret = webOf(server.app).settings.secret;
   assert.deepEqual(await say(server.url, 'ana-bf', 'where is my order?'), [
     en('welcome.greeting'),
@@ -128,6 +132,25 @@ async function playCustomers(server: RunningServer): Promise<Played> {
   await sayEs('llamadme mañana por la tarde, por favor');
   await webSpanish.botSays(1);
 
+  // On Telegram she gives her email in a message (redacted in the transcript, the original sealed).
+  let messageId = 1;
+  const chat = String(TELEGRAM_USER.id);
+  const onTelegram = async (text: string): Promise<void> => {
+    const before = telegram.textsTo(chat).length;
+    telegram.queueUpdate({
+      message: {
+        message_id: messageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: TELEGRAM_USER.id, type: 'private', first_name: TELEGRAM_USER.first_name },
+        from: { ...TELEGRAM_USER, is_bot: false },
+        text,
+      },
+    });
+    await telegram.until(`a reply to "${text}"`, () => telegram.textsTo(chat).length > before);
+  };
+  await onTelegram('hello');
+  await onTelegram(`my email is ${EMAIL}`);
+
   const other = await WebCustomer.start(server.url, secret, {
     user: { id: 'shop-user-9' },
     verified: { email: OTHER_EMAIL, name: 'Lucía Fernández' },
@@ -156,18 +179,26 @@ const backends: { name: string; env: (database?: TestDatabase) => Record<string,
 ];
 
 for (const backend of backends) {
-  describe(`customers export and erase over two channels, ${backend.name}`, function () {
+  describe(`customers export and erase over three channels, ${backend.name}`, function () {
     this.timeout(120_000);
     let database: TestDatabase | undefined;
     let server: RunningServer;
     let env: Record<string, string>;
     let teamsFile: string;
+    let telegram: FakeTelegramApi;
 
     before(async function () {
       if (backend.name.startsWith('PostgreSQL')) database = await createTestDatabase(this);
       teamsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-teams-')), 'teams.json');
       fs.writeFileSync(teamsFile, JSON.stringify(TEAMS));
-      env = { ...backend.env(database), DATA_DIR: makeDataDir(), HANDOFF_TEAMS_FILE: teamsFile };
+      telegram = await FakeTelegramApi.start();
+      env = {
+        ...backend.env(database),
+        DATA_DIR: makeDataDir(),
+        HANDOFF_TEAMS_FILE: teamsFile,
+        TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+        TELEGRAM_API_ROOT: telegram.url,
+      };
       server = await startServer(env);
       const accounts = [
         { username: 'ana', role: 'agent', teams: ['support'] },
@@ -186,6 +217,7 @@ for (const backend of backends) {
 
     after(async () => {
       await server?.app.close();
+      await telegram?.close();
       if (env?.DATA_DIR) removeDataDir(env.DATA_DIR);
       if (teamsFile) fs.rmSync(path.dirname(teamsFile), { recursive: true, force: true });
       await database?.drop();
@@ -197,8 +229,8 @@ for (const backend of backends) {
       ...(database ? await dumpPostgres(database.url) : []),
     ];
 
-    it('exports every record of the customer from both channels, then erases all of it; a second erase is a no-op', async () => {
-      const { web, webSpanish, other } = await playCustomers(server);
+    it('exports every record of a handed-off customer from the web chat, Telegram and the Bot Framework route, then erases all of it; a second erase is a no-op', async () => {
+      const { web, webSpanish, other } = await playCustomers(server, telegram);
       const admin = await login(server.url, 'root');
       const lead = await login(server.url, 'lena');
       const agent = await login(server.url, 'ana');
@@ -233,6 +265,7 @@ for (const backend of backends) {
         `test/ana-bf`,
         `directline/${web.conversationId}`,
         `directline/${webSpanish.conversationId}`,
+        'telegram/4242',
       ];
       const exported = await admin.post<ExportAnswer>('/api/console/customers/export', { email: EMAIL });
       assert.equal(exported.status, 200, JSON.stringify(exported.body));
@@ -317,8 +350,19 @@ for (const backend of backends) {
       fs.rmSync(outFile);
       assert.deepEqual(byChannelUser.found.conversations, ['test/ana-bf']);
 
-      const needles = [EMAIL, web.conversationId, webSpanish.conversationId, 'ana-bf', SHOP_USER];
-      assert.notDeepEqual(mentions(await dump(), needles), [], 'the stores hold the customer before');
+      const needles = [
+        EMAIL,
+        web.conversationId,
+        webSpanish.conversationId,
+        'ana-bf',
+        SHOP_USER,
+        'telegram/4242',
+        'telegram/conversations/4242',
+      ];
+      const before = await dump();
+      for (const needle of needles) {
+        assert.ok(mentions(before, [needle]).length > 0, `the stores hold ${needle} before the erasure`);
+      }
 
       // Erase with the CLI; nothing of hers is left in any store, Lucía's data is untouched.
       const erased = await cli(env, 'customers', 'erase', '--email', EMAIL);
