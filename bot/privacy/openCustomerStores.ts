@@ -5,11 +5,15 @@ import { DIRECT_LINE_MIGRATIONS } from '../../channels/web/migrations';
 import { HANDOFF_DATABASE_FILE, openHandoffDatabase } from '../../handoff';
 import type { Config } from '../config';
 import { SharedDatabase } from '../database';
+import type { SecretSource } from '../secrets';
 import { openSharedDeps } from '../sharedDeps';
 import { STATE_DB_FILE, SqliteStorage, type StateStore } from '../storage';
 import { customerPrivacy, type CustomerPrivacy } from './index';
 
-/** File of the Direct Line store in `DATA_DIR` (as channels/web/index.ts names it). */
+/**
+ * File of the Direct Line store in `DATA_DIR`, as channels/web/index.ts names it. NOTE: not
+ * imported from there, which would load restify and the whole channel into the CLI.
+ */
 const DIRECT_LINE_DB_FILE = 'directline.sqlite';
 
 /** A server's stores, opened by the CLI. */
@@ -42,7 +46,7 @@ export async function openCustomerStores(config: Config): Promise<OpenedCustomer
   try {
     let stateStore: StateStore;
     let directLine: ConversationStore;
-    let secrets;
+    let secrets: SecretSource | undefined;
     if (config.storage === 'postgres') {
       const shared = await openSharedDeps(config);
       if (!shared.stateStore || !shared.database) throw new Error('STORAGE=postgres needs DATABASE_URL');
