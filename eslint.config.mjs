@@ -26,6 +26,39 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The console's browser scripts (ES modules, type-checked by handoff/console/tsconfig.json).
+    files: ['handoff/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'localStorage',
+          'fetch',
+          'WebSocket',
+          'Intl',
+          'CSS',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'HTMLElement',
+          'HTMLInputElement',
+          'HTMLSelectElement',
+          'HTMLTextAreaElement',
+          'HTMLButtonElement',
+          'HTMLFormElement',
+          'KeyboardEvent',
+          'Node',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

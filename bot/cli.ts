@@ -10,6 +10,7 @@ import { LocalLanguageDetector } from './language/languageDetection';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { checkLocales } from './localeCheck';
 import { customersCommand } from './privacy/customersCommand';
+import { contentCommand } from './contentCommand';
 import {
   defaultLocaleFromEnv,
   readPhraseRequests,
@@ -27,6 +28,13 @@ Commands:
   locales check                          every locale bundle against English: missing and extra
                                          keys, placeholders, plural forms (errors) and texts
                                          identical to English (warnings)
+
+Content (what support leads edit in the console's studio; with the server's DATA_DIR and STORAGE):
+  content export --out <dir>             the texts, intent examples and FAQ the bot uses now (the
+                                         shipped files with the leads' edits) as locale files
+  content import <dir>                   loads such files as a new version: one change per key
+                                         that differs, in the history; refused when a file breaks
+                                         a rule of locales check; live within seconds
 
 Agent console accounts (in DATA_DIR/handoff.sqlite, which the server creates on its first
 start: run these with the server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data):
@@ -286,6 +294,11 @@ async function main(argv: string[]): Promise<number> {
       return agentsCommand(rest, values);
     case 'customers':
       return customersCommand(rest, values, USAGE);
+    case 'content':
+      return contentCommand(rest, values, loadConfig(), {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
     default:
       process.stderr.write(`cli: unknown command "${command}"\n\n${USAGE}`);
       return 2;

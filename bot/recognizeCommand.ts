@@ -3,7 +3,7 @@ import { SUPPORTED_LOCALES, type SupportedLocale } from './config';
 import { resolveLocale } from './i18n';
 import type { Entity } from './language/entities';
 import type { LanguageDetector } from './language/languageDetection';
-import type { Intent, Recognizer } from './language/recognizer';
+import { intentOrFaqId, type Recognizer } from './language/recognizer';
 
 /** What `cli recognize` prints per phrase: a stable contract (see README). */
 export interface RecognizedPhrase {
@@ -12,7 +12,8 @@ export interface RecognizedPhrase {
   locale: string;
   /** What language detection made of the text; null when it is too short or unsure. */
   detectedLocale: string | null;
-  intent: Intent;
+  /** An intent name, or the FAQ entry's id when the phrase is an FAQ question ("shipping-costs"). */
+  intent: string;
   score: number;
   entities: Entity[];
 }
@@ -35,7 +36,7 @@ export async function recognizePhrase(
     text: request.text,
     locale,
     detectedLocale,
-    intent: result.intent,
+    intent: intentOrFaqId(result),
     score: result.score,
     entities: result.entities ?? [],
   };

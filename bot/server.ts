@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { TurnContext } from 'botbuilder';
 import { CHANNELS, type Channel, type ChannelDeps, type ChannelFactory } from '../channels';
+import { FaqDialog } from '../dialogs/faqDialog';
 import { HandoffDialog } from '../dialogs/handoffDialog';
 import { openHandoffDatabase, type AgentDirectory, type HandoffStore } from '../handoff';
 import { mountConsoleApi } from '../handoff/consoleApi';
@@ -40,6 +41,9 @@ import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
 import { openCoordination } from './coordination';
 import { openSharedDeps } from './sharedDeps';
+import { openContent, type ContentParts } from './content';
+import { trainRecognizer } from './content/training';
+import { mountContentRoutes } from '../handoff/contentRoutes';
 import type { SharedDatabase } from './database';
 import type { WebChannel } from '../channels/web';
 import { mountCustomerRoutes } from '../handoff/customerRoutes';
@@ -92,6 +96,8 @@ export interface SwitchboardServer {
   /** Human handoff: the desk, its store and the agent accounts. */
   readonly handoff: { desk: HandoffDesk; store: HandoffStore; agents: AgentDirectory };
   readonly logger: Logger;
+  /** The content studio's backend: the live content, its history and the unrecognized inbox. */
+  readonly content: ContentParts;
   /** Storage open and language model loaded. */
   isReady(): boolean;
   /** Listens on `port` (0 = a free one), starts the channels, and resolves with the base URL. */
@@ -116,12 +122,33 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // (a copied backup, another umask) become private too.
   makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
-  const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
   const i18n = deps.i18n ?? createI18n();
+  const clock = deps.clock ?? systemClock;
   const turnQueue = new TurnQueue();
   // Several instances on one store: turns take the conversation's lock in Redis, and state is
   // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
   const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
+  const language =
+    deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
+  const redactor = deps.redactor ?? language.redactor;
+  const sentiment = deps.sentimentAnalyzer
+    ? new SentimentTracker(deps.sentimentAnalyzer)
+    : language.sentiment;
+  const languageDetector = language.languageDetector ?? deps.languageDetector;
+  // What the bot says and understands: the shipped locale files with the leads' edits, live.
+  const content = openContent({
+    config,
+    locales: SUPPORTED_LOCALES,
+    ...(deps.database ? { database: deps.database } : {}),
+    i18n,
+    shippedRecognizer: deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES),
+    train: trainRecognizer,
+    ...(coordination ? { fanOut: coordination.fanOut('content') } : {}),
+    redactor,
+    logger,
+    now: () => clock.now().getTime(),
+  });
+  const recognizer = content.live.recognizer;
   // Metrics exist only when someone may scrape them (METRICS_TOKEN or METRICS_PORT).
   const metrics =
     config.metrics.token !== undefined || config.metrics.port !== undefined
@@ -135,7 +162,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   );
 
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
-  const clock = deps.clock ?? systemClock;
   const commerce = deps.commerce ?? openCommerceBackend(config, { clock, logger });
   const secrets = deps.secrets ?? fileSecrets(config.dataDir);
   const links = new DownloadLinks(secrets('links'), config.publicUrl, clock);
@@ -155,13 +181,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
   const handoffDb = openHandoffDatabase(config.dataDir, secrets);
-  const language =
-    deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
-  const redactor = deps.redactor ?? language.redactor;
-  const sentiment = deps.sentimentAnalyzer
-    ? new SentimentTracker(deps.sentimentAnalyzer)
-    : language.sentiment;
-  const languageDetector = language.languageDetector ?? deps.languageDetector;
   const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
@@ -195,6 +214,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     languageDialog,
     tasks,
     handoffDialog: new HandoffDialog(desk, state),
+    faqDialog: new FaqDialog({ faq: content.live.faq, state }),
+    notUnderstood: ({ text, locale }) => content.recordUnrecognized(text, locale),
     sentiment: { analyzer: sentiment, threshold: config.handoff.sentimentThreshold },
     confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
@@ -273,6 +294,12 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         checks: channel.checks?.() ?? {},
         ...(channel.linkCode?.() ? { linkCode: channel.linkCode() } : {}),
       })),
+  });
+  mountContentRoutes(server, {
+    agents: handoffDb.agents,
+    content,
+    detector: languageDetector ?? { detect: () => undefined },
+    defaultLocale: config.defaultLocale,
   });
   mountConsolePage(server);
   // Privacy: admins export or erase one customer's data in every store; expired data is swept hourly.
@@ -360,6 +387,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     });
   let metricsListener: MetricsListener | undefined;
   const listen = async (port: number, host?: string): Promise<string> => {
+    await content.live.start();
     const url = await listenOnly(port, host);
     try {
       if (metrics && config.metrics.port !== undefined) {
@@ -394,6 +422,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await retention.close();
     for (const channel of channels) await channel.close();
     handoffDb.close();
+    await content.close();
     await stateStore.close();
     await coordination?.close();
     await metricsListener?.close();
@@ -411,6 +440,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     stateStore,
     commerce,
     logger,
+    content,
     isReady,
     listen,
     close,

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { DIRECT_LINE_MIGRATIONS } from '../channels/web/migrations';
+import { CONTENT_MIGRATIONS } from './content/migrations';
 import { SharedDatabase } from './database';
 import { STATE_MIGRATIONS } from './database/migrations';
 import { loadSharedSecrets } from './database/sharedSecrets';
@@ -26,6 +27,7 @@ export async function openSharedDeps(config: Pick<Config, 'storage' | 'database'
   const database = new SharedDatabase({ dialect: 'postgres', ...config.database }, [
     STATE_MIGRATIONS,
     DIRECT_LINE_MIGRATIONS,
+    CONTENT_MIGRATIONS,
   ]);
   try {
     await database.ready;

@@ -130,10 +130,14 @@ export function partialUnderstandingChoicePrompt(dialogId: string): Understandin
 
 /**
  * An {@link UnderstandingChoicePrompt} for yes/no: only yes or no words, buttons and emoji count,
- * so an answer that is neither ("what do you mean?", "1") gets the re-prompt, never a yes.
+ * so an answer that is neither ("what do you mean?", "1") gets the re-prompt, never a yes
+ * (unless `validator` accepts it: the prompt then ends without a choice).
  */
-export function yesNoPrompt(dialogId: string): UnderstandingChoicePrompt {
-  const prompt = new UnderstandingChoicePrompt(dialogId);
+export function yesNoPrompt(
+  dialogId: string,
+  validator?: PromptValidator<FoundChoice>,
+): UnderstandingChoicePrompt {
+  const prompt = new UnderstandingChoicePrompt(dialogId, validator);
   prompt.recognizerOptions = {
     recognizeNumbers: false,
     recognizeOrdinals: false,

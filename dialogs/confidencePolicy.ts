@@ -1,5 +1,5 @@
 import { DEFAULT_RECOGNIZER_THRESHOLDS } from '../bot/config';
-import type { Intent, IntentResult } from '../bot/language/recognizer';
+import { FAQ_INTENT, isIntent, type Intent, type IntentResult } from '../bot/language/recognizer';
 
 /** How sure the recognizer must be before the bot acts on what it read (`RECOGNIZER_*_THRESHOLD`). */
 export interface ConfidenceThresholds {
@@ -23,6 +23,8 @@ const SECOND_SUGGESTION_MIN = 0.05;
 /** What the bot makes of a recognized message. */
 export type Reading =
   | { kind: 'route'; intent: Intent }
+  /** Sure enough that the message is this FAQ question: answer it. */
+  | { kind: 'faq'; faq: string }
   /** Not sure enough: ask which of these (best first, one or two) the customer meant. */
   | { kind: 'suggest'; intents: Intent[] }
   | { kind: 'notUnderstood' };
@@ -30,14 +32,21 @@ export type Reading =
 /**
  * The confidence policy: the recognized intent is routed when it is sure enough, and a sure
  * `None` is not understood; otherwise the two best intents other than `None` are offered when
- * the best is at least `suggest`, and below that the message was not understood.
+ * the best is at least `suggest`, and below that the message was not understood. NOTE: FAQ
+ * entries are answered when sure enough but never offered as "did you mean …?" (its choices are
+ * the intents by name); an unsure FAQ reading leaves the offer to the intents below it.
  */
 export function readIntent(result: IntentResult, thresholds: ConfidenceThresholds): Reading {
   if (result.score >= thresholds.route) {
+    if (result.intent === FAQ_INTENT) {
+      return result.faq ? { kind: 'faq', faq: result.faq } : { kind: 'notUnderstood' };
+    }
     return result.intent === 'None' ? { kind: 'notUnderstood' } : { kind: 'route', intent: result.intent };
   }
   const ranking = result.ranking?.length ? result.ranking : [{ intent: result.intent, score: result.score }];
-  const candidates = ranking.filter((entry) => entry.intent !== 'None');
+  const candidates = ranking.flatMap((entry) =>
+    entry.intent !== 'None' && isIntent(entry.intent) ? [{ intent: entry.intent, score: entry.score }] : [],
+  );
   const best = candidates[0];
   if (!best || best.score < thresholds.suggest) return { kind: 'notUnderstood' };
   return {

@@ -27,7 +27,9 @@ export type HandoffReason =
   /** The backend refused to create the return. */
   | 'returnRefused'
   /** No free appointment slot in the next days. */
-  | 'noSlots';
+  | 'noSlots'
+  /** The customer said an FAQ answer did not help and accepted a person. */
+  | 'faqNotHelpful';
 
 /** How a task dialog ended; MainDialog decides what comes next from it. */
 export type TaskOutcome =
@@ -40,7 +42,7 @@ export type TaskOutcome =
  * A message counts as an interruption only when the keyword is most of it, so "help" or
  * "cancel" inside a longer answer ("cancel order 1234 please") is left to the step.
  */
-const INTERRUPTION_MIN_SCORE = 0.5;
+export const INTERRUPTION_MIN_SCORE = 0.5;
 
 /**
  * True when the text answers the innermost active prompt with one of its choices (by name,
@@ -67,6 +69,10 @@ export function answersActivePrompt(innerDc: DialogContext, text: string): boole
  * - help: this dialog's own help text, then the current question again;
  * - cancel: leaves the task and returns to the menu;
  * - agent: leaves the task with outcome `handoff`.
+ *
+ * FAQ questions ("how much is shipping?") are answered by MainDialog on top of the task, with the
+ * same threshold ({@link INTERRUPTION_MIN_SCORE}); when the answer is sent the task asks its
+ * question again (ComponentDialog's resume), without "was this helpful?" in between.
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
   /** Help text for this dialog's context. */

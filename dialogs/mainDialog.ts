@@ -11,7 +11,14 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { TranslationKey } from '../bot/i18n';
-import type { Entity, Intent, Recognizer } from '../bot/language/recognizer';
+import {
+  FAQ_INTENT,
+  intentOrFaqId,
+  type Entity,
+  type Intent,
+  type IntentResult,
+  type Recognizer,
+} from '../bot/language/recognizer';
 import type { SentimentTrigger } from '../bot/language/sentiment';
 import { localize, turnLanguage } from '../bot/middleware';
 import type { BotStateSet } from '../bot/state';
@@ -22,8 +29,9 @@ import {
   isDidYouMeanResult,
   type DidYouMeanOptions,
 } from './didYouMeanDialog';
+import { FAQ_DIALOG, isNewRequest, type FaqDialog, type FaqOptions } from './faqDialog';
 import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
-import { answersActivePrompt, type TaskOutcome } from './interruptibleDialog';
+import { answersActivePrompt, INTERRUPTION_MIN_SCORE, type TaskOutcome } from './interruptibleDialog';
 import { LANGUAGE_DIALOG } from './languageDialog';
 import { taskRequestOf } from './taskRequest';
 import type { ReturnsOptions } from './returnsDialog';
@@ -61,6 +69,26 @@ export interface MainDialogDeps {
   sentiment?: SentimentTrigger;
   /** When to route, ask "did you mean …?" or say the bot did not understand; {@link DEFAULT_CONFIDENCE} by default. */
   confidence?: ConfidenceThresholds;
+  /** Answers FAQ questions, at the menu and inside a task; without it they are not understood. */
+  faqDialog?: FaqDialog;
+  /**
+   * Called with each message the routing step did not understand (`None`) or was unsure of
+   * ("did you mean …?"), with the best reading (an intent or an FAQ id) and its score: the
+   * content studio's inbox of unrecognized messages. A rejection does not fail the turn (it is
+   * reported to the telemetry client as an exception).
+   */
+  notUnderstood?: (message: NotUnderstoodMessage) => void | Promise<void>;
+}
+
+/** A message the routing step did not understand or was unsure of, for {@link MainDialogDeps.notUnderstood}. */
+export interface NotUnderstoodMessage {
+  /** As the customer wrote it (not redacted: the hook redacts what it keeps). */
+  text: string;
+  /** The turn's locale. */
+  locale: string;
+  /** The best reading: an intent name, or an FAQ entry's id. */
+  intent: string;
+  score: number;
 }
 
 /** How the routing step is started again after "did you mean …?": with what the customer meant. */
@@ -69,6 +97,9 @@ interface RouteOptions {
   /** The message that was not clear enough, for the details in it. */
   message: string;
 }
+
+/** What the routing step made of a message: acted on it, asked "did you mean …?", or did not understand it. */
+type Understanding = 'understood' | 'unsure' | 'notUnderstood';
 
 /** What the routing step remembers for the steps after a task. */
 interface MainValues {
@@ -95,8 +126,12 @@ export class MainDialog extends ComponentDialog {
     if (deps.handoffDialog.id !== HANDOFF_DIALOG) {
       throw new Error(`MainDialog: handoffDialog must have id ${HANDOFF_DIALOG}`);
     }
+    if (deps.faqDialog && deps.faqDialog.id !== FAQ_DIALOG) {
+      throw new Error(`MainDialog: faqDialog must have id ${FAQ_DIALOG}`);
+    }
     this.addDialog(deps.languageDialog);
     this.addDialog(deps.handoffDialog);
+    if (deps.faqDialog) this.addDialog(deps.faqDialog);
     this.addDialog(new DidYouMeanDialog());
     for (const [intent, dialog] of Object.entries(deps.tasks ?? {})) {
       this.addDialog(dialog);
@@ -124,7 +159,8 @@ export class MainDialog extends ComponentDialog {
   /**
    * Before any task step runs: "agent" or a very negative message start the handoff on top;
    * "language" in any language starts the language choice on top, after which the task asks
-   * its question again in the new language.
+   * its question again in the new language; an FAQ question inside a task is answered on top,
+   * after which the task asks its question again.
    */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const { activity } = innerDc.context;
@@ -136,8 +172,26 @@ export class MainDialog extends ComponentDialog {
       if (active !== LANGUAGE_DIALOG && (await this.asksForLanguage(innerDc, activity.text))) {
         return innerDc.beginDialog(LANGUAGE_DIALOG);
       }
+      const faqId = await this.faqInsideTask(innerDc, activity.text);
+      if (faqId) return innerDc.beginDialog(FAQ_DIALOG, { faqId, askHelpful: false } satisfies FaqOptions);
     }
     return super.onContinueDialog(innerDc);
+  }
+
+  /**
+   * The FAQ entry a message inside a task asks, when the question is most of the message (as
+   * help and cancel must be) and not an answer to the question the task asked.
+   */
+  private async faqInsideTask(innerDc: DialogContext, text: string): Promise<string | undefined> {
+    const faqDialog = this.deps.faqDialog;
+    const active = innerDc.activeDialog?.id;
+    if (!faqDialog || !active || !Object.values(this.tasks).includes(active)) return undefined;
+    const { locale } = turnLanguage(innerDc.context);
+    const result = await this.deps.recognizer.recognize(text, locale);
+    if (result.intent !== FAQ_INTENT || !result.faq || result.score < INTERRUPTION_MIN_SCORE)
+      return undefined;
+    if (answersActivePrompt(innerDc, text) || !faqDialog.answerFor(locale, result.faq)) return undefined;
+    return result.faq;
   }
 
   /** "language", "idioma", "语言", "valoda" as most of the message, and not an answer to the question asked. */
@@ -203,14 +257,30 @@ export class MainDialog extends ComponentDialog {
 
     const meant = isRouteOptions(step.options) ? step.options : undefined;
     const message = meant?.message ?? text;
-    const result = await this.deps.recognizer.recognize(message, turnLanguage(context).locale);
+    const { locale } = turnLanguage(context);
+    const result = await this.deps.recognizer.recognize(message, locale);
     const reading: Reading = meant
       ? { kind: 'route', intent: meant.meant }
       : readIntent(result, this.deps.confidence ?? DEFAULT_CONFIDENCE);
+    // An FAQ entry removed since the recognizer learnt it is a message not understood.
+    const faqId =
+      reading.kind === 'faq' && this.deps.faqDialog?.answerFor(locale, reading.faq) ? reading.faq : undefined;
     const intent: Intent = reading.kind === 'route' ? reading.intent : 'None';
+    const understanding: Understanding =
+      faqId || reading.kind === 'route'
+        ? 'understood'
+        : reading.kind === 'suggest'
+          ? 'unsure'
+          : 'notUnderstood';
+    // After "did you mean …?" the message was reported already.
+    if (!meant) await this.reportReading(message, locale, result, understanding);
     if (intent !== 'humanAgent' && !meant) {
       const upset = await this.sentimentTrigger(context, text, 'none');
       if (upset) return step.beginDialog(HANDOFF_DIALOG, upset);
+    }
+    if (faqId) {
+      conversation.notUnderstoodInARow = 0;
+      return step.beginDialog(FAQ_DIALOG, { faqId, askHelpful: true } satisfies FaqOptions);
     }
     if (reading.kind === 'suggest') {
       return step.beginDialog(DID_YOU_MEAN_DIALOG, {
@@ -268,14 +338,42 @@ export class MainDialog extends ComponentDialog {
   }
 
   /**
+   * Telemetry of the routing step's reading (`IntentRecognized`, and `NotUnderstood` for a
+   * message not understood), and the {@link MainDialogDeps.notUnderstood} hook for messages not
+   * understood or left in the grey zone.
+   */
+  private async reportReading(
+    text: string,
+    locale: string,
+    result: IntentResult,
+    understanding: Understanding,
+  ): Promise<void> {
+    const properties = { intent: intentOrFaqId(result), score: result.score, locale };
+    this.telemetryClient.trackEvent({ name: 'IntentRecognized', properties });
+    if (understanding === 'notUnderstood')
+      this.telemetryClient.trackEvent({ name: 'NotUnderstood', properties });
+    if (!this.deps.notUnderstood || understanding === 'understood') return;
+    try {
+      await this.deps.notUnderstood({ text, ...properties });
+    } catch (error) {
+      this.telemetryClient.trackException({
+        exception: error instanceof Error ? error : new Error(String(error)),
+        properties: { where: 'MainDialog.notUnderstood' },
+      });
+    }
+  }
+
+  /**
    * A task that ended asking for a person (backend down, not eligible, …) hands over now; after
-   * "did you mean …?" the routing starts again with what the customer meant.
+   * "did you mean …?" the routing starts again with what the customer meant, and after an FAQ
+   * answer the customer did not rate, with the message they wrote instead.
    */
   private async afterTaskStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (isDidYouMeanResult(step.result)) {
       const { meant, message } = step.result;
       return step.replaceDialog(WATERFALL, { meant, message } satisfies RouteOptions);
     }
+    if (isNewRequest(step.result)) return step.replaceDialog(WATERFALL);
     const outcome = step.result as TaskOutcome | undefined;
     if (outcome?.outcome === 'handoff') {
       const { topic } = step.values as MainValues;

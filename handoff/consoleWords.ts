@@ -1,6 +1,8 @@
 /**
- * The codes a case carries (why the bot handed over, how the case ended) as words in the
- * console's language (English: the console is for staff), so agents never read `notUnderstood`.
+ * The codes a case carries (why the bot handed over, how the case ended) as English words, so
+ * agents never read `notUnderstood`. The console page translates the codes itself from its own
+ * bundles (`handoff/console/i18n/`); these words are what API clients read and the page's
+ * fallback for a code its bundle does not know yet.
  */
 
 /** Why the bot handed over (`HandoffCase.reason`). */

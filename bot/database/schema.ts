@@ -13,6 +13,50 @@ export interface Tables {
   dl_conversations: DirectLineConversationTable;
   dl_activities: DirectLineActivityTable;
   dl_uploads: DirectLineUploadTable;
+  /** The support leads' edits of the shipped locale files, their history, and the unrecognized inbox. */
+  content_override: ContentOverrideTable;
+  content_change: ContentChangeTable;
+  content_unrecognized: ContentUnrecognizedTable;
+}
+
+export interface ContentOverrideTable {
+  locale: string;
+  /** `text`, `intent` or `faq`. */
+  kind: string;
+  /** The dotted text key, the intent name or the FAQ id. */
+  key: string;
+  /** The value as JSON; `null` removes a shipped entry. */
+  value: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface ContentChangeTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  locale: string;
+  kind: string;
+  key: string;
+  /** JSON of the value before and after; null where there was none (a new or a removed FAQ entry). */
+  before: string | null;
+  after: string | null;
+  /** The change this one undid. */
+  revert_of: number | null;
+}
+
+export interface ContentUnrecognizedTable {
+  id: Generated<number>;
+  locale: string;
+  /** The redacted text, normalized, by which repeats are counted together. */
+  normalized: string;
+  /** The redacted text as a customer last wrote it. */
+  text: string;
+  count: number;
+  first_seen: number;
+  last_seen: number;
+  /** `open`, `assigned` or `dismissed`. */
+  status: string;
 }
 
 export interface DirectLineConversationTable {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { INTENTS, type Intent, type Recognizer } from './recognizer';
+import { INTENTS, intentOrFaqId, type Intent, type Recognizer } from './recognizer';
 
 /** One phrase of an evaluation set: what a customer wrote, in which locale, and what they meant. */
 export interface LabelledPhrase {
@@ -14,8 +14,8 @@ export interface EvaluationResult {
   correct: number;
   /** correct / total. */
   accuracy: number;
-  /** The phrases it got wrong, with what it read instead. */
-  misses: { text: string; expected: Intent; got: Intent }[];
+  /** The phrases it got wrong, with what it read instead (an intent, or an FAQ entry's id). */
+  misses: { text: string; expected: Intent; got: string }[];
 }
 
 /**
@@ -50,8 +50,8 @@ export async function evaluate(
 ): Promise<EvaluationResult> {
   const misses: EvaluationResult['misses'] = [];
   for (const phrase of phrases) {
-    const { intent } = await recognizer.recognize(phrase.text, phrase.locale);
-    if (intent !== phrase.intent) misses.push({ text: phrase.text, expected: phrase.intent, got: intent });
+    const got = intentOrFaqId(await recognizer.recognize(phrase.text, phrase.locale));
+    if (got !== phrase.intent) misses.push({ text: phrase.text, expected: phrase.intent, got });
   }
   const total = phrases.length;
   const correct = total - misses.length;

@@ -1,14 +1,17 @@
+import { loadFaq, type FaqEntry } from '../content/faq';
 import { appointmentEntities } from './appointmentEntities';
 import { chineseScriptOf } from './chineseScript';
 import { extractEntities, type Entity } from './entities';
 import { canonicalText, featuresOf, isContentFeature } from './features';
 import { DEFAULT_TRAINING, IntentModel, type TrainingExample, type TrainingOptions } from './intentModel';
 import {
+  FAQ_INTENT,
   INTENTS,
+  isIntent,
   loadIntentExamples,
-  type Intent,
   type IntentExamples,
   type IntentResult,
+  type RankedIntent,
   type Recognizer,
 } from './recognizer';
 
@@ -29,14 +32,31 @@ const RECENT_TASK_ENTITIES = 64;
 /** Two intents this close are told apart by the longer example phrase the message contains. */
 const TIE_MARGIN = 0.05;
 
+/**
+ * What a model tells apart: the intents (in {@link INTENTS} order, so their label is their index)
+ * and after them the FAQ entries of the language, by id.
+ */
+type Label = string;
+const NONE_LABEL = INTENTS.indexOf('None');
+
 interface LanguageModel {
   model: IntentModel;
-  /** Canonical example → its intent, for exact hits. */
-  exact: Map<string, Intent>;
+  /** Label names by index: the intents, then the FAQ ids. */
+  labels: Label[];
+  /** Canonical example → its label index, for exact hits. */
+  exact: Map<string, number>;
   /** Canonical examples, longest first, for the keyword tie-break. */
-  phrases: { intent: Intent; phrase: string }[];
+  phrases: { label: number; phrase: string }[];
   /** Locales whose examples trained it, as given. */
   locales: string[];
+}
+
+/** What one language's model is trained from. */
+interface TrainingGroup {
+  locales: string[];
+  examples: { label: Label; text: string }[];
+  /** FAQ ids of the language's locales, in first-seen order. */
+  faqIds: string[];
 }
 
 /** The model a locale uses: its language; zh-CN and zh-TW share one (Traditional is converted). */
@@ -54,6 +74,10 @@ const languageOf = (locale: string): string => locale.split(/[-_]/)[0]?.toLowerC
  *   "agente" or "人工" work whatever language is set (the result names the locale that matched).
  * - Entities (order numbers, booking references, emails, phones) are returned with every result;
  *   an `appointment` result also has the action and the day the message names.
+ * - The questions of the FAQ (`faq.json`) are learnt as labels of their own, one per entry: a
+ *   result `{intent: 'faq', faq: 'shipping-costs'}` names the entry. NOTE: an FAQ question
+ *   identical to an intent's example does not take the exact hit from the intent, so a lead's FAQ
+ *   cannot steal a task phrase verbatim.
  */
 export class TrainedRecognizer implements Recognizer {
   readonly ready = true;
@@ -61,26 +85,55 @@ export class TrainedRecognizer implements Recognizer {
   /** Appointment entities of the last few messages, oldest first. */
   private readonly recentTaskEntities = new Map<string, Entity[]>();
 
-  constructor(examplesByLocale: Record<string, IntentExamples>, options: TrainingOptions = DEFAULT_TRAINING) {
-    const byLanguage = new Map<string, { locales: string[]; examples: { intent: Intent; text: string }[] }>();
-    for (const [locale, byIntent] of Object.entries(examplesByLocale)) {
+  constructor(
+    examplesByLocale: Record<string, IntentExamples>,
+    options: TrainingOptions = DEFAULT_TRAINING,
+    faqByLocale: Record<string, readonly FaqEntry[]> = {},
+    /** A recognizer whose models of languages without a locale in `changedLocales` are kept as they are. */
+    reuse?: { previous: TrainedRecognizer; changedLocales: ReadonlySet<string> },
+  ) {
+    const byLanguage = new Map<string, TrainingGroup>();
+    const groupOf = (locale: string): TrainingGroup => {
       const language = languageOf(locale);
-      const group = byLanguage.get(language) ?? { locales: [], examples: [] };
-      group.locales.push(locale);
+      const group = byLanguage.get(language) ?? { locales: [], examples: [], faqIds: [] };
+      if (!group.locales.includes(locale)) group.locales.push(locale);
+      byLanguage.set(language, group);
+      return group;
+    };
+    for (const [locale, byIntent] of Object.entries(examplesByLocale)) {
+      const group = groupOf(locale);
       for (const [intent, phrases] of Object.entries(byIntent)) {
-        if (!(INTENTS as readonly string[]).includes(intent)) {
+        if (!isIntent(intent)) {
           throw new Error(`TrainedRecognizer: unknown intent "${intent}" in locale ${locale}`);
         }
-        for (const text of phrases ?? []) group.examples.push({ intent: intent as Intent, text });
+        for (const text of phrases ?? []) group.examples.push({ label: intent, text });
       }
-      byLanguage.set(language, group);
     }
-    for (const [language, group] of byLanguage) this.models.set(language, train(group, options));
+    for (const [locale, entries] of Object.entries(faqByLocale)) {
+      if (entries.length === 0) continue;
+      const group = groupOf(locale);
+      for (const entry of entries) {
+        if (isIntent(entry.id) || entry.id === FAQ_INTENT) {
+          throw new Error(`TrainedRecognizer: FAQ id "${entry.id}" in locale ${locale} is an intent name`);
+        }
+        if (!group.faqIds.includes(entry.id)) group.faqIds.push(entry.id);
+        for (const text of entry.questions) group.examples.push({ label: entry.id, text });
+      }
+    }
+    for (const [language, group] of byLanguage) {
+      const kept = reuse?.previous.models.get(language);
+      const unchanged = kept && !group.locales.some((locale) => reuse?.changedLocales.has(locale));
+      this.models.set(language, unchanged ? kept : train(group, options));
+    }
   }
 
-  /** Reads `intents.json` of each locale from a `locales/` folder and trains on them. */
+  /** Reads `intents.json` and `faq.json` of each locale from a `locales/` folder and trains on them. */
   static fromLocalesDir(localesDir: string, locales: readonly string[]): TrainedRecognizer {
-    return new TrainedRecognizer(loadIntentExamples(localesDir, locales));
+    return new TrainedRecognizer(
+      loadIntentExamples(localesDir, locales),
+      DEFAULT_TRAINING,
+      loadFaq(localesDir, locales),
+    );
   }
 
   recognize(text: string, locale: string): Promise<IntentResult> {
@@ -143,21 +196,20 @@ export class TrainedRecognizer implements Recognizer {
   ): { result: IntentResult; known: number } {
     const features = featuresOf(canonical);
     const probabilities = language.model.predict(features);
-    const none = INTENTS.indexOf('None');
     const sure = coverageFactor(language.model, features);
     let moved = 0;
     for (let k = 0; k < probabilities.length; k += 1) {
-      if (k === none) continue;
+      if (k === NONE_LABEL) continue;
       moved += probabilities[k]! * (1 - sure);
       probabilities[k]! *= sure;
     }
-    probabilities[none]! += moved;
-    const ranking = INTENTS.map((intent, k) => ({ intent, score: probabilities[k]! })).sort(
-      (a, b) => b.score - a.score,
-    );
+    probabilities[NONE_LABEL]! += moved;
+    const ranking = language.labels
+      .map((_, label) => ({ label, score: probabilities[label]! }))
+      .sort((a, b) => b.score - a.score);
     const exact = language.exact.get(canonical);
-    if (exact) {
-      const hit = ranking.find((entry) => entry.intent === exact)!;
+    if (exact !== undefined) {
+      const hit = ranking.find((entry) => entry.label === exact)!;
       hit.score = Math.max(hit.score, EXACT_EXAMPLE_SCORE);
       ranking.sort((a, b) => b.score - a.score);
     } else {
@@ -165,34 +217,46 @@ export class TrainedRecognizer implements Recognizer {
     }
     const top = ranking[0]!;
     const result: IntentResult = {
-      intent: top.intent,
-      score: round(top.score),
+      ...reading(language, top.label, top.score),
       locale: matchedLocale(language.locales, text, turnLocale),
-      ranking: ranking.slice(0, 3).map((entry) => ({ intent: entry.intent, score: round(entry.score) })),
+      ranking: ranking.slice(0, 3).map((entry) => reading(language, entry.label, entry.score)),
     };
     return { result, known: sure };
   }
 }
 
-function train(
-  group: { locales: string[]; examples: { intent: Intent; text: string }[] },
-  options: TrainingOptions,
-): LanguageModel {
-  const exact = new Map<string, Intent>();
-  const phrases: { intent: Intent; phrase: string }[] = [];
+/** A label of a model as a result names it: an intent, or `faq` with the entry's id. */
+function reading(language: LanguageModel, label: number, score: number): RankedIntent {
+  const name = language.labels[label]!;
+  return isIntent(name)
+    ? { intent: name, score: round(score) }
+    : { intent: FAQ_INTENT, faq: name, score: round(score) };
+}
+
+function train(group: TrainingGroup, options: TrainingOptions): LanguageModel {
+  const labels: Label[] = [...INTENTS, ...group.faqIds];
+  const exact = new Map<string, number>();
+  const phrases: { label: number; phrase: string }[] = [];
   const examples: TrainingExample[] = [];
-  for (const { intent, text } of group.examples) {
+  // Intents first, so an FAQ question equal to an intent's example leaves the exact hit to the intent.
+  const ordered = [
+    ...group.examples.filter((example) => isIntent(example.label)),
+    ...group.examples.filter((example) => !isIntent(example.label)),
+  ];
+  for (const { label: name, text } of ordered) {
     const canonical = canonicalText(text);
     if (!canonical) continue;
-    examples.push({ features: featuresOf(canonical), label: INTENTS.indexOf(intent) });
-    if (intent !== 'None') {
-      exact.set(canonical, intent);
-      phrases.push({ intent, phrase: canonical });
+    const label = labels.indexOf(name);
+    examples.push({ features: featuresOf(canonical), label });
+    if (label !== NONE_LABEL) {
+      if (!exact.has(canonical)) exact.set(canonical, label);
+      phrases.push({ label, phrase: canonical });
     }
   }
   phrases.sort((a, b) => b.phrase.length - a.phrase.length);
   return {
-    model: new IntentModel(INTENTS.length, examples, options),
+    model: new IntentModel(labels.length, examples, options),
+    labels,
     exact,
     phrases,
     locales: group.locales,
@@ -217,8 +281,8 @@ function coverageFactor(model: IntentModel, features: Map<string, number>): numb
  * intents are nearly level, the one with the longer example inside the message goes first.
  */
 function breakTie(
-  ranking: { intent: Intent; score: number }[],
-  phrases: readonly { intent: Intent; phrase: string }[],
+  ranking: { label: number; score: number }[],
+  phrases: readonly { label: number; phrase: string }[],
   canonical: string,
 ): void {
   const [first, second] = ranking;
@@ -226,12 +290,12 @@ function breakTie(
   const padded = ` ${canonical} `;
   const hit = phrases.find(
     (entry) =>
-      (entry.intent === first.intent || entry.intent === second.intent) &&
+      (entry.label === first.label || entry.label === second.label) &&
       (/\p{Script=Han}/u.test(entry.phrase)
         ? canonical.includes(entry.phrase)
         : padded.includes(` ${entry.phrase} `)),
   );
-  if (hit?.intent === second.intent) [ranking[0], ranking[1]] = [second, first];
+  if (hit?.label === second.label) [ranking[0], ranking[1]] = [second, first];
 }
 
 /** The locale to report: the turn's when it trained this model, else by script for Chinese. */

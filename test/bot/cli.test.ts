@@ -120,6 +120,13 @@ describe('cli', () => {
     }
   });
 
+  it('recognize prints the entry id as the intent of an FAQ question', async () => {
+    const { code, stdout } = await cli('recognize', '--locale', 'lv', 'cik maksā piegāde uz rīgu?');
+    assert.equal(code, 0);
+    const printed = JSON.parse(stdout) as { intent: string; locale: string };
+    assert.deepEqual([printed.locale, printed.intent], ['lv', 'shipping-costs']);
+  });
+
   it('locales check reports the bundles complete, with their warnings', async () => {
     const { code, stdout } = await cli('locales', 'check');
     assert.equal(code, 0);

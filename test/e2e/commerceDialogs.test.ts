@@ -84,6 +84,27 @@ describe('order status, returns and appointments through the real server (demo s
     ]);
   });
 
+  it('zh-TW: FAQ answers come from locales/zh-TW/faq.json, at the menu and inside a task', async () => {
+    server = await startServer({}, { clock });
+    const tw = (key: Parameters<typeof expectedText>[1]) => expectedText('zh-TW', key);
+    const shipped = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', '..', 'locales', 'zh-TW', 'faq.json'), 'utf8'),
+    ) as { id: string; answer: string }[];
+    const answer = (id: string) => shipped.find((entry) => entry.id === id)?.answer;
+    const zh = { locale: 'zh-TW' };
+    assert.deepEqual(await say(server.url, 'f1', '寄到台北運費多少錢', zh), [
+      tw('welcome.greeting'),
+      answer('shipping-costs'),
+      tw('faq.helpful'),
+    ]);
+    assert.deepEqual(await say(server.url, 'f1', '好的', zh), [tw('faq.thanks'), tw('menu.anythingElse')]);
+    assert.deepEqual(await say(server.url, 'f1', '我的訂單到哪了？', zh), [tw('orders.askNumber')]);
+    assert.deepEqual(await say(server.url, 'f1', '週六幾點開門', zh), [
+      answer('opening-hours'),
+      tw('orders.askNumber'),
+    ]);
+  });
+
   it('es: a customer returns an item and downloads the label from the signed link', async () => {
     server = await startServer(
       { SHOP_NAME: 'Tienda Montaña', SHOP_RETURN_ADDRESS: 'Devoluciones|Calle Mayor 1|28013 Madrid' },

@@ -264,8 +264,18 @@ export class ConsoleSession {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Answer<T>> {
+    return this.send<T>('POST', route, body, headers);
+  }
+
+  /** A request of any method, with the session's cookie and CSRF token. */
+  send<T = Record<string, unknown>>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     return fetch(`${this.url}${route}`, {
-      method: 'POST',
+      method,
       headers: {
         cookie: this.cookie,
         'x-csrf-token': this.csrfToken,

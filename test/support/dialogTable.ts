@@ -12,12 +12,13 @@ import { BotStateSet } from '../../bot/state';
 /**
  * A bot reply as a test expects it: a translation key in the case's locale, or with variables
  * and another locale (after the customer changed language), or several such texts sent as the
- * lines of one message.
+ * lines of one message, or a text given as it is (content that is not in the bundles: FAQ answers).
  */
 export type ExpectedReply =
   | TranslationKey
   | { key: TranslationKey; vars?: Record<string, string | number>; locale?: string }
-  | { lines: ExpectedReply[] };
+  | { lines: ExpectedReply[] }
+  | { text: string };
 
 /** One row of a dialog table: what the customer says and the replies expected, in order. */
 export interface DialogCase {
@@ -42,6 +43,7 @@ export function newState(): BotStateSet {
 export function expectedText(locale: string, reply: ExpectedReply): string {
   if (typeof reply === 'string') return translator(i18n, locale)(reply);
   if ('lines' in reply) return reply.lines.map((line) => expectedText(locale, line)).join('\n');
+  if ('text' in reply) return reply.text;
   return translator(i18n, reply.locale ?? locale)(reply.key, reply.vars);
 }
 
