@@ -38,6 +38,7 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
       [`whatsapp/users/wa:${WA}/`]: { customerProfile: { locale: 'lv' } },
       [`whatsapp/cloud/555/lastInbound/${WA}`]: { at: 1 },
       [`whatsapp/web/offeredChoices/${WA}`]: { choices: [] },
+      [`verification/conversation/whatsapp/${WA}`]: { failures: [1] },
       'whatsapp/conversations/37129999999/': { conversationData: { turns: 1 } },
     });
     handoff.appendTranscriptLines(`whatsapp/${WA}`, [{ role: 'customer', text: 'labdien' }]);
@@ -69,7 +70,7 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
     assert.deepEqual(document.counts.botState, {
       userState: 1,
       conversationState: 1,
-      verificationGuard: 0,
+      verificationGuard: 1,
       channelState: 2,
     });
     assert.deepEqual(document.references.returns, ['RMA-7']);
