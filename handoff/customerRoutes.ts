@@ -39,6 +39,8 @@ export function mountCustomerRoutes(server: restify.Server, deps: CustomerRouteD
       if (document.total === 0) {
         return new HttpProblem(404, 'NotFound', 'Switchboard holds no data about that customer');
       }
+      // Personal data: never kept by a browser or proxy cache.
+      res.header('Cache-Control', 'no-store');
       send(res, 200, document);
     }, ADMINS),
   );

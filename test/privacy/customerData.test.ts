@@ -269,6 +269,7 @@ for (const backend of backends) {
       ];
       const exported = await admin.post<ExportAnswer>('/api/console/customers/export', { email: EMAIL });
       assert.equal(exported.status, 200, JSON.stringify(exported.body));
+      assert.equal(exported.headers.get('cache-control'), 'no-store');
       const document = exported.body;
       assert.deepEqual(document.found.conversations, [...keys].sort());
       assert.ok(document.found.users.includes(`directline/${SHOP_USER}`), document.found.users.join());
