@@ -9,6 +9,7 @@ import { localesDir } from './i18n';
 import { LocalLanguageDetector } from './language/languageDetection';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { checkLocales } from './localeCheck';
+import { customersCommand } from './privacy/customersCommand';
 import { contentCommand } from './contentCommand';
 import {
   defaultLocaleFromEnv,
@@ -44,6 +45,14 @@ start: run these with the server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data
   agents disable <username>              refuse logins and end the account's sessions
   agents enable <username>               allow logins again
   agents token <username>                a bearer token for another help desk (valid 12 hours)
+
+Customer data (GDPR articles 15 and 17; with the server's DATA_DIR and STORAGE/DATABASE_URL):
+  customers export --email E | --phone P | --channel-user CHANNEL:ID [--out FILE]
+                                         everything Switchboard holds about the customer, as one
+                                         JSON document (exit 1 when it holds nothing)
+  customers erase --email E | --phone P | --channel-user CHANNEL:ID
+                                         delete it from every store; prints {erased: {store: n}};
+                                         erasing again removes nothing (both are audited)
 `;
 
 /** Who changes accounts from the command line, in the audit log. */
@@ -265,6 +274,9 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       role: { type: 'string' },
       teams: { type: 'string' },
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      'channel-user': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -280,6 +292,8 @@ async function main(argv: string[]): Promise<number> {
       return localesCommand(rest);
     case 'agents':
       return agentsCommand(rest, values);
+    case 'customers':
+      return customersCommand(rest, values, USAGE);
     case 'content':
       return contentCommand(rest, values, loadConfig(), {
         out: (text) => process.stdout.write(text),

@@ -67,6 +67,14 @@ export interface DatabaseConfig {
   poolSize: number;
 }
 
+/** How long customer data is kept before the retention sweeper removes it. */
+export interface RetentionConfig {
+  /** `TRANSCRIPT_RETENTION_DAYS` (90): handoff transcripts, Direct Line activities and uploads, idle conversation state. */
+  transcriptDays: number;
+  /** `TICKET_RETENTION_DAYS` (365): tickets and ended handoff cases. */
+  ticketDays: number;
+}
+
 export interface Config {
   /** TCP port of the HTTP server; 0 picks a free one. */
   port: number;
@@ -97,6 +105,8 @@ export interface Config {
    * log: addresses, CIDR ranges or `loopback`, `linklocal`, `uniquelocal`; none by default.
    */
   trustProxy: string[];
+  /** Retention of customer data (`TRANSCRIPT_RETENTION_DAYS`, `TICKET_RETENTION_DAYS`). */
+  retention: RetentionConfig;
   /** Self-hosted Direct Line 3.0 endpoint (`/v3/directline`). */
   directLine: {
     /** Secret clients use to start conversations or generate tokens; generated into DATA_DIR when unset. */
@@ -742,6 +752,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     botName: read(env, 'BOT_NAME') ?? 'Switchboard',
     accentColor: color(env, 'BOT_ACCENT_COLOR', '#0063b1', problems),
     trustProxy: proxies(env, 'TRUST_PROXY', problems),
+    retention: {
+      transcriptDays: positiveNumber(env, 'TRANSCRIPT_RETENTION_DAYS', 90, problems),
+      ticketDays: positiveNumber(env, 'TICKET_RETENTION_DAYS', 365, problems),
+    },
     directLine: {
       secret: directLineSecret,
       allowedOrigins: origins(env, 'DIRECTLINE_ALLOWED_ORIGINS', problems),

@@ -45,6 +45,9 @@ import { openContent, type ContentParts } from './content';
 import { trainRecognizer } from './content/training';
 import { mountContentRoutes } from '../handoff/contentRoutes';
 import type { SharedDatabase } from './database';
+import type { WebChannel } from '../channels/web';
+import { mountCustomerRoutes } from '../handoff/customerRoutes';
+import { customerPrivacy, startRetentionSweeper } from './privacy';
 import {
   MeteredStorage,
   SwitchboardMetrics,
@@ -299,6 +302,15 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     defaultLocale: config.defaultLocale,
   });
   mountConsolePage(server);
+  // Privacy: admins export or erase one customer's data in every store; expired data is swept hourly.
+  const customerData = {
+    state: stateStore.storage,
+    directLine: () => (channels.find((channel) => channel.name === 'web') as WebChannel | undefined)?.store,
+    handoff: handoffDb.store,
+    forget: (conversationKey: string) => knownPii.forget(conversationKey),
+  };
+  mountCustomerRoutes(server, { privacy: customerPrivacy(customerData), agents: handoffDb.agents });
+  const retention = startRetentionSweeper(customerData, config.retention, logger);
   if (metrics) {
     registerHandoffGauges(metrics, {
       teams: () => desk.teams.teams.map((team) => team.id),
@@ -407,6 +419,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       clearTimeout(cut);
     }
     await turnQueue.idle();
+    await retention.close();
     for (const channel of channels) await channel.close();
     handoffDb.close();
     await content.close();

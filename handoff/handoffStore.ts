@@ -733,6 +733,149 @@ export class HandoffStore {
       }));
   }
 
+  // --- privacy: one customer's records, their erasure, and retention -------------------------
+
+  /**
+   * Keys of the conversations with a case of one of `users` (`channelId/userId`, as the case's
+   * conversation reference names the customer), or whose case, ticket or transcript mentions
+   * one of `mentions` (any case; the sealed originals of redacted lines are opened and searched
+   * too, since redaction removed exactly such addresses from the text).
+   */
+  conversationsOf(match: { users?: readonly string[]; mentions?: readonly string[] }): string[] {
+    const found = new Set<string>();
+    for (const user of match.users ?? []) {
+      const slash = user.indexOf('/');
+      const rows = this.stmt<[string, string], { conversation_key: string }>(
+        `SELECT DISTINCT conversation_key FROM cases WHERE channel_id = ? AND json_extract(reference, '$.user.id') = ?`,
+      ).all(user.slice(0, slash), user.slice(slash + 1));
+      for (const row of rows) found.add(row.conversation_key);
+    }
+    const mentions = (match.mentions ?? []).map((text) => text.toLowerCase()).filter(Boolean);
+    for (const text of mentions) {
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = this.stmt<string[], { conversation_key: string }>(
+        `SELECT conversation_key FROM cases WHERE lower(coalesce(customer_name, '') || collected) LIKE ? ESCAPE '\\'
+         UNION SELECT conversation_key FROM tickets WHERE lower(text || collected) LIKE ? ESCAPE '\\'
+         UNION SELECT conversation_key FROM transcript WHERE lower(text) LIKE ? ESCAPE '\\'`,
+      ).all(pattern, pattern, pattern);
+      for (const row of rows) found.add(row.conversation_key);
+    }
+    if (mentions.length > 0 && this.seal) {
+      const sealed = this.stmt<[], { conversation_key: string; original: string }>(
+        'SELECT conversation_key, original FROM transcript WHERE original IS NOT NULL',
+      ).iterate();
+      for (const row of sealed) {
+        if (found.has(row.conversation_key)) continue;
+        const original = this.openOriginal(row.original, row.conversation_key)?.toLowerCase();
+        if (original !== undefined && mentions.some((text) => original.includes(text)))
+          found.add(row.conversation_key);
+      }
+    }
+    return [...found].sort();
+  }
+
+  /** The customers (`channelId/userId`) that cases of these conversations name. */
+  usersOf(conversationKeys: readonly string[]): string[] {
+    const users = new Set<string>();
+    for (const key of conversationKeys) {
+      const rows = this.stmt<[string], { channel_id: string; user_id: string | null }>(
+        `SELECT DISTINCT channel_id, json_extract(reference, '$.user.id') AS user_id FROM cases WHERE conversation_key = ?`,
+      ).all(key);
+      for (const row of rows) if (row.user_id) users.add(`${row.channel_id}/${row.user_id}`);
+    }
+    return [...users].sort();
+  }
+
+  /** Everything kept of some conversations: cases, transcript lines (originals opened) and tickets. */
+  recordsOf(conversationKeys: readonly string[]): {
+    cases: HandoffCase[];
+    transcript: (TranscriptLine & { conversationKey: string; original: string | undefined })[];
+    tickets: Ticket[];
+  } {
+    const keys = new Set(conversationKeys);
+    const cases: HandoffCase[] = [];
+    const transcript: (TranscriptLine & { conversationKey: string; original: string | undefined })[] = [];
+    for (const key of keys) {
+      cases.push(
+        ...this.stmt<[string], CaseRow>('SELECT * FROM cases WHERE conversation_key = ? ORDER BY id')
+          .all(key)
+          .map(toCase),
+      );
+      const lines = this.stmt<[string], TranscriptRow & { sealed: string | null }>(
+        `SELECT ${TRANSCRIPT_COLUMNS}, original AS sealed FROM transcript WHERE conversation_key = ? ORDER BY id`,
+      ).all(key);
+      for (const row of lines) {
+        transcript.push({
+          ...toTranscriptLine(row),
+          conversationKey: key,
+          original: row.sealed === null ? undefined : this.openOriginal(row.sealed, key),
+        });
+      }
+    }
+    return {
+      cases,
+      transcript,
+      tickets: this.tickets().filter((ticket) => keys.has(ticket.conversationKey)),
+    };
+  }
+
+  /** Deletes the cases, transcripts and tickets of some conversations; returns how many of each. */
+  erase(conversationKeys: readonly string[]): { cases: number; transcriptLines: number; tickets: number } {
+    const run = this.db.transaction(() => {
+      const counts = { cases: 0, transcriptLines: 0, tickets: 0 };
+      for (const key of conversationKeys) {
+        counts.transcriptLines += this.stmt('DELETE FROM transcript WHERE conversation_key = ?').run(
+          key,
+        ).changes;
+        counts.tickets += this.stmt('DELETE FROM tickets WHERE conversation_key = ?').run(key).changes;
+        counts.cases += this.stmt('DELETE FROM cases WHERE conversation_key = ?').run(key).changes;
+      }
+      return counts;
+    });
+    return run();
+  }
+
+  /**
+   * Retention: deletes transcript lines written before `transcriptsBefore` (except those of
+   * conversations with an open case, which an agent may be reading), ended cases ended and
+   * tickets created before `recordsBefore`. Times in ms.
+   */
+  expire(cutoffs: { transcriptsBefore: number; recordsBefore: number }): {
+    transcriptLines: number;
+    cases: number;
+    tickets: number;
+  } {
+    const run = this.db.transaction(() => ({
+      transcriptLines: this.stmt(
+        `DELETE FROM transcript WHERE at < ? AND conversation_key NOT IN
+           (SELECT conversation_key FROM cases WHERE state IN ('queued', 'withAgent'))`,
+      ).run(cutoffs.transcriptsBefore).changes,
+      cases: this.stmt(`DELETE FROM cases WHERE state = 'ended' AND ended_at < ?`).run(cutoffs.recordsBefore)
+        .changes,
+      tickets: this.stmt('DELETE FROM tickets WHERE created_at < ?').run(cutoffs.recordsBefore).changes,
+    }));
+    return run();
+  }
+
+  /** Conversations with an open case (queued or with an agent). */
+  activeConversationKeys(): string[] {
+    return this.stmt<[], { conversation_key: string }>(
+      `SELECT conversation_key FROM cases WHERE state IN ('queued', 'withAgent')`,
+    )
+      .all()
+      .map((row) => row.conversation_key);
+  }
+
+  /** A sealed original opened, or undefined when there is no seal or it no longer opens. */
+  private openOriginal(sealed: string, conversationKey: string): string | undefined {
+    if (!this.seal) return undefined;
+    try {
+      return this.seal.open(sealed, conversationKey);
+    } catch {
+      return undefined;
+    }
+  }
+
   get isOpen(): boolean {
     return this.db.open;
   }

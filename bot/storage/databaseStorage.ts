@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
+import { sql } from 'kysely';
 import type { SharedDatabase } from '../database';
 import { ETagConflictError } from './etagConflict';
+import {
+  answersQuery,
+  hasShape,
+  mentionPattern,
+  shapePattern,
+  type KeyShape,
+  type StateQuery,
+  type StateRecord,
+  type StateRecords,
+} from './stateRecords';
 
 /** Thrown inside the write transaction to roll back every key of the call. */
 class RolledBack extends Error {
@@ -22,7 +33,7 @@ class RolledBack extends Error {
  * so two instances writing the same key at once cannot both pass it: the row lock PostgreSQL
  * takes for the update makes the second see the first's new eTag and update nothing.
  */
-export class DatabaseStorage implements Storage {
+export class DatabaseStorage implements Storage, StateRecords {
   constructor(private readonly database: SharedDatabase) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -78,6 +89,65 @@ export class DatabaseStorage implements Storage {
     if (keys.length === 0) return;
     await this.database.ready;
     await this.database.db.deleteFrom('state').where('key', 'in', keys).execute();
+  }
+
+  async recordsOf(query: StateQuery): Promise<StateRecord[]> {
+    const shapes = query.keys ?? [];
+    const mentions = query.mentions ?? [];
+    if (shapes.length + mentions.length === 0) return [];
+    await this.database.ready;
+    const rows = await this.database.db
+      .selectFrom('state')
+      .select(['key', 'value', 'updated_at'])
+      .where((eb) =>
+        eb.or([
+          ...shapes.map((shape) => eb('key', 'like', sql<string>`${shapePattern(shape)} escape '\\'`)),
+          ...mentions.map((text) =>
+            eb(eb.fn('lower', ['value']), 'like', sql<string>`${mentionPattern(text)} escape '\\'`),
+          ),
+        ]),
+      )
+      .orderBy('key')
+      .execute();
+    return rows
+      .filter((row) => answersQuery(row.key, row.value, query))
+      .map((row) => ({
+        key: row.key,
+        value: JSON.parse(row.value) as unknown,
+        updatedAt: Number(row.updated_at),
+      }));
+  }
+
+  async erase(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    await this.database.ready;
+    const result = await this.database.db
+      .deleteFrom('state')
+      .where('key', 'in', [...keys])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async expire(shape: KeyShape, before: number, keep: ReadonlySet<string> = new Set()): Promise<number> {
+    await this.database.ready;
+    const rows = await this.database.db
+      .selectFrom('state')
+      .select('key')
+      .where('key', 'like', sql<string>`${shapePattern(shape)} escape '\\'`)
+      .where('updated_at', '<', before)
+      .execute();
+    const keys = rows.map((row) => row.key).filter((key) => hasShape(key, shape) && !keep.has(key));
+    // NOTE: the age is checked again in the delete, so an item written meanwhile stays.
+    let removed = 0;
+    for (let at = 0; at < keys.length; at += 500) {
+      const result = await this.database.db
+        .deleteFrom('state')
+        .where('key', 'in', keys.slice(at, at + 500))
+        .where('updated_at', '<', before)
+        .executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+    return removed;
   }
 
   /** Number of stored items; used by the benchmark. */

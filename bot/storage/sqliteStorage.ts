@@ -3,6 +3,16 @@ import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { openSqlite } from '../sqlite';
 import { ETagConflictError } from './etagConflict';
+import {
+  answersQuery,
+  hasShape,
+  mentionPattern,
+  shapePattern,
+  type KeyShape,
+  type StateQuery,
+  type StateRecord,
+  type StateRecords,
+} from './stateRecords';
 
 interface Row {
   key: string;
@@ -19,7 +29,7 @@ interface Row {
  * - `write` with no eTag or `'*'` overwrites; with a stale eTag it rejects with {@link ETagConflictError}.
  * - `delete` of a missing key is not an error.
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage implements Storage, StateRecords {
   private readonly db: Database.Database;
   private readonly selectOne: Database.Statement<[string], Row>;
   private readonly upsert: Database.Statement<[string, string, string, number]>;
@@ -91,6 +101,43 @@ export class SqliteStorage implements Storage {
   delete(keys: string[]): Promise<void> {
     this.deleteAll(keys);
     return Promise.resolve();
+  }
+
+  recordsOf(query: StateQuery): Promise<StateRecord[]> {
+    const likes = [
+      ...(query.keys ?? []).map((shape) => ({ column: 'key', pattern: shapePattern(shape) })),
+      ...(query.mentions ?? []).map((text) => ({ column: 'lower(value)', pattern: mentionPattern(text) })),
+    ];
+    if (likes.length === 0) return Promise.resolve([]);
+    const rows = this.db
+      .prepare<string[], Row & { updated_at: number }>(
+        `SELECT key, value, etag, updated_at FROM state WHERE ${likes.map((like) => `${like.column} LIKE ? ESCAPE '\\'`).join(' OR ')} ORDER BY key`,
+      )
+      .all(...likes.map((like) => like.pattern));
+    return Promise.resolve(
+      rows
+        .filter((row) => answersQuery(row.key, row.value, query))
+        .map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown, updatedAt: row.updated_at })),
+    );
+  }
+
+  erase(keys: readonly string[]): Promise<number> {
+    const run = this.db.transaction(() => keys.reduce((n, key) => n + this.remove.run(key).changes, 0));
+    return Promise.resolve(run());
+  }
+
+  expire(shape: KeyShape, before: number, keep: ReadonlySet<string> = new Set()): Promise<number> {
+    const run = this.db.transaction(() => {
+      const keys = this.db
+        .prepare<[string, number], { key: string }>(
+          `SELECT key FROM state WHERE key LIKE ? ESCAPE '\\' AND updated_at < ?`,
+        )
+        .all(shapePattern(shape), before)
+        .map((row) => row.key)
+        .filter((key) => hasShape(key, shape) && !keep.has(key));
+      return keys.reduce((n, key) => n + this.remove.run(key).changes, 0);
+    });
+    return Promise.resolve(run());
   }
 
   /** Number of stored items; used by readiness checks and the benchmark. */

@@ -238,6 +238,148 @@ export class ConversationStore {
     });
   }
 
+  /**
+   * Ids of the conversations of some users, or whose customer the shop vouched for with one
+   * of `emails` or `phones` (phones compared by their digits), for the privacy tools.
+   */
+  async conversationsOf(match: {
+    userIds?: readonly string[];
+    emails?: readonly string[];
+    phones?: readonly string[];
+  }): Promise<string[]> {
+    await this.database.ready;
+    const found = new Set<string>();
+    const userIds = [...(match.userIds ?? [])];
+    if (userIds.length > 0) {
+      const rows = await this.db
+        .selectFrom('dl_conversations')
+        .select('id')
+        .where('user_id', 'in', userIds)
+        .execute();
+      for (const row of rows) found.add(row.id);
+    }
+    const emails = new Set((match.emails ?? []).map((email) => email.toLowerCase()));
+    const phones = new Set((match.phones ?? []).map((phone) => phone.replace(/\D/g, '')));
+    if (emails.size + phones.size > 0) {
+      const rows = await this.db
+        .selectFrom('dl_conversations')
+        .select(['id', 'customer'])
+        .where('customer', 'is not', null)
+        .execute();
+      for (const row of rows) {
+        const verified = (JSON.parse(row.customer ?? '{}') as TrustedCustomer).verified;
+        if (
+          (verified?.email !== undefined && emails.has(verified.email.toLowerCase())) ||
+          (verified?.phone !== undefined && phones.has(verified.phone.replace(/\D/g, '')))
+        )
+          found.add(row.id);
+      }
+    }
+    return [...found].sort();
+  }
+
+  /** Everything stored of some conversations: the conversations, their activities and uploads. */
+  async recordsOf(conversationIds: readonly string[]): Promise<{
+    conversations: StoredConversation[];
+    activities: { conversationId: string; seq: number; createdAt: number; activity: Activity }[];
+    uploads: (Omit<StoredUpload, 'data'> & { createdAt: number; dataBase64: string })[];
+  }> {
+    const ids = [...conversationIds];
+    if (ids.length === 0) return { conversations: [], activities: [], uploads: [] };
+    await this.database.ready;
+    const conversations: StoredConversation[] = [];
+    for (const id of ids) {
+      const conversation = await this.getConversation(id);
+      if (conversation) conversations.push(conversation);
+    }
+    const activities = await this.db
+      .selectFrom('dl_activities')
+      .select(['conversation_id', 'seq', 'json', 'created_at'])
+      .where('conversation_id', 'in', ids)
+      .orderBy('conversation_id')
+      .orderBy('seq')
+      .execute();
+    const uploads = await this.db
+      .selectFrom('dl_uploads')
+      .selectAll()
+      .where('conversation_id', 'in', ids)
+      .orderBy('created_at')
+      .execute();
+    return {
+      conversations,
+      activities: activities.map((row) => ({
+        conversationId: row.conversation_id,
+        seq: Number(row.seq),
+        createdAt: Number(row.created_at),
+        activity: JSON.parse(row.json) as Activity,
+      })),
+      uploads: uploads.map((row) => ({
+        id: row.id,
+        conversationId: row.conversation_id,
+        name: row.name,
+        contentType: row.content_type,
+        createdAt: Number(row.created_at),
+        dataBase64: Buffer.from(row.data).toString('base64'),
+      })),
+    };
+  }
+
+  /** Deletes some conversations with their activities and uploads; resolves with what went. */
+  async erase(
+    conversationIds: readonly string[],
+  ): Promise<{ conversations: number; activities: number; uploads: number }> {
+    const ids = [...conversationIds];
+    if (ids.length === 0) return { conversations: 0, activities: 0, uploads: 0 };
+    await this.database.ready;
+    return this.db.transaction().execute(async (trx) => {
+      const activities = await trx
+        .deleteFrom('dl_activities')
+        .where('conversation_id', 'in', ids)
+        .executeTakeFirst();
+      const uploads = await trx
+        .deleteFrom('dl_uploads')
+        .where('conversation_id', 'in', ids)
+        .executeTakeFirst();
+      const conversations = await trx
+        .deleteFrom('dl_conversations')
+        .where('id', 'in', ids)
+        .executeTakeFirst();
+      return {
+        conversations: Number(conversations.numDeletedRows),
+        activities: Number(activities.numDeletedRows),
+        uploads: Number(uploads.numDeletedRows),
+      };
+    });
+  }
+
+  /**
+   * Deletes activities and uploads stored before `before` (ms), and conversations idle since
+   * then, whatever the Direct Line retention window: the transcript retention of the privacy
+   * policy (`TRANSCRIPT_RETENTION_DAYS`).
+   */
+  async expire(before: number): Promise<{ conversations: number; activities: number; uploads: number }> {
+    await this.database.ready;
+    return this.db.transaction().execute(async (trx) => {
+      const activities = await trx
+        .deleteFrom('dl_activities')
+        .where('created_at', '<', before)
+        .executeTakeFirst();
+      const uploads = await trx.deleteFrom('dl_uploads').where('created_at', '<', before).executeTakeFirst();
+      const idle = trx.selectFrom('dl_conversations').select('id').where('last_activity_at', '<', before);
+      await trx.deleteFrom('dl_activities').where('conversation_id', 'in', idle).execute();
+      await trx.deleteFrom('dl_uploads').where('conversation_id', 'in', idle).execute();
+      const conversations = await trx
+        .deleteFrom('dl_conversations')
+        .where('last_activity_at', '<', before)
+        .executeTakeFirst();
+      return {
+        conversations: Number(conversations.numDeletedRows),
+        activities: Number(activities.numDeletedRows),
+        uploads: Number(uploads.numDeletedRows),
+      };
+    });
+  }
+
   get isOpen(): boolean {
     return this.database.isOpen;
   }

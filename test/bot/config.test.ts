@@ -31,6 +31,7 @@ describe('parseConfig()', () => {
       botName: 'Switchboard',
       accentColor: '#0063b1',
       trustProxy: [],
+      retention: { transcriptDays: 90, ticketDays: 365 },
       directLine: {
         secret: undefined,
         allowedOrigins: [],

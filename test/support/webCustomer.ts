@@ -12,11 +12,12 @@ export class WebCustomer {
     private readonly token: string,
   ) {}
 
-  static async start(url: string, secret: string): Promise<WebCustomer> {
+  /** `start` fields go into the conversation start as the shop's server sends them (`user`, `verified`, `locale`). */
+  static async start(url: string, secret: string, start: Record<string, unknown> = {}): Promise<WebCustomer> {
     const response = await fetch(`${url}/v3/directline/conversations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ locale: 'en-US' }),
+      body: JSON.stringify({ locale: 'en-US', ...start }),
     });
     assert.equal(response.status, 201);
     const body = (await response.json()) as { conversationId: string; token: string };
