@@ -7,6 +7,8 @@ import { HandoffDialog } from '../dialogs/handoffDialog';
 import { openHandoffDatabase, type AgentDirectory, type HandoffStore } from '../handoff';
 import { mountConsoleApi } from '../handoff/consoleApi';
 import { mountConsolePage } from '../handoff/consolePage';
+import { mountInsightsRoute } from '../handoff/insightsRoutes';
+import { openInsights, type Insights } from './insights';
 import { HandoffDesk } from '../handoff/handoffDesk';
 import { HandoffMiddleware } from '../handoff/handoffMiddleware';
 import { loadTeamsConfig } from '../handoff/teams';
@@ -88,6 +90,8 @@ export interface SwitchboardServer {
   readonly commerce: CommerceBackend;
   /** Human handoff: the desk, its store and the agent accounts. */
   readonly handoff: { desk: HandoffDesk; store: HandoffStore; agents: AgentDirectory };
+  /** Conversation events and the figures made of them. */
+  readonly insights: Insights;
   readonly logger: Logger;
   /** Storage open and language model loaded. */
   isReady(): boolean;
@@ -196,6 +200,16 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
   const bot = new CustomerServiceBot(state, mainDialog);
+  // Insights: the dialogs' telemetry, the desk's case events and a middleware record events.
+  const insights = openInsights({
+    config,
+    logger,
+    state,
+    teams: desk.teams,
+    ...(deps.database ? { database: deps.database } : {}),
+  });
+  insights.instrument(mainDialog, tasks);
+  insights.watchDesk(desk);
 
   const middleware = {
     turnQueue,
@@ -208,6 +222,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     sentiment,
     knownPii,
+    insights: insights.middleware,
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
@@ -272,6 +287,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       })),
   });
   mountConsolePage(server);
+  mountInsightsRoute(server, { agents: handoffDb.agents, figures: insights.figures, now: Date.now });
   if (metrics) {
     registerHandoffGauges(metrics, {
       teams: () => desk.teams.teams.map((team) => team.id),
@@ -380,6 +396,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     }
     await turnQueue.idle();
     for (const channel of channels) await channel.close();
+    await insights.close();
     handoffDb.close();
     await stateStore.close();
     await coordination?.close();
@@ -393,6 +410,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     server,
     channels,
     handoff,
+    insights,
     bot,
     turnQueue,
     stateStore,

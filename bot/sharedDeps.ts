@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { DIRECT_LINE_MIGRATIONS } from '../channels/web/migrations';
 import { SharedDatabase } from './database';
 import { STATE_MIGRATIONS } from './database/migrations';
+import { INSIGHTS_MIGRATIONS } from './insights/migrations';
 import { loadSharedSecrets } from './database/sharedSecrets';
 import { GENERATED_SECRETS, loadedSecrets, type SecretSource } from './secrets';
 import { databaseStateStore, type StateStore } from './storage';
@@ -26,6 +27,7 @@ export async function openSharedDeps(config: Pick<Config, 'storage' | 'database'
   const database = new SharedDatabase({ dialect: 'postgres', ...config.database }, [
     STATE_MIGRATIONS,
     DIRECT_LINE_MIGRATIONS,
+    INSIGHTS_MIGRATIONS,
   ]);
   try {
     await database.ready;

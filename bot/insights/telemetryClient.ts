@@ -1,0 +1,170 @@
+import {
+  NullTelemetryClient,
+  type BotPageViewTelemetryClient,
+  type BotTelemetryClient,
+  type TelemetryDependency,
+  type TelemetryEvent,
+  type TelemetryException,
+  type TelemetryPageView,
+  type TelemetryTrace,
+} from 'botbuilder';
+import type { InsightKind } from './events';
+import type { InsightsRecorder } from './recorder';
+import { currentTurnInsight, scopeOf, type TeamOf, type TurnInsight } from './turnInsights';
+
+export interface InsightsTelemetryDeps {
+  recorder: InsightsRecorder;
+  teamOf: TeamOf;
+  defaultLocale: string;
+  /** The waterfall that runs each task (a task dialog's `initialDialogId`), by task name (its intent). */
+  taskWaterfalls: Readonly<Record<string, string>>;
+  /** The handoff dialog's waterfall: a task that ends into it ended handing over. */
+  handoffWaterfall: string;
+  /** Also given every call, e.g. Application Insights; none by default. */
+  forward?: BotTelemetryClient;
+}
+
+type Properties = Record<string, unknown>;
+
+const text = (properties: Properties, name: string): string | undefined => {
+  const value = properties[name];
+  return typeof value === 'string' && value !== '' ? value.slice(0, 120) : undefined;
+};
+
+/** `bound askReasonStep` (a bound method's name) → `askReasonStep`. */
+const stepName = (name: string | undefined): string => (name ?? '').replace(/^bound /, '');
+
+/**
+ * The dialogs' telemetry as insight events. Set on the MainDialog
+ * (`mainDialog.telemetryClient = client`), it reaches every dialog below it.
+ *
+ * - `WaterfallStart` of a task's waterfall: `taskStarted`, and the task is open;
+ * - `WaterfallStep` of any waterfall: where the customer is now (for abandonment);
+ * - `WaterfallComplete` / `WaterfallCancel` of a task's waterfall: the task ended; at the end
+ *   of the turn it is `taskHandedOff` when the handoff waterfall started after it in the same
+ *   turn, else `taskCompleted` / `taskCancelled`, with the innermost step it was at;
+ * - the custom events `IntentRecognized {intent, score, locale}`, `NotUnderstood {locale}`,
+ *   `FaqAnswered {faqId, locale}`, `FaqRated {faqId, locale, helpful}`.
+ *
+ * Events outside a turn that {@link TurnInsights} runs are not recorded (they are forwarded).
+ * Properties are read by name from an allow-list: nothing else a dialog puts in an event
+ * (message text, entities) is ever stored.
+ */
+export class InsightsTelemetryClient implements BotTelemetryClient, BotPageViewTelemetryClient {
+  private readonly taskOfWaterfall: Map<string, string>;
+  private readonly forward: BotTelemetryClient & Partial<BotPageViewTelemetryClient>;
+
+  constructor(private readonly deps: InsightsTelemetryDeps) {
+    this.taskOfWaterfall = new Map(Object.entries(deps.taskWaterfalls).map(([task, id]) => [id, task]));
+    this.forward = deps.forward ?? new NullTelemetryClient();
+  }
+
+  trackEvent(telemetry: TelemetryEvent): void {
+    this.forward.trackEvent(telemetry);
+    const turn = currentTurnInsight();
+    if (!turn) return;
+    const properties: Properties = telemetry.properties ?? {};
+    switch (telemetry.name) {
+      case 'WaterfallStart':
+        return this.waterfallStarted(turn, text(properties, 'DialogId'));
+      case 'WaterfallStep':
+        return this.waterfallStep(turn, text(properties, 'DialogId'), text(properties, 'StepName'));
+      case 'WaterfallComplete':
+        return this.waterfallEnded(turn, text(properties, 'DialogId'), 'taskCompleted');
+      case 'WaterfallCancel': {
+        const dialogId = text(properties, 'DialogId');
+        turn.cancelledStep ??= `${dialogId ?? ''}/${stepName(text(properties, 'StepName'))}`;
+        return this.waterfallEnded(turn, dialogId, 'taskCancelled');
+      }
+      case 'IntentRecognized': {
+        const score = Number(properties.score);
+        return this.record(turn, 'intentRecognized', properties, {
+          name: text(properties, 'intent') ?? 'None',
+          ...(Number.isFinite(score) ? { value: score } : {}),
+        });
+      }
+      case 'NotUnderstood':
+        return this.record(turn, 'notUnderstood', properties, {});
+      case 'FaqAnswered':
+        return this.record(turn, 'faqAnswered', properties, { name: text(properties, 'faqId') ?? 'unknown' });
+      case 'FaqRated':
+        return this.record(turn, 'faqRated', properties, {
+          name: text(properties, 'faqId') ?? 'unknown',
+          value: properties.helpful === true || properties.helpful === 'true' ? 1 : 0,
+        });
+    }
+  }
+
+  private waterfallStarted(turn: TurnInsight, dialogId: string | undefined): void {
+    if (dialogId === undefined) return;
+    const task = this.taskOfWaterfall.get(dialogId);
+    if (task !== undefined) {
+      const { recorder } = this.deps;
+      recorder.record({
+        kind: 'taskStarted',
+        conversationKey: turn.conversationKey,
+        name: task,
+        ...scopeOf(turn, this.deps, task),
+      });
+      recorder.openTask(turn.conversationKey, task, scopeOf(turn, this.deps, task));
+      turn.taskEnd = undefined;
+      turn.cancelledStep = undefined;
+    } else if (dialogId === this.deps.handoffWaterfall && turn.taskEnd) {
+      turn.taskEnd.outcome = 'taskHandedOff';
+    }
+  }
+
+  private waterfallStep(turn: TurnInsight, dialogId: string | undefined, name: string | undefined): void {
+    if (dialogId === undefined) return;
+    const step = `${dialogId}/${stepName(name)}`;
+    turn.lastStep = step;
+    this.deps.recorder.stepTask(turn.conversationKey, step);
+  }
+
+  private waterfallEnded(
+    turn: TurnInsight,
+    dialogId: string | undefined,
+    outcome: 'taskCompleted' | 'taskCancelled',
+  ): void {
+    const task = dialogId === undefined ? undefined : this.taskOfWaterfall.get(dialogId);
+    if (task === undefined) return;
+    const step = outcome === 'taskCancelled' ? (turn.cancelledStep ?? turn.lastStep) : turn.lastStep;
+    turn.taskEnd = { task, outcome, step: step ?? `${dialogId ?? ''}/` };
+    this.deps.recorder.closeTask(turn.conversationKey);
+  }
+
+  private record(
+    turn: TurnInsight,
+    kind: InsightKind,
+    properties: Properties,
+    fields: { name?: string; value?: number },
+  ): void {
+    const locale = text(properties, 'locale');
+    this.deps.recorder.record({
+      kind,
+      conversationKey: turn.conversationKey,
+      ...scopeOf(turn, this.deps, 'none', locale),
+      ...fields,
+    });
+  }
+
+  trackPageView(telemetry: TelemetryPageView): void {
+    this.forward.trackPageView?.(telemetry);
+  }
+
+  trackDependency(telemetry: TelemetryDependency): void {
+    this.forward.trackDependency(telemetry);
+  }
+
+  trackException(telemetry: TelemetryException): void {
+    this.forward.trackException(telemetry);
+  }
+
+  trackTrace(telemetry: TelemetryTrace): void {
+    this.forward.trackTrace(telemetry);
+  }
+
+  flush(): void {
+    this.forward.flush();
+  }
+}
