@@ -112,6 +112,8 @@ export type InsightOpenTaskRow = {
   started_at: number;
   /** `dialogId/stepName` of the innermost step the customer was last at. */
   step: string;
+  /** The open waterfalls of the task, outermost first, each with its last step: JSON `[[instanceId, step], …]`. */
+  steps: string;
   /** The conversation's last turn. */
   last_at: number;
   /** 1 while the customer is with the human team (queued or with an agent): not abandoned. */

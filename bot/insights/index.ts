@@ -42,6 +42,8 @@ export interface InsightsDeps {
 
 /** Insights of one server: what records events and what works out the figures. */
 export interface Insights {
+  /** Where the events are: the shared database, or insights' own SQLite file. */
+  readonly database: SharedDatabase;
   readonly recorder: InsightsRecorder;
   readonly figures: InsightsFigures;
   /** Shared middleware: after locale resolution, before the handoff interceptor. */
@@ -80,6 +82,7 @@ export function openInsights(deps: InsightsDeps): Insights {
   });
   const stops: (() => void)[] = [];
   return {
+    database,
     recorder,
     figures: new InsightsFigures(database),
     middleware,
@@ -96,6 +99,7 @@ export function openInsights(deps: InsightsDeps): Insights {
         defaultLocale: config.defaultLocale,
         taskWaterfalls,
         handoffWaterfall: (handoff && initialDialogOf(handoff)) ?? 'handoffDialog.waterfall',
+        ...(initialDialogOf(mainDialog) ? { rootWaterfall: initialDialogOf(mainDialog) } : {}),
       });
     },
     watchDesk(desk) {

@@ -36,6 +36,7 @@ export const INSIGHTS_MIGRATIONS: MigrationSet = {
           .addColumn('task', 'text', (column) => column.notNull())
           .addColumn('started_at', 'bigint', (column) => column.notNull())
           .addColumn('step', 'text', (column) => column.notNull())
+          .addColumn('steps', 'text', (column) => column.notNull())
           .addColumn('last_at', 'bigint', (column) => column.notNull())
           .addColumn('held', 'integer', (column) => column.notNull().defaultTo(0))
           .addColumn('channel', 'text', (column) => column.notNull())

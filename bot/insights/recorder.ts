@@ -6,6 +6,7 @@ import {
   utcDay,
   type InsightEvent,
   type InsightEventRow,
+  type InsightOpenTaskRow,
   type InsightScope,
   type InsightTables,
 } from './events';
@@ -38,18 +39,16 @@ const CACHED_IDS = 10_000;
 /** What the open-task table is told; applied in order at the next flush. */
 type TaskOp =
   | { op: 'open'; conversationKey: string; task: string; at: number; scope: InsightScope }
-  | { op: 'step'; conversationKey: string; step: string; at: number }
+  | { op: 'step'; conversationKey: string; instance: string; step: string; at: number }
+  | { op: 'leave'; conversationKey: string; instance: string }
   | { op: 'touch'; conversationKey: string; at: number }
   | { op: 'hold'; conversationKey: string; held: boolean; at: number }
   | { op: 'close'; conversationKey: string };
 
 type Pending = { op: 'event'; event: InsightEvent } | TaskOp;
 
-/** One statement for a conversation's open task, after the flush merged what it could. */
-type TaskStatement =
-  | { kind: 'insert'; task: string; at: number; step: string; held: number; scope: InsightScope }
-  | { kind: 'update'; step?: string; lastAt?: number; held?: number }
-  | { kind: 'delete' };
+/** Waterfalls a step stack keeps; deeper nesting than this does not happen in Switchboard's dialogs. */
+const MAX_STACK = 20;
 
 /**
  * Records insight events off the reply path: {@link record} only appends to memory; a timer
@@ -105,9 +104,17 @@ export class InsightsRecorder {
     this.push({ op: 'open', conversationKey, task, at, scope });
   }
 
-  /** The customer is at `step` (`dialogId/stepName`) of the open task, if there is one. */
-  stepTask(conversationKey: string, step: string, at = this.now()): void {
-    this.push({ op: 'step', conversationKey, step, at });
+  /**
+   * The waterfall `instance` ran `step` (`dialogId/stepName`) in the conversation's open task, if
+   * there is one: it is where the customer is until a deeper waterfall runs a step or this one ends.
+   */
+  stepTask(conversationKey: string, instance: string, step: string, at = this.now()): void {
+    this.push({ op: 'step', conversationKey, instance, step, at });
+  }
+
+  /** The waterfall `instance` ended: the customer is back at the step of the one below it. */
+  leaveStep(conversationKey: string, instance: string): void {
+    this.push({ op: 'leave', conversationKey, instance });
   }
 
   /** The conversation had a turn. */
@@ -164,10 +171,10 @@ export class InsightsRecorder {
     await this.database.ready;
     const key = await this.hashKey;
     const rows: InsightEventRow[] = [];
-    const tasks = new Map<string, TaskStatement[]>();
+    const taskOps: [conversation: string, op: TaskOp][] = [];
     for (const item of batch) {
       if (item.op === 'event') rows.push(this.rowOf(item.event, key));
-      else mergeTaskOp(tasks, this.conversationId(item.conversationKey, key), item);
+      else taskOps.push([this.conversationId(item.conversationKey, key), item]);
     }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
@@ -175,9 +182,7 @@ export class InsightsRecorder {
           .insertInto('insight_events')
           .values(rows.slice(i, i + ROWS_PER_INSERT))
           .execute();
-      for (const [conversation, statements] of tasks) {
-        for (const statement of statements) await applyTaskStatement(trx, conversation, statement);
-      }
+      if (taskOps.length > 0) await applyTaskOps(trx, taskOps);
     });
   }
 
@@ -281,73 +286,108 @@ export class InsightsRecorder {
   }
 }
 
-/** Adds an operation to a conversation's statements, merging steps and touches into one UPDATE. */
-function mergeTaskOp(tasks: Map<string, TaskStatement[]>, conversation: string, op: TaskOp): void {
-  let statements = tasks.get(conversation);
-  if (!statements) {
-    statements = [];
-    tasks.set(conversation, statements);
-  }
-  const last = statements[statements.length - 1];
-  switch (op.op) {
-    case 'open':
-      statements.push({ kind: 'insert', task: op.task, at: op.at, step: '', held: 0, scope: op.scope });
-      return;
-    case 'close':
-      statements.push({ kind: 'delete' });
-      return;
-    case 'step':
-    case 'touch':
-    case 'hold': {
-      const change = {
-        ...(op.op === 'step' ? { step: op.step } : {}),
-        ...(op.op === 'hold' ? { held: op.held ? 1 : 0 } : {}),
-        lastAt: op.at,
-      };
-      if (last?.kind === 'insert') {
-        if (change.step !== undefined) last.step = change.step;
-        if (change.held !== undefined) last.held = change.held;
-        last.at = Math.max(last.at, change.lastAt);
-      } else if (last?.kind === 'update') Object.assign(last, change);
-      else statements.push({ kind: 'update', ...change });
+/** An open task as the flush changes it: its row, with the step stack parsed. */
+interface OpenTask {
+  row: InsightOpenTaskRow;
+  stack: [instance: string, step: string][];
+}
+
+/**
+ * Applies a batch's task operations: reads the open tasks they touch, changes them in memory in
+ * order, and writes back each changed one once (or deletes it). NOTE: the step stack lets the
+ * step of a waterfall that ended on another turn (a handoff on top of a task) give way to the
+ * step below it again.
+ */
+async function applyTaskOps(trx: Kysely<InsightTables>, ops: readonly [string, TaskOp][]): Promise<void> {
+  const conversations = [...new Set(ops.map(([conversation]) => conversation))];
+  const tasks = new Map<string, OpenTask | undefined>();
+  const existed = new Set<string>();
+  for (let i = 0; i < conversations.length; i += ROWS_PER_INSERT) {
+    const rows = await trx
+      .selectFrom('insight_open_tasks')
+      .selectAll()
+      .where('conversation', 'in', conversations.slice(i, i + ROWS_PER_INSERT))
+      .execute();
+    for (const row of rows) {
+      existed.add(row.conversation);
+      tasks.set(row.conversation, {
+        row: { ...row, started_at: Number(row.started_at), last_at: Number(row.last_at) },
+        stack: parseStack(row.steps),
+      });
     }
+  }
+  for (const [conversation, op] of ops) {
+    const task = tasks.get(conversation);
+    switch (op.op) {
+      case 'open':
+        tasks.set(conversation, {
+          row: {
+            conversation,
+            task: op.task,
+            started_at: op.at,
+            step: '',
+            steps: '[]',
+            last_at: op.at,
+            held: 0,
+            ...op.scope,
+          },
+          stack: [],
+        });
+        break;
+      case 'close':
+        tasks.set(conversation, undefined);
+        break;
+      case 'step':
+        if (!task) break;
+        {
+          const entry = task.stack.find(([instance]) => instance === op.instance);
+          if (entry) entry[1] = op.step;
+          else task.stack.push([op.instance, op.step]);
+          if (task.stack.length > MAX_STACK) task.stack.shift();
+        }
+        task.row.last_at = Math.max(task.row.last_at, op.at);
+        break;
+      case 'leave':
+        if (task) task.stack = task.stack.filter(([instance]) => instance !== op.instance);
+        break;
+      case 'touch':
+        if (task) task.row.last_at = Math.max(task.row.last_at, op.at);
+        break;
+      case 'hold':
+        if (!task) break;
+        task.row.held = op.held ? 1 : 0;
+        task.row.last_at = Math.max(task.row.last_at, op.at);
+    }
+  }
+  for (const [conversation, task] of tasks) {
+    if (!task) {
+      if (existed.has(conversation))
+        await trx.deleteFrom('insight_open_tasks').where('conversation', '=', conversation).execute();
+      continue;
+    }
+    const row: InsightOpenTaskRow = {
+      ...task.row,
+      step: task.stack[task.stack.length - 1]?.[1] ?? task.row.step,
+      steps: JSON.stringify(task.stack),
+    };
+    await trx
+      .insertInto('insight_open_tasks')
+      .values(row)
+      .onConflict((conflict) => conflict.column('conversation').doUpdateSet(row))
+      .execute();
   }
 }
 
-async function applyTaskStatement(
-  trx: Kysely<InsightTables>,
-  conversation: string,
-  statement: TaskStatement,
-): Promise<void> {
-  switch (statement.kind) {
-    case 'insert': {
-      const row = {
-        conversation,
-        task: statement.task,
-        started_at: statement.at,
-        step: statement.step,
-        last_at: statement.at,
-        held: statement.held,
-        ...statement.scope,
-      };
-      // NOTE: a row left by a task this recorder never saw end (a crash) is replaced.
-      await trx
-        .insertInto('insight_open_tasks')
-        .values(row)
-        .onConflict((conflict) => conflict.column('conversation').doUpdateSet(row))
-        .execute();
-      return;
-    }
-    case 'update': {
-      const set = {
-        ...(statement.step !== undefined ? { step: statement.step } : {}),
-        ...(statement.held !== undefined ? { held: statement.held } : {}),
-        ...(statement.lastAt !== undefined ? { last_at: statement.lastAt } : {}),
-      };
-      await trx.updateTable('insight_open_tasks').set(set).where('conversation', '=', conversation).execute();
-      return;
-    }
-    case 'delete':
-      await trx.deleteFrom('insight_open_tasks').where('conversation', '=', conversation).execute();
+function parseStack(json: string): [string, string][] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed)
+      ? parsed.filter(
+          (entry): entry is [string, string] =>
+            Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string',
+        )
+      : [];
+  } catch {
+    return [];
   }
 }

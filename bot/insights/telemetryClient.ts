@@ -20,6 +20,8 @@ export interface InsightsTelemetryDeps {
   taskWaterfalls: Readonly<Record<string, string>>;
   /** The handoff dialog's waterfall: a task that ends into it ended handing over. */
   handoffWaterfall: string;
+  /** The main dialog's own waterfall (routing): never where a customer is inside a task. */
+  rootWaterfall?: string;
   /** Also given every call, e.g. Application Insights; none by default. */
   forward?: BotTelemetryClient;
 }
@@ -42,7 +44,8 @@ const stepName = (name: string | undefined): string => (name ?? '').replace(/^bo
  * - `WaterfallStep` of any waterfall: where the customer is now (for abandonment);
  * - `WaterfallComplete` / `WaterfallCancel` of a task's waterfall: the task ended; at the end
  *   of the turn it is `taskHandedOff` when the handoff waterfall started after it in the same
- *   turn, else `taskCompleted` / `taskCancelled`, with the innermost step it was at;
+ *   turn, else `taskCompleted` / `taskCancelled`, with the step the customer was at when the
+ *   turn began (the innermost step a cancellation left, for `taskCancelled`);
  * - the custom events `IntentRecognized {intent, score, locale}`, `NotUnderstood {locale}`,
  *   `FaqAnswered {faqId, locale}`, `FaqRated {faqId, locale, helpful}`.
  *
@@ -68,13 +71,19 @@ export class InsightsTelemetryClient implements BotTelemetryClient, BotPageViewT
       case 'WaterfallStart':
         return this.waterfallStarted(turn, text(properties, 'DialogId'));
       case 'WaterfallStep':
-        return this.waterfallStep(turn, text(properties, 'DialogId'), text(properties, 'StepName'));
+        return this.waterfallStep(
+          turn,
+          text(properties, 'DialogId'),
+          text(properties, 'InstanceId'),
+          text(properties, 'StepName'),
+        );
       case 'WaterfallComplete':
-        return this.waterfallEnded(turn, text(properties, 'DialogId'), 'taskCompleted');
+        return this.waterfallEnded(turn, properties, 'taskCompleted');
       case 'WaterfallCancel': {
         const dialogId = text(properties, 'DialogId');
-        turn.cancelledStep ??= `${dialogId ?? ''}/${stepName(text(properties, 'StepName'))}`;
-        return this.waterfallEnded(turn, dialogId, 'taskCancelled');
+        if (dialogId !== this.deps.rootWaterfall)
+          turn.cancelledStep ??= `${dialogId ?? ''}/${stepName(text(properties, 'StepName'))}`;
+        return this.waterfallEnded(turn, properties, 'taskCancelled');
       }
       case 'IntentRecognized': {
         const score = Number(properties.score);
@@ -109,26 +118,40 @@ export class InsightsTelemetryClient implements BotTelemetryClient, BotPageViewT
       recorder.openTask(turn.conversationKey, task, scopeOf(turn, this.deps, task));
       turn.taskEnd = undefined;
       turn.cancelledStep = undefined;
+      turn.firstStep = undefined;
     } else if (dialogId === this.deps.handoffWaterfall && turn.taskEnd) {
       turn.taskEnd.outcome = 'taskHandedOff';
     }
   }
 
-  private waterfallStep(turn: TurnInsight, dialogId: string | undefined, name: string | undefined): void {
-    if (dialogId === undefined) return;
+  private waterfallStep(
+    turn: TurnInsight,
+    dialogId: string | undefined,
+    instance: string | undefined,
+    name: string | undefined,
+  ): void {
+    if (dialogId === undefined || instance === undefined || dialogId === this.deps.rootWaterfall) return;
     const step = `${dialogId}/${stepName(name)}`;
+    turn.firstStep ??= step;
     turn.lastStep = step;
-    this.deps.recorder.stepTask(turn.conversationKey, step);
+    this.deps.recorder.stepTask(turn.conversationKey, instance, step);
   }
 
   private waterfallEnded(
     turn: TurnInsight,
-    dialogId: string | undefined,
+    properties: Properties,
     outcome: 'taskCompleted' | 'taskCancelled',
   ): void {
+    const dialogId = text(properties, 'DialogId');
     const task = dialogId === undefined ? undefined : this.taskOfWaterfall.get(dialogId);
-    if (task === undefined) return;
-    const step = outcome === 'taskCancelled' ? (turn.cancelledStep ?? turn.lastStep) : turn.lastStep;
+    if (task === undefined) {
+      const instance = text(properties, 'InstanceId');
+      if (instance !== undefined && dialogId !== this.deps.rootWaterfall)
+        this.deps.recorder.leaveStep(turn.conversationKey, instance);
+      return;
+    }
+    const step =
+      (outcome === 'taskCancelled' ? turn.cancelledStep : undefined) ?? turn.firstStep ?? turn.lastStep;
     turn.taskEnd = { task, outcome, step: step ?? `${dialogId ?? ''}/` };
     this.deps.recorder.closeTask(turn.conversationKey);
   }

@@ -20,7 +20,9 @@ export interface TurnInsight {
   channel: string;
   /** The task the telemetry saw begin or end in this turn. */
   taskEnd?: TaskEnd;
-  /** The innermost waterfall step the turn ran (`dialogId/stepName`). */
+  /** The first waterfall step the turn ran below the main dialog: where the customer was (`dialogId/stepName`). */
+  firstStep?: string;
+  /** The last waterfall step the turn ran below the main dialog. */
   lastStep?: string;
   /** The innermost step a cancellation left (the first cancelled in the turn). */
   cancelledStep?: string;
