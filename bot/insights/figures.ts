@@ -27,7 +27,7 @@ export interface WaitFigures {
 export interface PeriodFigures {
   /** `2026-12-01`, `2026-W49` or `2026-12`. */
   period: string;
-  /** First and last UTC day of the period (inside the range: the first and last may be partial). */
+  /** First and last UTC day of the period inside the range (the first and last period may be partial). */
   start: string;
   end: string;
   /** Conversations that began in the period (their first customer message). */
@@ -142,10 +142,10 @@ export class InsightsFigures {
     const periods = new Map<string, PeriodTotals>();
     const dayPeriod = new Map<string, PeriodTotals>();
     for (const day of daysOf(query.from, query.to)) {
-      const { period, start } = periodOf(day, query.groupBy);
+      const { period } = periodOf(day, query.groupBy);
       let totals = periods.get(period);
       if (!totals) {
-        totals = new PeriodTotals(period, start, day);
+        totals = new PeriodTotals(period, day, day);
         periods.set(period, totals);
       }
       totals.end = day;

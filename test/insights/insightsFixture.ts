@@ -66,10 +66,9 @@ export function insightsBot(
   const logger = options.logger ?? silentLogger();
   const state = new BotStateSet(new MemoryStorage());
   const commerce: CommerceFixture = commerceFixture();
-  let bot: CustomerServiceBot | undefined;
   const { desk, store, channels } = handoffFixture({
     now: () => new Date(clock.now),
-    runBot: (context) => bot!.run(context),
+    runBot: (context) => bot.run(context),
   });
   const insights = openInsights({
     config: { storage: 'memory', dataDir: '/nonexistent', defaultLocale: 'en' },
@@ -94,8 +93,8 @@ export function insightsBot(
   });
   insights.instrument(mainDialog, tasks);
   insights.watchDesk(desk);
-  bot = new CustomerServiceBot(state, mainDialog);
-  const adapter = new ProactiveTestAdapter((context) => bot!.run(context));
+  const bot = new CustomerServiceBot(state, mainDialog);
+  const adapter = new ProactiveTestAdapter((context) => bot.run(context));
   channels.set('test', (reference, logic) => adapter.continueConversation(reference, logic));
   useSharedMiddleware(adapter, {
     turnQueue: new TurnQueue(),
