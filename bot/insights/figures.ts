@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { SharedDatabase } from '../database';
+import { insightsSchemaReady } from './migrations';
 import { utcDay, type InsightKind, type InsightTables } from './events';
 
 /** How the series is cut: UTC days, ISO weeks (Monday to Sunday, UTC) or calendar months (UTC). */
@@ -138,7 +139,7 @@ export class InsightsFigures {
   }
 
   async report(query: InsightsQuery): Promise<InsightsReport> {
-    await this.database.ready;
+    await insightsSchemaReady(this.database);
     const periods = new Map<string, PeriodTotals>();
     const dayPeriod = new Map<string, PeriodTotals>();
     for (const day of daysOf(query.from, query.to)) {

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SharedDatabase } from '../database';
+import { insightsSchemaReady } from './migrations';
 import type { Logger } from '../logger';
 import {
   utcDay,
@@ -168,7 +169,7 @@ export class InsightsRecorder {
   }
 
   private async write(batch: readonly Pending[]): Promise<void> {
-    await this.database.ready;
+    await insightsSchemaReady(this.database);
     const key = await this.hashKey;
     const rows: InsightEventRow[] = [];
     const taskOps: [conversation: string, op: TaskOp][] = [];
@@ -218,7 +219,7 @@ export class InsightsRecorder {
   }
 
   private async loadHashKey(): Promise<string> {
-    await this.database.ready;
+    await insightsSchemaReady(this.database);
     await this.db
       .insertInto('insight_settings')
       .values({ name: KEY_SETTING, value: randomBytes(32).toString('base64url') })
@@ -242,7 +243,7 @@ export class InsightsRecorder {
     if (this.closed) return 0;
     try {
       await this.flush();
-      await this.database.ready;
+      await insightsSchemaReady(this.database);
       return await this.db.transaction().execute(async (trx) => {
         const idle = await trx
           .deleteFrom('insight_open_tasks')

@@ -67,6 +67,15 @@ describe('InsightsRecorder', () => {
     await database.close();
   });
 
+  it('brings a database opened without the insights tables to them before the first write', async () => {
+    const database = new SharedDatabase({ dialect: 'sqlite', file: ':memory:' });
+    const recorder = new InsightsRecorder(database, createLogger('silent'));
+    recorder.record({ kind: 'message', conversationKey: 'directline/a', ...SCOPE });
+    await recorder.close();
+    assert.equal(await eventCount(database), 1);
+    await database.close();
+  });
+
   it('records nothing after close, and close() twice is harmless', async () => {
     const database = new SharedDatabase({ dialect: 'sqlite', file: ':memory:' }, [INSIGHTS_MIGRATIONS]);
     const recorder = new InsightsRecorder(database, createLogger('silent'));
