@@ -77,6 +77,8 @@ export interface InsightsReport {
   to: string;
   groupBy: GroupBy;
   filters: { channel?: string; locale?: string; team?: string };
+  /** The channels, locales and teams events of the range have, whatever the filters (for a page's choices). */
+  dimensions: { channels: string[]; locales: string[]; teams: string[] };
   series: PeriodFigures[];
   totals: PeriodFigures;
 }
@@ -206,6 +208,8 @@ export class InsightsFigures {
         totals.csat[rating - 1] = (totals.csat[rating - 1] ?? 0) + Number(row.n);
     }
 
+    const dimensions = await this.dimensionRows(query);
+    const distinct = (values: string[]): string[] => [...new Set(values)].sort();
     return {
       from: new Date(query.from).toISOString(),
       to: new Date(query.to).toISOString(),
@@ -214,6 +218,11 @@ export class InsightsFigures {
         ...(query.channel !== undefined ? { channel: query.channel } : {}),
         ...(query.locale !== undefined ? { locale: query.locale } : {}),
         ...(query.team !== undefined ? { team: query.team } : {}),
+      },
+      dimensions: {
+        channels: distinct(dimensions.map((row) => row.channel)),
+        locales: distinct(dimensions.map((row) => row.locale)),
+        teams: distinct(dimensions.map((row) => row.team)),
       },
       series: [...periods.values()].map(figuresOf),
       totals: figuresOf(all),
@@ -299,6 +308,15 @@ export class InsightsFigures {
       .where('s.value', 'is not', null)
       .where(this.inRange(query))
       .select(['s.day', 's.kind', 's.value'])
+      .execute();
+  }
+
+  private dimensionRows(query: InsightsQuery) {
+    return this.db
+      .selectFrom('insight_events as s')
+      .where(this.inRange({ from: query.from, to: query.to, groupBy: query.groupBy }))
+      .select(['s.channel', 's.locale', 's.team'])
+      .groupBy(['s.channel', 's.locale', 's.team'])
       .execute();
   }
 

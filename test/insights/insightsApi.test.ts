@@ -204,6 +204,11 @@ for (const dialect of DIALECTS) {
         assert.equal(body.totals.conversations, conversations);
         assert.equal(body.totals.handoff.conversations, handedOff);
         assert.equal(body.totals.queueWait.count, handedOff, 'the cases of the same conversations');
+        assert.deepEqual(body.dimensions, {
+          channels: ['directline', 'telegram', 'whatsapp'],
+          locales: ['en', 'es', 'lv'],
+          teams: ['sales', 'support'],
+        });
         for (const pair of query.split('&')) {
           const [name, value] = pair.split('=');
           assert.equal(body.filters[name as 'channel'], value);
