@@ -37,6 +37,8 @@ export function recordDeskInsights(
   const onCase = (event: CaseEvent): void => {
     switch (event.kind) {
       case 'requested': {
+        // Asked again while the case is open (queued or with an agent): not a new request.
+        if (event.handoffCase && !event.created) return;
         recorder.record({
           kind: 'handoffRequested',
           conversationKey: event.conversationKey,
@@ -46,7 +48,7 @@ export function recordDeskInsights(
           name: event.reason,
           step: event.handoffCase ? 'queued' : 'closed',
         });
-        if (event.handoffCase && event.created) {
+        if (event.handoffCase) {
           record('handoffQueued', event.handoffCase, { name: event.reason });
           recorder.holdTask(event.conversationKey, true);
         }

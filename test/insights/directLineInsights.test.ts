@@ -8,7 +8,14 @@ import { PASSWORD, login } from '../handoff/consoleFixture';
 import { expectedText } from '../support/dialogTable';
 import { logCapture } from '../support/logCapture';
 import { WebCustomer } from '../support/webCustomer';
-import { makeDataDir, removeDataDir, startServer, webOf, type RunningServer } from '../support/testServer';
+import {
+  makeDataDir,
+  removeDataDir,
+  say,
+  startServer,
+  webOf,
+  type RunningServer,
+} from '../support/testServer';
 
 interface QueueEntry {
   id: number;
@@ -152,5 +159,22 @@ describe('insights end to end over Direct Line (web chat customers, console agen
     const answer = await lena.get<InsightsReport>(`/api/console/insights?${today()}`);
     assert.equal(answer.body.totals.conversations, 2);
     assert.equal(answer.body.totals.messages.total, 6, 'the message before the shutdown is counted');
+  });
+
+  it('a conversation on the Bot Framework channel counts in its own channel', async () => {
+    await say(server.url, 'bf-1', 'where is my order');
+    await say(server.url, 'bf-1', 'cancel');
+    await server.app.insights.recorder.flush();
+    const lena = await login(server.url, 'lena');
+    const all = await lena.get<InsightsReport>(`/api/console/insights?${today()}`);
+    assert.equal(all.body.totals.conversations, 3);
+    assert.deepEqual(all.body.dimensions.channels, ['directline', 'test']);
+    const botFramework = await lena.get<InsightsReport>(`/api/console/insights?${today()}&channel=test`);
+    assert.equal(botFramework.body.totals.conversations, 1);
+    assert.deepEqual(
+      [botFramework.body.totals.tasks.started, botFramework.body.totals.tasks.cancelled],
+      [1, 1],
+    );
+    assert.equal(botFramework.body.totals.containment.contained, 1);
   });
 });
