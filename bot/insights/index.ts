@@ -79,6 +79,7 @@ export function openInsights(deps: InsightsDeps): Insights {
     state: deps.state,
     teamOf,
     defaultLocale: config.defaultLocale,
+    logger,
   });
   const stops: (() => void)[] = [];
   return {
@@ -98,6 +99,7 @@ export function openInsights(deps: InsightsDeps): Insights {
         teamOf,
         defaultLocale: config.defaultLocale,
         taskWaterfalls,
+        logger,
         handoffWaterfall: (handoff && initialDialogOf(handoff)) ?? 'handoffDialog.waterfall',
         ...(initialDialogOf(mainDialog) ? { rootWaterfall: initialDialogOf(mainDialog) } : {}),
       });

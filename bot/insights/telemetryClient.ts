@@ -8,6 +8,7 @@ import {
   type TelemetryPageView,
   type TelemetryTrace,
 } from 'botbuilder';
+import type { Logger } from '../logger';
 import type { InsightKind } from './events';
 import type { InsightsRecorder } from './recorder';
 import { currentTurnInsight, scopeOf, type TeamOf, type TurnInsight } from './turnInsights';
@@ -24,6 +25,7 @@ export interface InsightsTelemetryDeps {
   rootWaterfall?: string;
   /** Also given every call, e.g. Application Insights; none by default. */
   forward?: BotTelemetryClient;
+  logger?: Logger;
 }
 
 type Properties = Record<string, unknown>;
@@ -66,6 +68,15 @@ export class InsightsTelemetryClient implements BotTelemetryClient, BotPageViewT
     this.forward.trackEvent(telemetry);
     const turn = currentTurnInsight();
     if (!turn) return;
+    // NOTE: dialogs call this synchronously inside their steps: insights must never fail a turn.
+    try {
+      this.recordEvent(turn, telemetry);
+    } catch (error) {
+      this.deps.logger?.warn({ err: error, event: telemetry.name }, 'insights: telemetry event not recorded');
+    }
+  }
+
+  private recordEvent(turn: TurnInsight, telemetry: TelemetryEvent): void {
     const properties: Properties = telemetry.properties ?? {};
     switch (telemetry.name) {
       case 'WaterfallStart':

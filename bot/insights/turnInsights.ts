@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { conversationKey } from '../middleware/serializeTurns';
 import { findTurnLanguage } from '../middleware/localeResolution';
+import type { Logger } from '../logger';
 import type { BotStateSet, ConversationData } from '../state';
 import type { InsightKind, InsightScope } from './events';
 import type { InsightsRecorder } from './recorder';
@@ -48,6 +49,7 @@ export interface TurnInsightsDeps {
   state: BotStateSet;
   teamOf: TeamOf;
   defaultLocale: string;
+  logger?: Logger;
 }
 
 /** The scope of an event of this turn: its channel, the turn's current locale and the team for `topic`. */
@@ -90,25 +92,50 @@ export class TurnInsights implements Middleware {
         ...(extra.step !== undefined ? { step: extra.step } : {}),
         ...(at !== undefined ? { at } : {}),
       });
+    const safely = (work: () => void): void => {
+      try {
+        work();
+      } catch (error) {
+        this.deps.logger?.warn({ err: error }, 'insights: turn events not recorded');
+      }
+    };
     if (isMessage) {
-      record('message', {}, startedAt);
-      recorder.touch(key, startedAt);
+      safely(() => {
+        record('message', {}, startedAt);
+        recorder.touch(key, startedAt);
+      });
     }
     try {
       await currentTurn.run(turn, next);
     } finally {
-      if (turn.taskEnd) {
-        const { task, outcome, step } = turn.taskEnd;
-        record(outcome, { name: task, step, topic: task });
-      }
-      const localeAfter = findTurnLanguage(context)?.locale;
-      if (localeBefore !== undefined && localeAfter !== undefined && localeAfter !== localeBefore)
-        record('languageSwitched', { name: localeBefore });
-      // NOTE: read from the state the bot already loaded (no storage read): the bot counts
-      // messages in `turns`, so 1 after a message turn means this was the conversation's first.
-      const cached = this.deps.state.conversationState.get(context) as
-        { conversationData?: ConversationData } | undefined;
-      if (isMessage && cached?.conversationData?.turns === 1) record('conversationStarted', {}, startedAt);
+      safely(() => this.afterTurn(context, turn, isMessage, localeBefore, startedAt, record));
     }
+  }
+
+  /** What the turn's end tells: how a task ended, a change of language, the start of a conversation. */
+  private afterTurn(
+    context: TurnContext,
+    turn: TurnInsight,
+    isMessage: boolean,
+    localeBefore: string | undefined,
+    startedAt: number,
+    record: (
+      kind: InsightKind,
+      extra?: { name?: string; step?: string; topic?: string },
+      at?: number,
+    ) => void,
+  ): void {
+    if (turn.taskEnd) {
+      const { task, outcome, step } = turn.taskEnd;
+      record(outcome, { name: task, step, topic: task });
+    }
+    const localeAfter = findTurnLanguage(context)?.locale;
+    if (localeBefore !== undefined && localeAfter !== undefined && localeAfter !== localeBefore)
+      record('languageSwitched', { name: localeBefore });
+    // NOTE: read from the state the bot already loaded (no storage read): the bot counts
+    // messages in `turns`, so 1 after a message turn means this was the conversation's first.
+    const cached = this.deps.state.conversationState.get(context) as
+      { conversationData?: ConversationData } | undefined;
+    if (isMessage && cached?.conversationData?.turns === 1) record('conversationStarted', {}, startedAt);
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import type { InsightTables } from '../../bot/insights/events';
 import type { InsightsReport } from '../../bot/insights';
 import { AGENT, insightsBot, type InsightsBot } from './insightsFixture';
@@ -195,6 +196,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(report.totals.faq, { answered: 2, rated: 2, helpful: 1 });
       const es = await bot.insights.figures.report({ ...DAY, groupBy: 'day', locale: 'es' });
       assert.equal(es.totals.faq.answered, 2, "an event's own locale is kept");
+    });
+
+    it('a failing recorder never fails a turn: the customer gets the same answers', async () => {
+      const expected = [await bot.say('c1', 'where is my order'), await bot.say('c1', 'SB-10001')];
+      const sandbox = sinon.createSandbox();
+      try {
+        sandbox.stub(bot.insights.recorder, 'record').throws(new Error('insights are down'));
+        sandbox.stub(bot.insights.recorder, 'stepTask').throws(new Error('insights are down'));
+        const actual = [await bot.say('c2', 'where is my order'), await bot.say('c2', 'SB-10001')];
+        assert.deepEqual(actual, expected);
+      } finally {
+        sandbox.restore();
+      }
     });
 
     it('stores no message text, names, user ids or conversation ids', async () => {
