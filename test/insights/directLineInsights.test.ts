@@ -93,6 +93,8 @@ describe('insights end to end over Direct Line (web chat customers, console agen
     await second.say('5');
     await second.botSays(2);
 
+    // The replies arrive before their turns end: the events of a turn's end come after.
+    await server.app.turnQueue.idle();
     await server.app.insights.recorder.flush();
     const lena = await login(server.url, 'lena');
     const answer = await lena.get<InsightsReport>(`/api/console/insights?${today()}`);
@@ -164,6 +166,8 @@ describe('insights end to end over Direct Line (web chat customers, console agen
   it('a conversation on the Bot Framework channel counts in its own channel', async () => {
     await say(server.url, 'bf-1', 'where is my order');
     await say(server.url, 'bf-1', 'cancel');
+    // The replies arrive before their turns end: the events of a turn's end come after.
+    await server.app.turnQueue.idle();
     await server.app.insights.recorder.flush();
     const lena = await login(server.url, 'lena');
     const all = await lena.get<InsightsReport>(`/api/console/insights?${today()}`);
