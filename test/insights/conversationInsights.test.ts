@@ -4,6 +4,7 @@ import type { InsightTables } from '../../bot/insights/events';
 import type { InsightsReport } from '../../bot/insights';
 import { AGENT, insightsBot, type InsightsBot } from './insightsFixture';
 import { DIALECTS, insightsDatabase } from './insightsDatabases';
+import { CLOSED_UNTIL_MONDAY_NINE } from '../support/handoffFixture';
 
 const DAY = { from: Date.parse('2026-11-30T00:00:00Z'), to: Date.parse('2026-12-01T00:00:00Z') };
 const MINUTE = 60_000;
@@ -153,6 +154,38 @@ for (const dialect of DIALECTS) {
         await bot.insights.recorder.sweepAbandoned(bot.clock.now + 60 * MINUTE),
         0,
         'an ended task is not open',
+      );
+    });
+
+    it('a request when the team is closed counts as a handoff asked for, not queued nor reaching an agent', async () => {
+      await bot.close();
+      const database = databases.database();
+      bot = insightsBot({
+        ...(database ? { database } : {}),
+        teams: CLOSED_UNTIL_MONDAY_NINE,
+        start: Date.parse('2026-11-21T10:00:00Z'),
+      });
+      await bot.say('c1', 'hello');
+      await bot.say('c1', 'agent');
+      await bot.say('c1', 'no');
+      await bot.insights.recorder.flush();
+      const report = await bot.insights.figures.report({
+        from: Date.parse('2026-11-21T00:00:00Z'),
+        to: Date.parse('2026-11-22T00:00:00Z'),
+        groupBy: 'day',
+      });
+      assert.deepEqual(report.totals.handoff, {
+        conversations: 1,
+        rate: 1,
+        reachedAgent: 0,
+        requests: 1,
+        reasons: { customerAsked: 1 },
+      });
+      assert.equal(report.totals.containment.contained, 0);
+      const requested = (await eventRows(bot)).filter((row) => row.kind.startsWith('handoff'));
+      assert.deepEqual(
+        requested.map((row) => [row.kind, row.step, row.team]),
+        [['handoffRequested', 'closed', 'weekdays']],
       );
     });
 

@@ -22,6 +22,7 @@ import { MainDialog } from '../../dialogs/mainDialog';
 import type { AgentRef, HandoffDesk } from '../../handoff/handoffDesk';
 import { HandoffMiddleware } from '../../handoff/handoffMiddleware';
 import type { HandoffStore } from '../../handoff/handoffStore';
+import type { TeamsConfig } from '../../handoff/teams';
 import { commerceFixture, dialogDeps, type CommerceFixture } from '../dialogs/commerceFixtures';
 import { i18n, recognizer } from '../support/dialogTable';
 import { handoffFixture } from '../support/handoffFixture';
@@ -60,7 +61,13 @@ export interface InsightsBot {
 }
 
 export function insightsBot(
-  options: { database?: SharedDatabase; logger?: Logger; start?: number; abandonAfterMs?: number } = {},
+  options: {
+    database?: SharedDatabase;
+    logger?: Logger;
+    start?: number;
+    abandonAfterMs?: number;
+    teams?: TeamsConfig;
+  } = {},
 ): InsightsBot {
   const clock = { now: options.start ?? Date.parse('2026-11-30T10:00:00Z') };
   const logger = options.logger ?? silentLogger();
@@ -68,6 +75,7 @@ export function insightsBot(
   const commerce: CommerceFixture = commerceFixture();
   const { desk, store, channels } = handoffFixture({
     now: () => new Date(clock.now),
+    ...(options.teams ? { teams: options.teams } : {}),
     runBot: (context) => bot.run(context),
   });
   const insights = openInsights({
