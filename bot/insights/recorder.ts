@@ -206,6 +206,31 @@ export class InsightsRecorder {
     return this.conversationId(conversationKey, await this.hashKey);
   }
 
+  /**
+   * Cuts a conversation's events loose from it, for the erasure of a customer's data: its events
+   * get a random id instead of the keyed hash of its key, so nothing links them to the customer
+   * any more while every figure stays the same (they still belong together).
+   * @returns how many events were relinked.
+   */
+  async unlinkConversation(conversationKey: string): Promise<number> {
+    await this.flush();
+    const id = await this.idOf(conversationKey);
+    const stranger = randomBytes(16).toString('hex');
+    return this.db.transaction().execute(async (trx) => {
+      const events = await trx
+        .updateTable('insight_events')
+        .set({ conversation: stranger })
+        .where('conversation', '=', id)
+        .executeTakeFirst();
+      await trx
+        .updateTable('insight_open_tasks')
+        .set({ conversation: stranger })
+        .where('conversation', '=', id)
+        .execute();
+      return Number(events.numUpdatedRows);
+    });
+  }
+
   private async loadHashKey(): Promise<string> {
     await insightsSchemaReady(this.database);
     await this.db

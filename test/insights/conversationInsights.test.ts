@@ -244,6 +244,25 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('unlinking a conversation for an erasure keeps every figure and leaves no event with its id', async () => {
+      await bot.say('c1', 'where is my order');
+      await bot.say('c1', 'SB-10001');
+      await bot.say('c1', 'Ana.Garcia@Example.com');
+      await handOff(bot, 'c2', 2);
+      const before = await dayReport(bot);
+      const id = await bot.insights.recorder.idOf('test/c1');
+      const count = (await eventRows(bot)).filter((row) => row.conversation === id).length;
+      assert.ok(count > 0);
+      assert.equal(await bot.insights.recorder.unlinkConversation('test/c1'), count);
+      assert.equal((await eventRows(bot)).filter((row) => row.conversation === id).length, 0);
+      assert.deepEqual(await dayReport(bot), before);
+      assert.equal(
+        await bot.insights.recorder.unlinkConversation('test/c1'),
+        0,
+        'a second time finds nothing',
+      );
+    });
+
     it('stores no message text, names, user ids or conversation ids', async () => {
       await bot.say('c-34600111222', 'where is my order');
       await bot.say('c-34600111222', 'SB-10001');
