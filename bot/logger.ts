@@ -1,9 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config';
 import { redactPii } from './language/pii';
 import { redactLogObject, redactLogValue } from './logRedaction';
 
 export type { Logger } from 'pino';
+
+/** What every line logged during one turn carries: the conversation and its channel. */
+export interface TurnLogFields {
+  channelId: string;
+  conversationId: string | undefined;
+}
+
+const turnLogFields = new AsyncLocalStorage<TurnLogFields>();
+
+/**
+ * Runs `work` (the rest of a turn) so that every line any module logs meanwhile, through the
+ * process logger or a child of it, carries `fields`. NOTE: the fields are merged into each
+ * line by pino's `mixin`, which runs before the redacting formatter, rather than bound to a
+ * child logger, whose bindings no formatter sees: a conversation id can be a phone number
+ * (WhatsApp) and must be redacted like everything else.
+ */
+export function withTurnLogFields<T>(fields: TurnLogFields, work: () => Promise<T>): Promise<T> {
+  return turnLogFields.run(fields, work);
+}
+
+/** The fields of the turn running now, if any. */
+export function currentTurnLogFields(): TurnLogFields | undefined {
+  return turnLogFields.getStore();
+}
 
 /**
  * The process logger: JSON lines on stdout (or `destination`). Secrets are censored wherever
@@ -23,6 +48,11 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
         'headers.authorization',
       ],
       censor: '[redacted]',
+    },
+    // A copy: pino merges the line's own fields into what mixin returns.
+    mixin: () => {
+      const fields = turnLogFields.getStore();
+      return fields ? { ...fields } : {};
     },
     // NOTE: pino applies no formatter to a child logger's bindings (it resets `bindings` for
     // children), so bindings must never carry customer data: they name components only.

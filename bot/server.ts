@@ -8,6 +8,8 @@ import { HandoffDialog } from '../dialogs/handoffDialog';
 import { openHandoffDatabase, type AgentDirectory, type HandoffStore } from '../handoff';
 import { mountConsoleApi } from '../handoff/consoleApi';
 import { mountConsolePage } from '../handoff/consolePage';
+import { mountInsightsRoute } from '../handoff/insightsRoutes';
+import { openInsights, type Insights } from './insights';
 import { HandoffDesk } from '../handoff/handoffDesk';
 import { HandoffMiddleware } from '../handoff/handoffMiddleware';
 import { loadTeamsConfig } from '../handoff/teams';
@@ -95,6 +97,8 @@ export interface SwitchboardServer {
   readonly commerce: CommerceBackend;
   /** Human handoff: the desk, its store and the agent accounts. */
   readonly handoff: { desk: HandoffDesk; store: HandoffStore; agents: AgentDirectory };
+  /** Conversation events and the figures made of them. */
+  readonly insights: Insights;
   readonly logger: Logger;
   /** The content studio's backend: the live content, its history and the unrecognized inbox. */
   readonly content: ContentParts;
@@ -220,6 +224,16 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     confidence: { route: config.recognizer.routeThreshold, suggest: config.recognizer.suggestThreshold },
   });
   const bot = new CustomerServiceBot(state, mainDialog);
+  // Insights: the dialogs' telemetry, the desk's case events and a middleware record events.
+  const insights = openInsights({
+    config,
+    logger,
+    state,
+    teams: desk.teams,
+    ...(deps.database ? { database: deps.database } : {}),
+  });
+  insights.instrument(mainDialog, tasks);
+  insights.watchDesk(desk);
 
   const middleware = {
     turnQueue,
@@ -232,6 +246,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     sentiment,
     knownPii,
+    insights: insights.middleware,
     handoff: new HandoffMiddleware({
       desk,
       recognizer,
@@ -307,10 +322,17 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     state: stateStore.storage,
     directLine: () => (channels.find((channel) => channel.name === 'web') as WebChannel | undefined)?.store,
     handoff: handoffDb.store,
-    forget: (conversationKey: string) => knownPii.forget(conversationKey),
+    forget: (conversationKey: string) => {
+      knownPii.forget(conversationKey);
+      // The figures stay; nothing links the erased conversation's events to it any more.
+      insights.recorder.unlinkConversation(conversationKey).catch((error: unknown) => {
+        logger.warn({ err: error }, 'privacy: insights events not unlinked');
+      });
+    },
   };
   mountCustomerRoutes(server, { privacy: customerPrivacy(customerData), agents: handoffDb.agents });
   const retention = startRetentionSweeper(customerData, config.retention, logger);
+  mountInsightsRoute(server, { agents: handoffDb.agents, figures: insights.figures, now: Date.now });
   if (metrics) {
     registerHandoffGauges(metrics, {
       teams: () => desk.teams.teams.map((team) => team.id),
@@ -421,6 +443,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await turnQueue.idle();
     await retention.close();
     for (const channel of channels) await channel.close();
+    await insights.close();
     handoffDb.close();
     await content.close();
     await stateStore.close();
@@ -435,6 +458,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     server,
     channels,
     handoff,
+    insights,
     bot,
     turnQueue,
     stateStore,

@@ -3,6 +3,7 @@ import { DIRECT_LINE_MIGRATIONS } from '../channels/web/migrations';
 import { CONTENT_MIGRATIONS } from './content/migrations';
 import { SharedDatabase } from './database';
 import { STATE_MIGRATIONS } from './database/migrations';
+import { INSIGHTS_MIGRATIONS } from './insights/migrations';
 import { loadSharedSecrets } from './database/sharedSecrets';
 import { GENERATED_SECRETS, loadedSecrets, type SecretSource } from './secrets';
 import { databaseStateStore, type StateStore } from './storage';
@@ -28,6 +29,7 @@ export async function openSharedDeps(config: Pick<Config, 'storage' | 'database'
     STATE_MIGRATIONS,
     DIRECT_LINE_MIGRATIONS,
     CONTENT_MIGRATIONS,
+    INSIGHTS_MIGRATIONS,
   ]);
   try {
     await database.ready;

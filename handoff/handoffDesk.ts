@@ -70,6 +70,27 @@ export interface HandoffRequestInput {
 
 export type ActionResult = 'ok' | 'notFound' | 'forbidden' | 'conflict';
 
+/**
+ * What happened to a case, emitted as `case` for insights (bot/insights/deskInsights.ts):
+ * asked for (`requested`, in the customer's turn, also when the team is closed), taken by an
+ * agent or hub (`claimed`), an agent's message (`replied`), `ended`, and the customer's 1–5
+ * answer (`rated`). The case is as the store holds it after the change.
+ */
+export type CaseEvent =
+  | {
+      kind: 'requested';
+      conversationKey: string;
+      channelId: string;
+      locale: string;
+      team: string;
+      reason: string;
+      /** The case it queued (`created` when new), or none when the team was closed. */
+      handoffCase?: HandoffCase;
+      created: boolean;
+    }
+  | { kind: 'claimed' | 'replied' | 'ended'; handoffCase: HandoffCase }
+  | { kind: 'rated'; handoffCase: HandoffCase; rating: number };
+
 export interface HandoffDeskDeps {
   store: HandoffStore;
   teams: TeamsConfig;
@@ -137,7 +158,18 @@ export class HandoffDesk extends EventEmitter {
     const now = this.now();
     const key = conversationKey(context);
     const existing = this.deps.store.activeCase(key);
-    if (!existing && !isTeamOpen(team, now)) return { kind: 'closed', team, opensAt: nextOpening(team, now) };
+    const requested = {
+      kind: 'requested',
+      conversationKey: key,
+      channelId: context.activity.channelId,
+      locale,
+      team: team.id,
+      reason: input.reason,
+    } as const;
+    if (!existing && !isTeamOpen(team, now)) {
+      this.emitCase({ ...requested, created: false });
+      return { kind: 'closed', team, opensAt: nextOpening(team, now) };
+    }
     const { priority } = this.deps.teams;
     const tags = input.tags ?? [];
     // A customer who asked for a person while upset is as upset as one the bot offered one to.
@@ -163,6 +195,7 @@ export class HandoffDesk extends EventEmitter {
       collected: input.collected,
     });
     const position = this.deps.store.position(handoffCase);
+    this.emitCase({ ...requested, handoffCase, created });
     if (created) {
       this.deps.store.audit('customer', 'queued', handoffCase.id, { reason: input.reason, team: team.id });
       this.deps.store.markPositionSent(handoffCase.id, position);
@@ -254,6 +287,7 @@ export class HandoffDesk extends EventEmitter {
     if (!this.deps.store.claim(caseId, agent.id)) return 'conflict';
     this.deps.store.audit(agent.id, 'claimed', caseId);
     this.emit('changed', caseId);
+    this.emitCaseOf('claimed', caseId);
     await this.deliver(handoffCase, async (context) => {
       setProactivePurpose(context, 'agentJoined');
       await context.sendActivity(localize(context)('handoff.agentJoined', { agentName: agent.name }));
@@ -283,6 +317,7 @@ export class HandoffDesk extends EventEmitter {
       });
     });
     this.deps.store.audit(agent.id, 'replied', caseId);
+    this.emitCaseOf('replied', caseId);
     return 'ok';
   }
 
@@ -363,6 +398,7 @@ export class HandoffDesk extends EventEmitter {
     if (this.deps.store.claim(handoffCase.id, 'external')) {
       this.deps.store.audit('external', 'accepted', handoffCase.id);
       this.emit('changed', handoffCase.id);
+      this.emitCaseOf('claimed', handoffCase.id);
       await this.updatePositions(handoffCase.team);
     }
   }
@@ -394,13 +430,25 @@ export class HandoffDesk extends EventEmitter {
     if (!this.deps.store.end(handoffCase.id, disposition)) return false;
     this.deps.store.audit(actor, action, handoffCase.id, detail);
     this.emit('changed', handoffCase.id);
+    this.emitCaseOf('ended', handoffCase.id);
     return true;
+  }
+
+  private emitCase(event: CaseEvent): void {
+    this.emit('case', event);
+  }
+
+  private emitCaseOf(kind: 'claimed' | 'replied' | 'ended', caseId: number): void {
+    const handoffCase = this.deps.store.getCase(caseId);
+    if (handoffCase) this.emitCase({ kind, handoffCase });
   }
 
   /** Records the customer's 1–5 answer to the satisfaction question, on their last ended case. */
   recordSatisfaction(conversationKey: string, rating: number): void {
     const ended = this.deps.store.lastEndedCase(conversationKey);
-    if (ended) this.deps.store.recordSatisfaction(ended.id, rating);
+    if (!ended) return;
+    this.deps.store.recordSatisfaction(ended.id, rating);
+    this.emitCase({ kind: 'rated', handoffCase: ended, rating });
   }
 
   /** Appends lines to a conversation's transcript (already redacted), in one transaction. */

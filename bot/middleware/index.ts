@@ -44,6 +44,8 @@ export interface SharedMiddlewareDeps {
   sentiment?: SentimentTracker;
   /** Names and addresses each customer gave, also redacted from the debug log of later messages. */
   knownPii?: KnownPiiMemory;
+  /** Records conversation events (bot/insights); it needs the locale and sees every turn, so it runs before the handoff. */
+  insights?: Middleware;
 }
 
 /**
@@ -60,5 +62,6 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new TurnLogging(deps.logger, deps.knownPii));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
+  if (deps.insights) adapter.use(deps.insights);
   if (deps.handoff) adapter.use(deps.handoff);
 }

@@ -1,11 +1,13 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { redactPii } from '../language/pii';
-import type { Logger } from '../logger';
+import { withTurnLogFields, type Logger } from '../logger';
 import { conversationKey } from './serializeTurns';
 
 /**
- * One log line per turn: channel, conversation, activity type and duration at info level.
+ * One log line per turn: channel, conversation, activity type and duration at info level; and
+ * every other line logged during the turn, by any module, carries the channel and conversation
+ * ({@link withTurnLogFields}).
  * Message text is customer data: it is only logged at debug level, and redacted here already
  * (the process logger redacts every line too, but an injected logger may not), with the names
  * and addresses the customer gave earlier in the conversation when `knownPii` is given.
@@ -36,7 +38,7 @@ export class TurnLogging implements Middleware {
       );
     }
     try {
-      await next();
+      await withTurnLogFields({ channelId: fields.channelId, conversationId: fields.conversationId }, next);
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.logger.info({ ...fields, ms: Math.round(ms * 10) / 10 }, 'turn done');
