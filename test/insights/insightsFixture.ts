@@ -19,6 +19,9 @@ import { makeCommerceDialogs } from '../../dialogs/commerceDialogs';
 import { HandoffDialog } from '../../dialogs/handoffDialog';
 import { LanguageDialog } from '../../dialogs/languageDialog';
 import { MainDialog } from '../../dialogs/mainDialog';
+import { FaqDialog } from '../../dialogs/faqDialog';
+import { faqBook, loadFaq } from '../../bot/content/faq';
+import { localesDir } from '../../bot/i18n';
 import type { AgentRef, HandoffDesk } from '../../handoff/handoffDesk';
 import { HandoffMiddleware } from '../../handoff/handoffMiddleware';
 import type { HandoffStore } from '../../handoff/handoffStore';
@@ -97,6 +100,7 @@ export function insightsBot(
     state,
     languageDialog: new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES),
     handoffDialog: new HandoffDialog(desk, state),
+    faqDialog: new FaqDialog({ faq: faqBook(loadFaq(localesDir(), SUPPORTED_LOCALES)), state }),
     tasks,
   });
   insights.instrument(mainDialog, tasks);
