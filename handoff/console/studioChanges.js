@@ -58,8 +58,8 @@ async function revertChange(change) {
   studioError('');
   try {
     await api('POST', `content/history/${change.id}/revert`);
-    say(t('studio.changes.reverted', { kind: kindWords(change.kind), key: change.key }));
     await reloadStudio();
+    say(t('studio.changes.reverted', { kind: kindWords(change.kind), key: change.key }));
     byId('studio-changes-title').focus();
   } catch (error) {
     studioError(messageOf(error));

@@ -77,9 +77,9 @@ async function deleteFaq(id) {
   studioError('');
   try {
     await api('DELETE', `content/${encodeURIComponent(studio.locale)}/faq/${encodeURIComponent(id)}`);
-    say(t('studio.faq.deleted', { id }));
     if (fields().id.value === id) resetFaqForm();
     await reloadStudio();
+    say(t('studio.faq.deleted', { id }));
   } catch (error) {
     studioError(messageOf(error));
   }
@@ -100,9 +100,9 @@ async function saveFaq() {
   };
   try {
     await api('PUT', `content/${encodeURIComponent(studio.locale)}/faq/${encodeURIComponent(id)}`, body);
-    say(t('studio.faq.saved', { id }));
     resetFaqForm();
     await reloadStudio();
+    say(t('studio.faq.saved', { id }));
   } catch (error) {
     if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
       showProblems(problems, error.problems.length ? error.problems : [error.message]);

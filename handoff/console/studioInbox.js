@@ -136,8 +136,8 @@ async function assignItem(item, target) {
   if (!name) return;
   try {
     await api('POST', `unrecognized/${item.id}/assign`, kind === 'faq' ? { faq: name } : { intent: name });
-    say(t('studio.inbox.assigned', { text: item.text, target: name }));
     await Promise.all([refreshInbox(), reloadStudio()]);
+    say(t('studio.inbox.assigned', { text: item.text, target: name }));
   } catch (error) {
     studioError(messageOf(error));
   }

@@ -133,8 +133,8 @@ async function saveIntent(intent, problems, save) {
       examples: examplesOf(intent),
     });
     working.delete(workingKey(intent));
-    say(t('studio.intents.saved', { intent }));
     await reloadStudio();
+    say(t('studio.intents.saved', { intent }));
     focusIn(intent, 'input');
   } catch (error) {
     save.disabled = false;

@@ -113,8 +113,8 @@ async function saveText(key, box, problems, save) {
       text: box.value,
     });
     drafts.delete(draftKey(key));
-    say(t('studio.texts.saved', { key }));
     await reloadStudio();
+    say(t('studio.texts.saved', { key }));
     // The row was drawn again: the keyboard stays where it was.
     const again = document.querySelector(`#studio-text-list [data-key="${CSS.escape(key)}"] textarea`);
     if (again instanceof HTMLTextAreaElement) again.focus();
