@@ -4,6 +4,8 @@
  * closes, so no bot outlives the benchmark even when the benchmark itself is killed.
  */
 
+import { PauseRecorder, type PauseReport } from './pauses';
+
 /** Sent by a bot process. */
 export type BotReport =
   | { type: 'listening'; url: string }
@@ -14,11 +16,15 @@ export type BotReport =
       heapUsedBytes: number;
       /** CPU time used by the process so far (user + system). */
       cpuMicros: number;
+      /** Main-thread pauses since the previous stats request that asked for a reset. */
+      pauses: PauseReport;
     };
 
 /** Sent by the benchmark. */
 export interface StatsRequest {
   type: 'stats';
+  /** Start recording pauses afresh after answering (at the start of a segment). */
+  reset?: boolean;
 }
 
 /**
@@ -28,6 +34,7 @@ export interface StatsRequest {
 export function reportToBenchmark(url: string, stop: () => void): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('bench bot: must be started by bench/run.ts (no IPC channel)');
+  const pauses = new PauseRecorder();
   send({ type: 'listening', url } satisfies BotReport);
   process.on('message', (message: StatsRequest) => {
     if (message.type !== 'stats') return;
@@ -38,7 +45,9 @@ export function reportToBenchmark(url: string, stop: () => void): void {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       cpuMicros: user + system,
+      pauses: pauses.report(),
     } satisfies BotReport);
+    if (message.reset) pauses.reset();
   });
   process.once('disconnect', stop);
 }

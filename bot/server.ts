@@ -30,6 +30,7 @@ import { CustomerServiceBot } from './customerServiceBot';
 import { createI18n, localesDir } from './i18n';
 import { LocalLanguageDetector, type LanguageDetector } from './language/languageDetection';
 import type { Recognizer } from './language/recognizer';
+import { MemoRecognizer } from './language/memoRecognizer';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { createLogger, type Logger } from './logger';
 import { makePrivateTree } from './privateFiles';
@@ -113,7 +114,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   // (a copied backup, another umask) become private too.
   makePrivateTree(config.dataDir);
   const stateStore = deps.stateStore ?? openStateStore(config);
-  const recognizer = deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES);
+  const recognizer = new MemoRecognizer(
+    deps.recognizer ?? TrainedRecognizer.fromLocalesDir(localesDir(), SUPPORTED_LOCALES),
+  );
   const i18n = deps.i18n ?? createI18n();
   const turnQueue = new TurnQueue();
   // Several instances on one store: turns take the conversation's lock in Redis, and state is

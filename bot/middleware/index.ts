@@ -14,6 +14,7 @@ import { SentimentTracking } from './sentimentTracking';
 import type { SentimentTracker } from '../language/sentimentTracker';
 import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { TurnLogging } from './turnLogging';
+import { DialogMemoryConfiguration } from './dialogMemoryConfiguration';
 
 export {
   LocaleResolution,
@@ -61,4 +62,5 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.handoff) adapter.use(deps.handoff);
+  adapter.use(new DialogMemoryConfiguration());
 }
