@@ -1,6 +1,6 @@
 import type { BotProcess } from './botProcess';
 import type { PauseReport } from './pauses';
-import { runLoad, type ConversationScript } from './load';
+import { runLoad, type ConversationScript, type LoadResult } from './load';
 import { MIB, percentile } from './stats';
 
 /** The bots under measurement, by the key the report uses. */
@@ -41,22 +41,32 @@ export interface SegmentPauses {
 }
 
 /** Runs `conversations` scripted conversations on one bot, `concurrency` at a time. */
-export async function measureSegment(
+export function measureSegment(
   subject: Subject<string>,
   concurrency: number,
   conversations: number,
   idPrefix: string,
 ): Promise<Segment & SegmentPauses> {
-  const before = await subject.bot.stats({ reset: true });
-  const result = await runLoad({
-    url: subject.bot.url,
-    concurrency,
-    conversations,
-    script: subject.script,
-    idPrefix,
-    timeoutMs: 60_000,
-  });
-  const after = await subject.bot.stats();
+  return measureWith(subject.bot, () =>
+    runLoad({
+      url: subject.bot.url,
+      concurrency,
+      conversations,
+      script: subject.script,
+      idPrefix,
+      timeoutMs: 60_000,
+    }),
+  );
+}
+
+/** Runs `load` on `bot` and takes the bot's figures over it (CPU, memory, pauses). */
+export async function measureWith(
+  bot: BotProcess,
+  load: () => Promise<LoadResult>,
+): Promise<Segment & SegmentPauses> {
+  const before = await bot.stats({ reset: true });
+  const result = await load();
+  const after = await bot.stats();
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
     turns: result.turns,

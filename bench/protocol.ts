@@ -25,6 +25,8 @@ export interface StatsRequest {
   type: 'stats';
   /** Start recording pauses afresh after answering (at the start of a segment). */
   reset?: boolean;
+  /** Collect all garbage first (the process runs with `--expose-gc`), for a heap figure. */
+  gc?: boolean;
 }
 
 /**
@@ -38,6 +40,8 @@ export function reportToBenchmark(url: string, stop: () => void): void {
   send({ type: 'listening', url } satisfies BotReport);
   process.on('message', (message: StatsRequest) => {
     if (message.type !== 'stats') return;
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (message.gc && collect) collect();
     const { user, system } = process.cpuUsage();
     const memory = process.memoryUsage();
     send({

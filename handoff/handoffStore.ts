@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { BatchedWriter } from '../bot/batchedWriter';
+import { WalCheckpointer } from '../bot/storage/walCheckpointer';
 import { openSqlite } from '../bot/sqlite';
 import type { ConversationReference } from 'botbuilder';
 import type { TextSeal } from './sealedText';
@@ -269,17 +270,19 @@ export class HandoffStore {
   private readonly statements = new Map<string, { statement: Database.Statement; flushFirst: boolean }>();
   /** Transcript lines and audit entries, committed once per event-loop turn (see {@link flushWrites}). */
   private readonly writes: BatchedWriter;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   /**
    * Without `seal`, originals are not kept and nothing can be revealed. `onWriteError` hears of
    * a queued transcript line or audit entry that could not be written (the database closed or
-   * the disk is full); by default it becomes a process warning.
+   * the disk is full); by default it becomes a process warning. `checkpointInBackground` (the
+   * server's store) checkpoints the write-ahead log in a worker thread on a timer.
    */
   constructor(
     file: string,
     private readonly now: () => number = Date.now,
     private readonly seal?: TextSeal,
-    options: { onWriteError?: (error: unknown) => void } = {},
+    options: { onWriteError?: (error: unknown) => void; checkpointInBackground?: boolean } = {},
   ) {
     this.connection = openSqlite(file);
     this.writes = new BatchedWriter(this.connection, {
@@ -359,6 +362,10 @@ export class HandoffStore {
       );
     `);
     this.addMissingColumns();
+    this.checkpointer =
+      options.checkpointInBackground && file !== ':memory:'
+        ? new WalCheckpointer(this.connection, file)
+        : undefined;
   }
 
   /**
@@ -794,6 +801,7 @@ export class HandoffStore {
   close(): void {
     if (!this.connection.open) return;
     this.writes.flush();
+    void this.checkpointer?.stop();
     this.connection.close();
   }
 
