@@ -4,7 +4,7 @@ import path from 'node:path';
 import { STATE_DB_FILE } from '../bot/storage';
 import { BotProcess, killAllBots } from './botProcess';
 import { runLoad, type ConversationScript } from './load';
-import { measureLevel, type Rounds, type Subject } from './measure';
+import { measureLevel, measureWith, type Rounds, type Subject } from './measure';
 import { prefillConversations, readStoredConversations } from './prefill';
 import { summarizeProfile } from './profile';
 import { measureRecognition, type RecognitionSettings } from './recognition';
@@ -71,7 +71,7 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 320, rounds: 15 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 175_000,
+    limitMs: 400_000,
     recognition: { repeats: 50, trainings: 3 },
     recognizerLevels: [
       { concurrency: 1, conversations: 20, rounds: 5 },
@@ -88,7 +88,7 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 128, rounds: 3 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 80_000,
+    limitMs: 160_000,
     recognition: { repeats: 5, trainings: 1 },
     recognizerLevels: [
       { concurrency: 1, conversations: 8, rounds: 1 },
@@ -324,9 +324,31 @@ async function runScale(settings: Settings, root: string): Promise<ScaleResult> 
     await warmup(bot, fullBotScript, settings.warmupConversations);
     const { small, large, inFlight, limitMs } = settings.scale;
     const smallPhase = await runScalePhase(bot, fullBotScript, small, inFlight, 'scale-small', limitMs);
+    // The per-turn cost with only `small` open, over as many turns as the large phase: the same
+    // number of conversations, `small` at a time (a phase of `small` alone is too short to time).
+    const steady = await measureWith(bot, () =>
+      runLoad({
+        url: bot.url,
+        concurrency: small,
+        conversations: large,
+        script: fullBotScript,
+        idPrefix: 'scale-steady',
+        timeoutMs: limitMs,
+      }),
+    );
     const largePhase = await runScalePhase(bot, fullBotScript, large, inFlight, 'scale-large', limitMs);
     log(`measured ${large} conversations open at once against ${small}`);
-    return scaleResult(smallPhase, largePhase);
+    return scaleResult(
+      {
+        ...smallPhase,
+        turns: steady.turns,
+        turnsPerSec: round(steady.turnsPerSec, 1),
+        p50Ms: round(steady.p50Ms),
+        p99Ms: round(steady.p99Ms),
+        botCpuMsPerTurn: round(steady.botCpuMsPerTurn, 3),
+      },
+      largePhase,
+    );
   } finally {
     await bot.stop().catch(() => undefined);
   }
@@ -494,7 +516,7 @@ function renderRun(result: RunResult): string {
     const { small, large } = result.scale;
     parts.push(
       '',
-      `Scale: conversations open at once (all in the middle of a dialog), ${small.turns / small.conversations} turns each, ${64} turns in flight:`,
+      `Scale: conversations open at once (all in the middle of a dialog when the heap is taken), ${HEADLINE_CONCURRENCY} turns in flight; with ${small.conversations} open the turns are those of ${large.conversations} conversations run ${small.conversations} at a time:`,
       table(
         [
           'open conversations',
