@@ -532,18 +532,21 @@ export class HandoffStore {
   appendTranscriptLines(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
     if (lines.length === 0) return;
     const at = this.now();
-    const queued = [...lines];
+    // Sealed now, so a seal that cannot be made fails the caller, as before batching.
+    const rows = lines.map((line) => ({
+      role: line.role,
+      agentId: line.agentId ?? null,
+      text: line.text,
+      sealed:
+        this.seal && line.original !== undefined && line.original !== line.text
+          ? this.seal.seal(line.original, conversationKey)
+          : null,
+    }));
     this.writes.add(() => {
       const insert = this.stmt(
         'INSERT INTO transcript (conversation_key, at, role, agent_id, text, original) VALUES (?, ?, ?, ?, ?, ?)',
       );
-      for (const line of queued) {
-        const sealed =
-          this.seal && line.original !== undefined && line.original !== line.text
-            ? this.seal.seal(line.original, conversationKey)
-            : null;
-        insert.run(conversationKey, at, line.role, line.agentId ?? null, line.text, sealed);
-      }
+      for (const row of rows) insert.run(conversationKey, at, row.role, row.agentId, row.text, row.sealed);
     });
   }
 
