@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run --silent bench -- [--quick] [--json] [--profile] [
 Benchmarks the whole Switchboard bot against a bare Bot Framework echo bot, side by side, on
 127.0.0.1 (see docs/performance.md), and times intent recognition and training in-process.
 Prints a table, then the result as JSON.
-  --quick        a short run (about 30 s on an idle machine), as CI runs it; rough figures
+  --quick        a short run (about a minute), as CI runs it; rough figures
   --json         print only the JSON result on stdout (the table goes to stderr)
   --profile      record a CPU profile of the full bot (node --cpu-prof) and list its top costs
   --recognizers  instead: the full bot with the trained recognizer against the same bot with
