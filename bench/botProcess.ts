@@ -110,7 +110,7 @@ export class BotProcess {
   }
 
   /** Memory and CPU time of the process, as it measures them itself. */
-  stats(): Promise<BotStats> {
+  stats(options: { reset?: boolean; gc?: boolean } = {}): Promise<BotStats> {
     const child = this.child;
     if (!child?.connected) return Promise.reject(new Error(`${this.name}: not running`));
     return new Promise((resolve, reject) => {
@@ -126,7 +126,7 @@ export class BotProcess {
         resolve(stats);
       };
       child.on('message', onMessage);
-      child.send({ type: 'stats' } satisfies StatsRequest);
+      child.send({ type: 'stats', ...options } satisfies StatsRequest);
     });
   }
 

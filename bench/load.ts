@@ -71,6 +71,42 @@ function post(agent: http.Agent, url: URL, body: string): Promise<{ status: numb
 }
 
 /**
+ * Sends turn number `index` of a conversation over `POST /api/messages` (expectReplies) and
+ * checks its replies; resolves with its latency in ms, rejects on a wrong reply.
+ */
+export async function sayTurn(
+  agent: http.Agent,
+  target: URL,
+  conversationId: string,
+  index: number,
+  turn: ScriptedTurn,
+): Promise<number> {
+  const body = JSON.stringify({
+    type: 'message',
+    id: `${conversationId}-${index}`,
+    text: turn.text,
+    channelId: 'test',
+    serviceUrl: 'http://127.0.0.1:1',
+    conversation: { id: conversationId },
+    from: { id: `user-${conversationId}`, name: 'Customer' },
+    recipient: { id: 'bot', name: 'Bot' },
+    locale: 'en-US',
+    deliveryMode: 'expectReplies',
+  });
+  const sent = performance.now();
+  const { status, text } = await post(agent, target, body);
+  const latency = performance.now() - sent;
+  const where = `conversation ${conversationId}, turn ${index + 1} ("${turn.text}")`;
+  if (status !== 200) throw new UnexpectedReplyError(`${where}: HTTP ${status} ${text.slice(0, 300)}`);
+  const replies = ((JSON.parse(text) as ExpectRepliesBody).activities ?? [])
+    .filter((activity) => activity.type === 'message')
+    .map((activity) => activity.text ?? '');
+  const problem = turn.check(replies);
+  if (problem) throw new UnexpectedReplyError(`${where}: ${problem}; replies: ${JSON.stringify(replies)}`);
+  return latency;
+}
+
+/**
  * Drives a bot with `concurrency` conversations at a time over `POST /api/messages` with
  * `deliveryMode: "expectReplies"`, each running its script turn after turn, until
  * `conversations` have finished. Every reply is checked; the first wrong one rejects.
@@ -92,30 +128,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (performance.now() > deadline) {
         throw new Error(`load on ${options.url}: not done within ${options.timeoutMs} ms`);
       }
-      const body = JSON.stringify({
-        type: 'message',
-        id: `${conversationId}-${index}`,
-        text: turn.text,
-        channelId: 'test',
-        serviceUrl: 'http://127.0.0.1:1',
-        conversation: { id: conversationId },
-        from: { id: `user-${conversationId}`, name: 'Customer' },
-        recipient: { id: 'bot', name: 'Bot' },
-        locale: 'en-US',
-        deliveryMode: 'expectReplies',
-      });
-      const sent = performance.now();
-      const { status, text } = await post(agent, target, body);
-      latenciesMs.push(performance.now() - sent);
+      latenciesMs.push(await sayTurn(agent, target, conversationId, index, turn));
       turns += 1;
-      const where = `conversation ${conversationId}, turn ${index + 1} ("${turn.text}")`;
-      if (status !== 200) throw new UnexpectedReplyError(`${where}: HTTP ${status} ${text.slice(0, 300)}`);
-      const replies = ((JSON.parse(text) as ExpectRepliesBody).activities ?? [])
-        .filter((activity) => activity.type === 'message')
-        .map((activity) => activity.text ?? '');
-      const problem = turn.check(replies);
-      if (problem)
-        throw new UnexpectedReplyError(`${where}: ${problem}; replies: ${JSON.stringify(replies)}`);
     }
   };
 

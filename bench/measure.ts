@@ -1,5 +1,6 @@
 import type { BotProcess } from './botProcess';
-import { runLoad, type ConversationScript } from './load';
+import type { PauseReport } from './pauses';
+import { runLoad, type ConversationScript, type LoadResult } from './load';
 import { MIB, percentile } from './stats';
 
 /** The bots under measurement, by the key the report uses. */
@@ -26,25 +27,46 @@ export interface Segment {
   driverCpuPercent: number;
   /** Resident memory of the bot's process right after the segment. */
   rssMb: number;
+  /** Longest event-loop delay in the bot during the segment. */
+  loopMaxMs: number;
+  /** Longest garbage-collection pause in the bot during the segment. */
+  gcMaxMs: number;
+  /** Garbage collection per turn. */
+  gcMsPerTurn: number;
+}
+
+/** Pause details of each segment, kept beside the figures (not medians: the longest ones matter). */
+export interface SegmentPauses {
+  pauses: PauseReport;
 }
 
 /** Runs `conversations` scripted conversations on one bot, `concurrency` at a time. */
-export async function measureSegment(
+export function measureSegment(
   subject: Subject<string>,
   concurrency: number,
   conversations: number,
   idPrefix: string,
-): Promise<Segment> {
-  const before = await subject.bot.stats();
-  const result = await runLoad({
-    url: subject.bot.url,
-    concurrency,
-    conversations,
-    script: subject.script,
-    idPrefix,
-    timeoutMs: 60_000,
-  });
-  const after = await subject.bot.stats();
+): Promise<Segment & SegmentPauses> {
+  return measureWith(subject.bot, () =>
+    runLoad({
+      url: subject.bot.url,
+      concurrency,
+      conversations,
+      script: subject.script,
+      idPrefix,
+      timeoutMs: 60_000,
+    }),
+  );
+}
+
+/** Runs `load` on `bot` and takes the bot's figures over it (CPU, memory, pauses). */
+export async function measureWith(
+  bot: BotProcess,
+  load: () => Promise<LoadResult>,
+): Promise<Segment & SegmentPauses> {
+  const before = await bot.stats({ reset: true });
+  const result = await load();
+  const after = await bot.stats();
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
     turns: result.turns,
@@ -56,11 +78,15 @@ export async function measureSegment(
     botCpuMsPerTurn: (after.cpuMicros - before.cpuMicros) / 1000 / result.turns,
     driverCpuPercent: (result.driverCpuMicros / 1000 / result.elapsedMs) * 100,
     rssMb: after.rssBytes / MIB,
+    loopMaxMs: after.pauses.loopMaxMs,
+    gcMaxMs: after.pauses.gcMaxMs,
+    gcMsPerTurn: after.pauses.gcTotalMs / result.turns,
+    pauses: after.pauses,
   };
 }
 
 /** Segments of every bot, round by round; in each round every bot runs once. */
-export type Rounds<K extends string = BotKey> = Record<K, Segment>[];
+export type Rounds<K extends string = BotKey> = Record<K, Segment & SegmentPauses>[];
 
 /**
  * Measures every subject `rounds` times at one concurrency. The bots take turns inside a round,
@@ -75,7 +101,7 @@ export async function measureLevel<K extends string>(
 ): Promise<Rounds<K>> {
   const results: Rounds<K> = [];
   for (let round = 0; round < rounds; round++) {
-    const segments: Partial<Record<K, Segment>> = {};
+    const segments: Partial<Record<K, Segment & SegmentPauses>> = {};
     for (let i = 0; i < subjects.length; i++) {
       const subject = subjects[(i + round) % subjects.length] as Subject<K>;
       segments[subject.key] = await measureSegment(
@@ -85,7 +111,7 @@ export async function measureLevel<K extends string>(
         `c${concurrency}-r${round}-${subject.key}`,
       );
     }
-    results.push(segments as Record<K, Segment>);
+    results.push(segments as Record<K, Segment & SegmentPauses>);
   }
   return results;
 }

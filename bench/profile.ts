@@ -47,6 +47,63 @@ function top(totals: Map<string, number>, count: number, all: number): string[][
     .map(([name, micros]) => [name, (micros / 1000).toFixed(0), ((micros / all) * 100).toFixed(1)]);
 }
 
+/** A run of consecutive samples on one stack: one synchronous call that held the thread. */
+interface Stall {
+  micros: number;
+  /** Samples in the run: one long sample is the process not being scheduled, not a long call. */
+  samples: number;
+  leaf: string;
+  caller: string;
+}
+
+/** The longest runs of consecutive samples on the same node of one profile (idle left out). */
+function longestStalls(
+  profile: CpuProfile,
+  byId: Map<number, CpuProfile['nodes'][number]>,
+  parent: Map<number, number>,
+): Stall[] {
+  const runs: { id: number; micros: number; samples: number }[] = [];
+  let current: { id: number; micros: number; samples: number } | undefined;
+  profile.samples.forEach((id, i) => {
+    const micros = profile.timeDeltas[i + 1] ?? 0;
+    if (current?.id === id) {
+      current.micros += micros;
+      current.samples += 1;
+      return;
+    }
+    if (current) runs.push(current);
+    current = { id, micros, samples: 1 };
+  });
+  if (current) runs.push(current);
+  return runs
+    .filter((run) => {
+      const name = byId.get(run.id)?.callFrame.functionName;
+      if (name === '(idle)' || name === '(program)') return false;
+      for (let at: number | undefined = run.id; at !== undefined; at = parent.get(at)) {
+        const frame = byId.get(at)?.callFrame;
+        if (frame && isModuleLoading(frame)) return false;
+      }
+      return true;
+    })
+    .sort((a, b) => b.micros - a.micros)
+    .slice(0, 12)
+    .map((run) => {
+      const node = byId.get(run.id);
+      const callers: string[] = [];
+      for (let at = parent.get(run.id); at !== undefined && callers.length < 3; at = parent.get(at)) {
+        const frame = byId.get(at)?.callFrame;
+        if (frame && frame.functionName && !frame.functionName.startsWith('('))
+          callers.push(functionKey(frame));
+      }
+      return {
+        micros: run.micros,
+        samples: run.samples,
+        leaf: node ? functionKey(node.callFrame) : String(run.id),
+        caller: callers.join(' < '),
+      };
+    });
+}
+
 /**
  * Lists where the time of the main thread went, from the `.cpuprofile` files `node --cpu-prof`
  * wrote in `dir` (thread 0 of each process; tsx's loader thread is left out): self time by
@@ -62,6 +119,7 @@ export function summarizeProfile(dir: string): string {
   const totalByOwnFunction = new Map<string, number>();
   let busy = 0;
   let loading = 0;
+  const stalls: Stall[] = [];
   const add = (map: Map<string, number>, key: string, micros: number): void => {
     map.set(key, (map.get(key) ?? 0) + micros);
   };
@@ -70,6 +128,7 @@ export function summarizeProfile(dir: string): string {
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     const parent = new Map<number, number>();
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+    stalls.push(...longestStalls(profile, byId, parent));
     profile.samples.forEach((id, i) => {
       // Each delta is the time since the previous sample; it belongs to that sample.
       const micros = profile.timeDeltas[i + 1] ?? 0;
@@ -109,5 +168,17 @@ export function summarizeProfile(dir: string): string {
     '',
     "Time including callees, this repository's functions:",
     table(header('function'), top(totalByOwnFunction, 25, busy)),
+    '',
+    'Longest stretches in one function without a return to the event loop (consecutive samples with',
+    'the same stack; the synchronous calls behind the longest event-loop pauses). A run of one or two',
+    'samples spanning many ms is the process waiting for a CPU (a busy machine), not a long call:',
+    table(
+      ['ms', 'samples', 'function', 'called from'],
+      stalls
+        .sort((a, b) => b.micros - a.micros)
+        .slice(0, 12)
+        .map((stall) => [(stall.micros / 1000).toFixed(1), String(stall.samples), stall.leaf, stall.caller]),
+      [2, 3],
+    ),
   ].join('\n');
 }

@@ -4,6 +4,8 @@
  * closes, so no bot outlives the benchmark even when the benchmark itself is killed.
  */
 
+import { PauseRecorder, type PauseReport } from './pauses';
+
 /** Sent by a bot process. */
 export type BotReport =
   | { type: 'listening'; url: string }
@@ -14,11 +16,17 @@ export type BotReport =
       heapUsedBytes: number;
       /** CPU time used by the process so far (user + system). */
       cpuMicros: number;
+      /** Main-thread pauses since the previous stats request that asked for a reset. */
+      pauses: PauseReport;
     };
 
 /** Sent by the benchmark. */
 export interface StatsRequest {
   type: 'stats';
+  /** Start recording pauses afresh after answering (at the start of a segment). */
+  reset?: boolean;
+  /** Collect all garbage first (the process runs with `--expose-gc`), for a heap figure. */
+  gc?: boolean;
 }
 
 /**
@@ -28,9 +36,12 @@ export interface StatsRequest {
 export function reportToBenchmark(url: string, stop: () => void): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('bench bot: must be started by bench/run.ts (no IPC channel)');
+  const pauses = new PauseRecorder();
   send({ type: 'listening', url } satisfies BotReport);
   process.on('message', (message: StatsRequest) => {
     if (message.type !== 'stats') return;
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (message.gc && collect) collect();
     const { user, system } = process.cpuUsage();
     const memory = process.memoryUsage();
     send({
@@ -38,7 +49,9 @@ export function reportToBenchmark(url: string, stop: () => void): void {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       cpuMicros: user + system,
+      pauses: pauses.report(),
     } satisfies BotReport);
+    if (message.reset) pauses.reset();
   });
   process.once('disconnect', stop);
 }

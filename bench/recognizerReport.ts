@@ -34,6 +34,9 @@ function medianSegment(rounds: Rounds<RecognizerKey>, key: RecognizerKey): Segme
     botCpuMsPerTurn: of('botCpuMsPerTurn'),
     driverCpuPercent: of('driverCpuPercent'),
     rssMb: of('rssMb'),
+    loopMaxMs: of('loopMaxMs'),
+    gcMaxMs: of('gcMaxMs'),
+    gcMsPerTurn: of('gcMsPerTurn'),
   };
 }
 

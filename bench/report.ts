@@ -96,15 +96,59 @@ function medians(rounds: Rounds, key: BotKey): Segment {
     botCpuMsPerTurn: of('botCpuMsPerTurn'),
     driverCpuPercent: of('driverCpuPercent'),
     rssMb: of('rssMb'),
+    loopMaxMs: of('loopMaxMs'),
+    gcMaxMs: of('gcMaxMs'),
+    gcMsPerTurn: of('gcMsPerTurn'),
+  };
+}
+
+/**
+ * The pauses of one bot over the rounds of one level: the longest event-loop delay and GC pause
+ * of any round (the figure the target is about), their medians over the rounds, and the longest
+ * collections with their kind.
+ */
+export function pauseSummary(rounds: Rounds<string>, key: string) {
+  const segments = rounds.map((segment) => segment[key]).filter((segment) => segment !== undefined);
+  const byKind: Record<string, { count: number; totalMs: number; maxMs: number }> = {};
+  for (const { pauses } of segments) {
+    for (const [kind, entry] of Object.entries(pauses.gcByKind)) {
+      const total = (byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+      total.count += entry.count;
+      total.totalMs += entry.totalMs;
+      total.maxMs = Math.max(total.maxMs, entry.maxMs);
+    }
+  }
+  const turns = segments.reduce((sum, segment) => sum + segment.turns, 0);
+  return {
+    loopMaxMs: round(Math.max(...segments.map((s) => s.loopMaxMs)), 1),
+    loopMaxMsMedian: round(median(segments.map((s) => s.loopMaxMs)), 1),
+    loopP99MsMedian: round(median(segments.map((s) => s.pauses.loopP99Ms)), 1),
+    gcMaxMs: round(Math.max(...segments.map((s) => s.gcMaxMs)), 1),
+    gcMsPerTurn: round(median(segments.map((s) => s.gcMsPerTurn)), 3),
+    gcByKind: Object.fromEntries(
+      Object.entries(byKind).map(([kind, entry]) => [
+        kind,
+        {
+          count: entry.count,
+          perThousandTurns: round((entry.count / turns) * 1000, 1),
+          totalMs: round(entry.totalMs, 1),
+          maxMs: round(entry.maxMs, 1),
+        },
+      ]),
+    ),
+    gcLongest: segments
+      .flatMap((s) => s.pauses.gcLongest)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((pause) => ({ kind: pause.kind, ms: round(pause.ms, 1) })),
   };
 }
 
 function rounded(segment: Segment): Segment {
   return Object.fromEntries(
-    Object.entries(segment).map(([field, value]: [string, number]) => [
-      field,
-      round(value, field === 'turns' ? 0 : 2),
-    ]),
+    Object.entries(segment)
+      .filter(([, value]) => typeof value === 'number')
+      .map(([field, value]: [string, number]) => [field, round(value, field === 'turns' ? 0 : 2)]),
   ) as unknown as Segment;
 }
 
@@ -129,6 +173,11 @@ export function buildResult(input: ReportInput) {
   const rssMb1k = full.rssMb;
   const rssMb100k = fullLarge.rssMb;
   const startupMs = Math.max(input.startupMs.full, input.startupMs.full100k);
+  const pauses = {
+    echo: pauseSummary(headline, 'echo'),
+    full1k: pauseSummary(headline, 'full1k'),
+    full100k: pauseSummary(headline, 'full100k'),
+  };
   const figures = {
     fullTurnsPerSec: round(full.turnsPerSec, 1),
     echoTurnsPerSec: round(echo.turnsPerSec, 1),
@@ -140,6 +189,14 @@ export function buildResult(input: ReportInput) {
     rssMb1k: round(rssMb1k, 1),
     rssMb100k: round(rssMb100k, 1),
     startupMs: round(startupMs, 0),
+    fullLoopMaxMs: pauses.full1k.loopMaxMs,
+    echoLoopMaxMs: pauses.echo.loopMaxMs,
+    fullGcMaxMs: pauses.full1k.gcMaxMs,
+    /** With one conversation at a time, no queueing: the median over the rounds of each round's longest delay. */
+    fullLoopMaxMsSingle: round(
+      median((input.levels.get(1) ?? []).map((segments) => segments.full1k.loopMaxMs)),
+      1,
+    ),
     trainingMs: input.recognition.training.coldMs,
     recognitionMedianMs: Math.max(...Object.values(input.recognition.locales).map((l) => l.trained.medianMs)),
     recognitionP99Ms: Math.max(...Object.values(input.recognition.locales).map((l) => l.trained.p99Ms)),
@@ -152,9 +209,11 @@ export function buildResult(input: ReportInput) {
       scaleCostRatio: { target: '<= 1.2', met: figures.scaleCostRatio <= 1.2 },
       rssMb100k: { target: '<= 1.2 x rssMb1k', met: rssMb100k <= 1.2 * rssMb1k },
       startupMs: { target: '< 3000', met: figures.startupMs < 3000 },
+      fullLoopMaxMs: { target: '< 50', met: figures.fullLoopMaxMs < 50 },
       recognitionP99Ms: input.recognition.targets.phraseP99Ms,
       trainingMs: input.recognition.targets.trainingMs,
     },
+    pauses,
     recognition: input.recognition,
     mode: input.mode,
     headlineConcurrency: HEADLINE_CONCURRENCY,
@@ -239,8 +298,34 @@ export function renderTable(result: BenchResult): string {
         targets.startupMs.target,
         mark(targets.startupMs.met),
       ],
+      [
+        'longest event-loop pause (full), ms',
+        result.fullLoopMaxMs.toFixed(1),
+        targets.fullLoopMaxMs.target,
+        mark(targets.fullLoopMaxMs.met),
+      ],
+      [
+        'same, 1 at a time (median of rounds), ms',
+        Number.isNaN(result.fullLoopMaxMsSingle) ? '-' : result.fullLoopMaxMsSingle.toFixed(1),
+        '',
+        '',
+      ],
     ],
   );
+  const pauseRows = keys.map((key) => {
+    const p = result.pauses[key];
+    return [
+      BOT_NAMES[key],
+      p.loopMaxMs.toFixed(1),
+      p.loopMaxMsMedian.toFixed(1),
+      p.loopP99MsMedian.toFixed(1),
+      p.gcMaxMs.toFixed(1),
+      p.gcMsPerTurn.toFixed(3),
+      Object.entries(p.gcByKind)
+        .map(([kind, entry]) => `${kind} ${entry.perThousandTurns}/1k turns, max ${entry.maxMs}`)
+        .join('; '),
+    ];
+  });
   return [
     `Switchboard benchmark: ${result.mode} run, ${result.machine.cpus} CPUs, Node ${result.machine.node}, ${result.durationSec} s`,
     `Each conversation: ${result.turnsPerConversation} turns over POST /api/messages (expectReplies). Figures are medians over the rounds.`,
@@ -264,6 +349,13 @@ export function renderTable(result: BenchResult): string {
     '',
     `At ${result.headlineConcurrency} concurrent conversations:`,
     headline,
+    '',
+    `Pauses of the bots' main threads at ${result.headlineConcurrency} concurrent (event-loop delay, GC), ms:`,
+    table(
+      ['bot', 'loop max', 'median of round maxima', 'loop p99', 'GC max', 'GC ms/turn', 'collections'],
+      pauseRows,
+      [0, 6],
+    ),
     '',
     `Start-up to /readyz: full bot ${result.startup.fullMs} ms on a fresh DATA_DIR, ${result.startup.full100kMs} ms with ${result.storedConversations.large} stored conversations; echo bot ${result.startup.echoMs} ms.`,
     '',

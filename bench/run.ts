@@ -4,24 +4,42 @@ import path from 'node:path';
 import { STATE_DB_FILE } from '../bot/storage';
 import { BotProcess, killAllBots } from './botProcess';
 import { runLoad, type ConversationScript } from './load';
-import { measureLevel, type Rounds, type Subject } from './measure';
+import { measureLevel, measureWith, type Rounds, type Subject } from './measure';
 import { prefillConversations, readStoredConversations } from './prefill';
 import { summarizeProfile } from './profile';
 import { measureRecognition, type RecognitionSettings } from './recognition';
 import { buildRecognizerResult, renderRecognizerTable, type RecognizerKey } from './recognizerReport';
 import { buildResult, HEADLINE_CONCURRENCY, renderTable } from './report';
-import { echoBotScript, fullBotScript, FULL_SCRIPT_TURNS, orderStatusConversation } from './scripts';
+import {
+  channelConversation,
+  echoBotScript,
+  fullBotScript,
+  FULL_SCRIPT_TURNS,
+  orderStatusConversation,
+  WELCOME_LAST,
+} from './scripts';
+import { channelResult, measureChannels, renderChannels, type ChannelSettings } from './channelRun';
+import { channelEnv, DirectLineDriver, TelegramDriver, WhatsAppCloudDriver } from './channels';
+import { runScalePhase, scaleResult, type ScaleResult } from './scale';
+import { median, round, table } from './stats';
 
 const USAGE = `Usage: npm run --silent bench -- [--quick] [--json] [--profile] [--recognizers]
+                                    [--repeat N] [--scale] [--no-channels] [--baseline DIR]
 
 Benchmarks the whole Switchboard bot against a bare Bot Framework echo bot, side by side, on
 127.0.0.1 (see docs/performance.md), and times intent recognition and training in-process.
 Prints a table, then the result as JSON.
-  --quick        a short run (about 30 s on an idle machine), as CI runs it; rough figures
+  --quick        a short run (about a minute), as CI runs it; rough figures
   --json         print only the JSON result on stdout (the table goes to stderr)
   --profile      record a CPU profile of the full bot (node --cpu-prof) and list its top costs
   --recognizers  instead: the full bot with the trained recognizer against the same bot with
                  the keyword recognizer it replaced (turn throughput before and after)
+  --repeat N     N consecutive full runs (fresh bots each), then every run's ratios side by side
+  --scale        also 10,000 conversations open at once against 64: memory per active
+                 conversation and the per-turn cost ratio (adds about a minute)
+  --no-channels  leave out the Direct Line, Telegram and WhatsApp Cloud runs
+  --baseline DIR also run, in the same rounds, the full bot of an older checkout in DIR (its
+                 sources with this bench/ folder copied in; see docs/performance.md)
 `;
 
 interface Settings {
@@ -38,6 +56,10 @@ interface Settings {
   recognition: RecognitionSettings;
   /** Levels of `--recognizers` (two full bots: fewer rounds fit in the same time limit). */
   recognizerLevels: { concurrency: number; conversations: number; rounds: number }[];
+  /** The run over every channel. */
+  channels: ChannelSettings;
+  /** `--scale`: conversations open at once in the small and the large phase, and turns in flight. */
+  scale: { small: number; large: number; inFlight: number; limitMs: number };
 }
 
 const SETTINGS: Record<'full' | 'quick', Settings> = {
@@ -49,12 +71,14 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 320, rounds: 15 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 175_000,
+    limitMs: 400_000,
     recognition: { repeats: 50, trainings: 3 },
     recognizerLevels: [
       { concurrency: 1, conversations: 20, rounds: 5 },
       { concurrency: 64, conversations: 256, rounds: 9 },
     ],
+    channels: { concurrency: 64, conversations: 192, rounds: 3 },
+    scale: { small: 64, large: 10_000, inFlight: 64, limitMs: 300_000 },
   },
   quick: {
     mode: 'quick',
@@ -64,12 +88,14 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
       { concurrency: 64, conversations: 128, rounds: 3 },
     ],
     stored: { small: 1_000, large: 100_000 },
-    limitMs: 80_000,
+    limitMs: 160_000,
     recognition: { repeats: 5, trainings: 1 },
     recognizerLevels: [
       { concurrency: 1, conversations: 8, rounds: 1 },
       { concurrency: 64, conversations: 128, rounds: 3 },
     ],
+    channels: { concurrency: 64, conversations: 64, rounds: 1 },
+    scale: { small: 64, large: 1_000, inFlight: 64, limitMs: 60_000 },
   },
 };
 
@@ -127,20 +153,51 @@ interface Options {
   json: boolean;
   profile: boolean;
   recognizers: boolean;
+  repeat: number;
+  scale: boolean;
+  channels: boolean;
+  baseline: string | undefined;
 }
+
+const FLAGS = ['--quick', '--json', '--profile', '--recognizers', '--scale', '--no-channels'];
 
 function parseArgs(args: string[]): Options | undefined {
   if (args.includes('--help')) return undefined;
-  const unknown = args.filter((arg) => !['--quick', '--json', '--profile', '--recognizers'].includes(arg));
+  const valueOf = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    if (at < 0) return undefined;
+    const value = args[at + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value\n${USAGE}`);
+    return value;
+  };
+  const repeatText = valueOf('--repeat');
+  const baseline = valueOf('--baseline');
+  const unknown = args.filter(
+    (arg, i) =>
+      !FLAGS.includes(arg) &&
+      !['--repeat', '--baseline'].includes(args[i - 1] ?? '') &&
+      !['--repeat', '--baseline'].includes(arg),
+  );
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
+  const repeat = repeatText === undefined ? 1 : Number(repeatText);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20)
+    throw new Error(`--repeat must be a whole number from 1 to 20 (received "${repeatText}")\n${USAGE}`);
+  if (baseline !== undefined && !fs.existsSync(path.join(baseline, 'bench', 'fullBot.ts')))
+    throw new Error(
+      `--baseline ${baseline}: no bench/fullBot.ts there (copy this bench/ folder into the checkout)`,
+    );
   const recognizers = args.includes('--recognizers');
-  if (recognizers && args.includes('--profile'))
-    throw new Error(`--profile is for the main benchmark\n${USAGE}`);
+  if (recognizers && (args.includes('--profile') || repeat > 1 || args.includes('--scale') || baseline))
+    throw new Error(`--profile, --repeat, --scale and --baseline are for the main benchmark\n${USAGE}`);
   return {
     settings: SETTINGS[args.includes('--quick') ? 'quick' : 'full'],
     json: args.includes('--json'),
     profile: args.includes('--profile'),
     recognizers,
+    repeat,
+    scale: args.includes('--scale'),
+    channels: !args.includes('--no-channels'),
+    baseline: baseline === undefined ? undefined : path.resolve(baseline),
   };
 }
 
@@ -219,7 +276,124 @@ function removeTemporary(): void {
   for (const folder of temporary.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 }
 
-async function run({ settings, json, profile }: Options): Promise<void> {
+/** The Direct Line secret of the channel bot (any 16+ characters; it never leaves the machine). */
+const BENCH_DIRECT_LINE_SECRET = 'bench-direct-line-secret-0123456789';
+
+/** Every channel on one fresh full bot, with the fakes of Telegram's and Meta's APIs here. */
+async function runChannels(settings: Settings, root: string): Promise<ReturnType<typeof channelResult>> {
+  const dir = path.join(root, 'full-channels');
+  fs.mkdirSync(dir);
+  const telegramApi = await TelegramDriver.startFake();
+  const graphApi = await WhatsAppCloudDriver.startFake();
+  const bot = fullBot(
+    'full (channels)',
+    dir,
+    [],
+    channelEnv(telegramApi, graphApi, BENCH_DIRECT_LINE_SECRET),
+  );
+  const { concurrency } = settings.channels;
+  let drivers: Parameters<typeof measureChannels>[1] | undefined;
+  try {
+    await bot.start();
+    drivers = {
+      directline: new DirectLineDriver(bot.url, BENCH_DIRECT_LINE_SECRET, WELCOME_LAST, concurrency),
+      telegram: TelegramDriver.forBot(bot.url, telegramApi, concurrency),
+      whatsapp: WhatsAppCloudDriver.forBot(bot.url, graphApi, concurrency),
+    };
+    const scripts = { api: fullBotScript, channel: channelConversation };
+    // Warm-up: one short round on every channel.
+    await measureChannels(bot, drivers, scripts, { concurrency: 16, conversations: 32, rounds: 1 });
+    const rounds = await measureChannels(bot, drivers, scripts, settings.channels);
+    log(`measured every channel, ${settings.channels.rounds} round(s)`);
+    return channelResult(rounds, settings.channels);
+  } finally {
+    await bot.stop().catch(() => undefined);
+    for (const driver of Object.values(drivers ?? {})) await driver.close();
+    await Promise.all([telegramApi.close(), graphApi.close()]);
+  }
+}
+
+/** `--scale`: one fresh full bot, 64 and then 10,000 conversations open at once. */
+async function runScale(settings: Settings, root: string): Promise<ScaleResult> {
+  const dir = path.join(root, 'full-scale');
+  fs.mkdirSync(dir);
+  // --expose-gc: the heap is measured after a full collection.
+  const bot = fullBot('full (scale)', dir, ['--expose-gc']);
+  try {
+    await bot.start();
+    await warmup(bot, fullBotScript, settings.warmupConversations);
+    const { small, large, inFlight, limitMs } = settings.scale;
+    const smallPhase = await runScalePhase(bot, fullBotScript, small, inFlight, 'scale-small', limitMs);
+    // The per-turn cost with only `small` open, over as many turns as the large phase: the same
+    // number of conversations, `small` at a time (a phase of `small` alone is too short to time).
+    const steady = await measureWith(bot, () =>
+      runLoad({
+        url: bot.url,
+        concurrency: small,
+        conversations: large,
+        script: fullBotScript,
+        idPrefix: 'scale-steady',
+        timeoutMs: limitMs,
+      }),
+    );
+    const largePhase = await runScalePhase(bot, fullBotScript, large, inFlight, 'scale-large', limitMs);
+    log(`measured ${large} conversations open at once against ${small}`);
+    return scaleResult(
+      {
+        ...smallPhase,
+        turns: steady.turns,
+        turnsPerSec: round(steady.turnsPerSec, 1),
+        p50Ms: round(steady.p50Ms),
+        p99Ms: round(steady.p99Ms),
+        botCpuMsPerTurn: round(steady.botCpuMsPerTurn, 3),
+      },
+      largePhase,
+    );
+  } finally {
+    await bot.stop().catch(() => undefined);
+  }
+}
+
+/** `--baseline`: the older full bot against this one and the echo bot, from the same rounds. */
+function baselineResult(levels: Map<number, Rounds<string>>) {
+  const headline = levels.get(HEADLINE_CONCURRENCY) ?? [];
+  const perRound = (f: (s: Rounds<string>[number]) => number): number[] => headline.map(f);
+  const get = (s: Rounds<string>[number], key: string) => {
+    const segment = s[key];
+    if (!segment) throw new Error(`bench: no ${key} segment in a round`);
+    return segment;
+  };
+  const beforeTurnsPerSec = median(perRound((s) => get(s, 'before').turnsPerSec));
+  return {
+    beforeTurnsPerSec: round(beforeTurnsPerSec, 1),
+    beforeCpuMsPerTurn: round(median(perRound((s) => get(s, 'before').botCpuMsPerTurn)), 3),
+    beforeP99Ms: round(median(perRound((s) => get(s, 'before').p99Ms)), 2),
+    /** The older full bot's ratios against the echo bot in the same rounds. */
+    beforeThroughputRatio: round(
+      median(perRound((s) => get(s, 'before').turnsPerSec / get(s, 'echo').turnsPerSec)),
+      3,
+    ),
+    beforeP99Ratio: round(
+      median(perRound((s) => get(s, 'before').p99Ms)) / median(perRound((s) => get(s, 'echo').p99Ms)),
+      3,
+    ),
+    /** This full bot against the older one: above 1 is faster. */
+    speedup: round(median(perRound((s) => get(s, 'full1k').turnsPerSec / get(s, 'before').turnsPerSec)), 3),
+    cpuRatio: round(
+      median(perRound((s) => get(s, 'full1k').botCpuMsPerTurn / get(s, 'before').botCpuMsPerTurn)),
+      3,
+    ),
+    loopMaxMs: pauseSummaryOf(headline, 'before'),
+  };
+}
+
+function pauseSummaryOf(rounds: Rounds<string>, key: string): number {
+  return round(Math.max(...rounds.map((s) => s[key]?.loopMaxMs ?? 0)), 1);
+}
+
+/** One whole benchmark run: fresh bots, every level, the channels, and the scale run when asked. */
+async function runOnce(options: Options, index: number) {
+  const { settings, profile } = options;
   const started = performance.now();
   // Before any bot runs, so that no bot competes with it for the CPU.
   const recognition = await timeRecognition(settings);
@@ -228,7 +402,8 @@ async function run({ settings, json, profile }: Options): Promise<void> {
   const echoDir = path.join(root, 'echo');
   const smallDir = path.join(root, 'full-1k');
   const largeDir = path.join(root, 'full-100k');
-  for (const dir of [echoDir, smallDir, largeDir]) fs.mkdirSync(dir);
+  const beforeDir = path.join(root, 'full-before');
+  for (const dir of [echoDir, smallDir, largeDir, beforeDir]) fs.mkdirSync(dir);
   // Kept after the run, to open in Chrome DevTools.
   const profileDir = profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-profile-')) : '';
 
@@ -236,10 +411,24 @@ async function run({ settings, json, profile }: Options): Promise<void> {
   const small = fullBot(
     'full (1k stored)',
     smallDir,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    profile && index === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
   const large = fullBot('full (100k stored)', largeDir);
-  const bots = [echo, small, large];
+  const before = options.baseline
+    ? new BotProcess({
+        name: 'full, before (baseline)',
+        entry: path.join(options.baseline, 'bench', 'fullBot.ts'),
+        env: botEnv({
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATA_DIR: beforeDir,
+          STORAGE: 'sqlite',
+          LOG_LEVEL: 'warn',
+        }),
+        cwd: beforeDir,
+      })
+    : undefined;
+  const bots = [echo, small, large, ...(before ? [before] : [])];
   try {
     // Start-up, one bot at a time so that none competes with another for the CPU.
     await echo.start();
@@ -263,6 +452,8 @@ async function run({ settings, json, profile }: Options): Promise<void> {
       'stored',
     );
     prefillConversations(path.join(largeDir, STATE_DB_FILE), templates, settings.stored.large, 'stored');
+    if (before)
+      prefillConversations(path.join(beforeDir, STATE_DB_FILE), templates, settings.stored.small, 'stored');
     log(
       `stored ${settings.stored.small} and ${settings.stored.large} conversations in ${(performance.now() - prefillStarted).toFixed(0)} ms`,
     );
@@ -271,13 +462,19 @@ async function run({ settings, json, profile }: Options): Promise<void> {
       `full bot with ${settings.stored.large} stored conversations ready in ${large.startupMs.toFixed(0)} ms`,
     );
     await warmup(large, fullBotScript, settings.warmupConversations);
+    if (before) {
+      await before.start();
+      await warmup(before, fullBotScript, settings.warmupConversations);
+      log(`baseline full bot (${options.baseline}) ready in ${before.startupMs.toFixed(0)} ms`);
+    }
 
-    const subjects: Subject[] = [
+    const subjects: Subject<string>[] = [
       { key: 'echo', bot: echo, script: echoBotScript },
       { key: 'full1k', bot: small, script: fullBotScript },
       { key: 'full100k', bot: large, script: fullBotScript },
+      ...(before ? [{ key: 'before', bot: before, script: fullBotScript }] : []),
     ];
-    const levels = new Map<number, Rounds>();
+    const levels = new Map<number, Rounds<string>>();
     for (const level of settings.levels) {
       levels.set(
         level.concurrency,
@@ -287,23 +484,129 @@ async function run({ settings, json, profile }: Options): Promise<void> {
     }
     await Promise.all(bots.map((bot) => bot.stop()));
 
+    const channels = options.channels ? await runChannels(settings, root) : undefined;
+    const scale = options.scale ? await runScale(settings, root) : undefined;
+
     const result = buildResult({
       mode: settings.mode,
-      levels,
+      levels: levels,
       startupMs: { echo: echo.startupMs, full: small.startupMs, full100k: large.startupMs },
       stored: settings.stored,
       turnsPerConversation: FULL_SCRIPT_TURNS,
       durationMs: performance.now() - started,
       recognition,
     });
-    print(renderTable(result), result, json);
-    if (profile) {
-      (json ? process.stderr : process.stdout).write(
-        `\n${summarizeProfile(profileDir)}\n\nProfiles kept in ${profileDir}\n`,
+    return {
+      ...result,
+      ...(channels ? { channels } : {}),
+      ...(scale ? { scale } : {}),
+      ...(before ? { baseline: { dir: options.baseline, ...baselineResult(levels) } } : {}),
+      profileDir,
+    };
+  } finally {
+    await Promise.all(bots.map((bot) => bot.stop().catch(() => undefined)));
+  }
+}
+type RunResult = Awaited<ReturnType<typeof runOnce>>;
+
+function renderRun(result: RunResult): string {
+  const parts = [renderTable(result)];
+  if (result.channels) parts.push('', renderChannels(result.channels));
+  if (result.scale) {
+    const { small, large } = result.scale;
+    parts.push(
+      '',
+      `Scale: conversations open at once (all in the middle of a dialog when the heap is taken), ${HEADLINE_CONCURRENCY} turns in flight; with ${small.conversations} open the turns are those of ${large.conversations} conversations run ${small.conversations} at a time:`,
+      table(
+        [
+          'open conversations',
+          'turns/s',
+          'p50 ms',
+          'p99 ms',
+          'bot CPU ms/turn',
+          'heap MB (after GC)',
+          'RSS MB',
+          'loop max ms',
+        ],
+        [small, large].map((phase) => [
+          String(phase.conversations),
+          phase.turnsPerSec.toFixed(0),
+          phase.p50Ms.toFixed(1),
+          phase.p99Ms.toFixed(1),
+          phase.botCpuMsPerTurn.toFixed(3),
+          phase.heapMbActive.toFixed(1),
+          phase.rssMbActive.toFixed(0),
+          phase.loopMaxMs.toFixed(1),
+        ]),
+      ),
+      `Memory per active conversation: ${result.scale.heapKbPerActiveConversation} KB of heap (${result.scale.rssKbPerActiveConversation} KB RSS); CPU per turn ${large.conversations} / ${small.conversations} open: ${result.scale.cpuPerTurnRatio}.`,
+    );
+  }
+  if (result.baseline) {
+    const b = result.baseline;
+    parts.push(
+      '',
+      `Baseline (${b.dir}), in the same rounds at ${HEADLINE_CONCURRENCY} concurrent: ${b.beforeTurnsPerSec} turns/s, ${b.beforeCpuMsPerTurn} ms CPU/turn, p99 ${b.beforeP99Ms} ms; against echo: throughput ${b.beforeThroughputRatio}, p99 ${b.beforeP99Ratio}. This bot against it: ${b.speedup}× the turns/s, ${b.cpuRatio}× the CPU per turn; its longest loop pause ${b.loopMaxMs} ms.`,
+    );
+  }
+  return parts.join('\n');
+}
+
+/** `--repeat`: every run's headline ratios side by side, and how many met both targets. */
+function repeatSummary(runs: RunResult[]) {
+  const rows = runs.map((r, i) => ({
+    run: i + 1,
+    throughputRatio: r.throughputRatio,
+    p99Ratio: r.p99Ratio,
+    fullLoopMaxMs: r.fullLoopMaxMs,
+    bothMet: r.targets.throughputRatio.met && r.targets.p99Ratio.met,
+    loadAverage: r.machine.loadAverage[0] ?? 0,
+  }));
+  return { runs: rows, bothMetIn: rows.filter((row) => row.bothMet).length, of: rows.length };
+}
+
+function renderRepeat(summary: ReturnType<typeof repeatSummary>): string {
+  return [
+    `Repeated runs (throughput ratio target >= 0.5, p99 ratio <= 2 at ${HEADLINE_CONCURRENCY} concurrent):`,
+    table(
+      ['run', 'throughput, full / echo', 'p99, full / echo', 'loop max ms', 'both met', 'load avg (1 min)'],
+      summary.runs.map((row) => [
+        String(row.run),
+        row.throughputRatio.toFixed(3),
+        row.p99Ratio.toFixed(3),
+        row.fullLoopMaxMs.toFixed(1),
+        row.bothMet ? 'yes' : 'no',
+        row.loadAverage.toFixed(2),
+      ]),
+    ),
+    `Both targets met in ${summary.bothMetIn} of ${summary.of} runs.`,
+  ].join('\n');
+}
+
+async function run(options: Options): Promise<void> {
+  const runs: RunResult[] = [];
+  try {
+    for (let i = 0; i < options.repeat; i++) {
+      if (options.repeat > 1) log(`run ${i + 1} of ${options.repeat}`);
+      const result = await runOnce(options, i);
+      runs.push(result);
+      if (options.repeat > 1)
+        (options.json ? process.stderr : process.stdout).write(`${renderRun(result)}\n\n`);
+    }
+    const [first] = runs;
+    if (!first) return;
+    if (options.repeat === 1) {
+      print(renderRun(first), first, options.json);
+    } else {
+      const summary = repeatSummary(runs);
+      print(renderRepeat(summary), { repeat: summary, results: runs }, options.json);
+    }
+    if (options.profile && first.profileDir) {
+      (options.json ? process.stderr : process.stdout).write(
+        `\n${summarizeProfile(first.profileDir)}\n\nProfiles kept in ${first.profileDir}\n`,
       );
     }
   } finally {
-    await Promise.all(bots.map((bot) => bot.stop().catch(() => undefined)));
     killAllBots();
     removeTemporary();
   }
@@ -322,7 +625,8 @@ function main(): void {
     process.stdout.write(USAGE);
     return;
   }
-  const { limitMs } = options.settings;
+  const { settings } = options;
+  const limitMs = (settings.limitMs + (options.scale ? settings.scale.limitMs : 0)) * options.repeat;
   const watchdog = setTimeout(() => {
     log(`not done within ${limitMs / 1000} s; stopping`);
     killAllBots();

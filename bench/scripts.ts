@@ -1,5 +1,6 @@
 import { createI18n, translator } from '../bot/i18n';
 import { CUSTOMERS, ORDERS } from '../services/demo/seed';
+import type { ChannelTurn } from './channels';
 import type { ConversationScript, ScriptedTurn } from './load';
 
 /** Demo-store orders the customers ask about, and which contact detail each one verifies with. */
@@ -61,3 +62,29 @@ export const fullBotScript: ConversationScript = (n) => orderStatusConversation(
 /** The echo bot gets the same messages, so both bots answer the same number of turns. */
 export const echoBotScript: ConversationScript = (n) =>
   orderStatusConversation(n).map(({ text }) => ({ text, check: exactly(`Echo: ${text}`) }));
+
+/**
+ * The same order-status check for the channel drivers, which see replies as each channel shows
+ * them (a WhatsApp menu is an interactive message, a Telegram one carries a keyboard): each turn
+ * ends with the reply that contains its last text, and the status must name the order.
+ */
+export function channelConversation(n: number): ChannelTurn[] {
+  const order = ORDER_CASES[n % ORDER_CASES.length] as (typeof ORDER_CASES)[number];
+  const none = (): undefined => undefined;
+  return [
+    { text: 'hello', last: t('menu.prompt'), check: none },
+    { text: 'where is my order', last: t('orders.askNumber'), check: none },
+    { text: order.number, last: t('verification.ask'), check: none },
+    {
+      text: order.answer,
+      last: t('menu.anythingElse'),
+      check: (replies) =>
+        replies.some((reply) => reply.includes(order.number))
+          ? undefined
+          : `expected the summary of ${order.number}`,
+    },
+  ];
+}
+
+/** Text of the last message of the bot's welcome to a conversation that just started (Direct Line). */
+export const WELCOME_LAST = t('menu.prompt');

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { BatchedWriter } from '../bot/batchedWriter';
+import { WalCheckpointer } from '../bot/storage/walCheckpointer';
 import { openSqlite } from '../bot/sqlite';
 import type { ConversationReference } from 'botbuilder';
 import type { TextSeal } from './sealedText';
@@ -248,6 +250,9 @@ function toTranscriptLine(row: TranscriptRow): TranscriptLine {
   };
 }
 
+/** Statements on the tables whose appends are batched: they commit the queue first. */
+const BATCHED_TABLES = /\b(transcript|audit)\b/i;
+
 /**
  * The persisted side of human handoff (SQLite, `DATA_DIR/handoff.sqlite`): cases and their
  * queue, the transcript of every conversation (redacted; the originals of redacted customer
@@ -256,19 +261,37 @@ function toTranscriptLine(row: TranscriptRow): TranscriptLine {
  * single conditional UPDATE, so two agents racing for one case cannot both win.
  */
 export class HandoffStore {
-  readonly db: Database.Database;
-  /** Statements prepared once: preparing on every call was the largest cost of a turn. */
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly appendLines: (conversationKey: string, lines: readonly NewTranscriptLine[]) => void;
+  /** The connection; {@link db} is how code outside the store reaches it. */
+  private readonly connection: Database.Database;
+  /**
+   * Statements prepared once: preparing on every call was the largest cost of a turn. Those that
+   * touch the transcript or the audit log commit the queued appends first (`flushFirst`).
+   */
+  private readonly statements = new Map<string, { statement: Database.Statement; flushFirst: boolean }>();
+  /** Transcript lines and audit entries, committed once per event-loop turn (see {@link flushWrites}). */
+  private readonly writes: BatchedWriter;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
-  /** Without `seal`, originals are not kept and nothing can be revealed. */
+  /**
+   * Without `seal`, originals are not kept and nothing can be revealed. `onWriteError` hears of
+   * a queued transcript line or audit entry that could not be written (the database closed or
+   * the disk is full); by default it becomes a process warning. `checkpointInBackground` (the
+   * server's store) checkpoints the write-ahead log in a worker thread on a timer.
+   */
   constructor(
     file: string,
     private readonly now: () => number = Date.now,
     private readonly seal?: TextSeal,
+    options: { onWriteError?: (error: unknown) => void; checkpointInBackground?: boolean } = {},
   ) {
-    this.db = openSqlite(file);
-    this.db.exec(`
+    this.connection = openSqlite(file);
+    this.writes = new BatchedWriter(this.connection, {
+      onError:
+        options.onWriteError ??
+        ((error) =>
+          process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'HandoffStore')),
+    });
+    this.connection.exec(`
       CREATE TABLE IF NOT EXISTS cases (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         conversation_key TEXT NOT NULL,
@@ -339,19 +362,10 @@ export class HandoffStore {
       );
     `);
     this.addMissingColumns();
-    this.appendLines = this.db.transaction((conversationKey: string, lines: readonly NewTranscriptLine[]) => {
-      const insert = this.stmt(
-        'INSERT INTO transcript (conversation_key, at, role, agent_id, text, original) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      const at = this.now();
-      for (const line of lines) {
-        const sealed =
-          this.seal && line.original !== undefined && line.original !== line.text
-            ? this.seal.seal(line.original, conversationKey)
-            : null;
-        insert.run(conversationKey, at, line.role, line.agentId ?? null, line.text, sealed);
-      }
-    });
+    this.checkpointer =
+      options.checkpointInBackground && file !== ':memory:'
+        ? new WalCheckpointer(this.connection, file)
+        : undefined;
   }
 
   /**
@@ -359,7 +373,7 @@ export class HandoffStore {
    * case: that one is returned with `created: false`.
    */
   enqueue(newCase: NewCase): { handoffCase: HandoffCase; created: boolean } {
-    const run = this.db.transaction(() => {
+    const run = this.connection.transaction(() => {
       const active = this.activeCase(newCase.conversationKey);
       if (active) return { handoffCase: active, created: false };
       const info = this.stmt(
@@ -431,7 +445,7 @@ export class HandoffStore {
 
   /** Assigns a queued case to an agent; false when it is no longer queued (someone else won). */
   claim(id: number, agentId: string): boolean {
-    const run = this.db.transaction(() => {
+    const run = this.connection.transaction(() => {
       const now = this.now();
       const changed = this.stmt(
         `UPDATE cases SET state = 'withAgent', agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'queued'`,
@@ -506,12 +520,57 @@ export class HandoffStore {
   }
 
   appendTranscript(conversationKey: string, role: TranscriptRole, text: string, agentId?: string): void {
-    this.appendLines(conversationKey, [{ role, text, agentId }]);
+    this.appendTranscriptLines(conversationKey, [{ role, text, agentId }]);
   }
 
-  /** Appends the lines of one turn in one transaction. */
+  /**
+   * Appends the lines of one turn. NOTE: they are committed with every other line and audit
+   * entry queued in the same event-loop turn, after the replies went out (see
+   * {@link flushWrites}); every read of the transcript here commits them first. Each line gets
+   * the time of this call.
+   */
   appendTranscriptLines(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
-    if (lines.length > 0) this.appendLines(conversationKey, lines);
+    if (lines.length === 0) return;
+    const at = this.now();
+    // Sealed now, so a seal that cannot be made fails the caller, as before batching.
+    const rows = lines.map((line) => ({
+      role: line.role,
+      agentId: line.agentId ?? null,
+      text: line.text,
+      sealed:
+        this.seal && line.original !== undefined && line.original !== line.text
+          ? this.seal.seal(line.original, conversationKey)
+          : null,
+    }));
+    this.writes.add(() => {
+      const insert = this.stmt(
+        'INSERT INTO transcript (conversation_key, at, role, agent_id, text, original) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const row of rows) insert.run(conversationKey, at, row.role, row.agentId, row.text, row.sealed);
+    });
+  }
+
+  /**
+   * The database, for code that works on it directly (the agent directory shares it). Queued
+   * transcript lines and audit entries are committed first, so that code sees them.
+   */
+  get db(): Database.Database {
+    this.writes.flush();
+    return this.connection;
+  }
+
+  /**
+   * Commits the queued transcript lines and audit entries now. The store does it by itself
+   * once per event-loop turn, before any of its own reads of those tables and on {@link close};
+   * code that holds on to {@link db} and reads those tables later calls it first.
+   */
+  flushWrites(): void {
+    this.writes.flush();
+  }
+
+  /** Transcript lines and audit entries not committed yet (for tests). */
+  get pendingWrites(): number {
+    return this.writes.pending;
   }
 
   /**
@@ -705,15 +764,19 @@ export class HandoffStore {
     return this.stmt('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
   }
 
-  /** Appends to the audit log: who did what to which case. */
+  /** Appends to the audit log: who did what to which case (committed as transcript lines are). */
   audit(actor: string, action: string, caseId?: number, detail?: Record<string, unknown>): void {
-    this.stmt('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)').run(
-      this.now(),
-      actor,
-      action,
-      caseId ?? null,
-      detail ? JSON.stringify(detail) : null,
-    );
+    const at = this.now();
+    const detailJson = detail ? JSON.stringify(detail) : null;
+    this.writes.add(() => {
+      this.stmt('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)').run(
+        at,
+        actor,
+        action,
+        caseId ?? null,
+        detailJson,
+      );
+    });
   }
 
   auditLog(
@@ -877,28 +940,34 @@ export class HandoffStore {
   }
 
   get isOpen(): boolean {
-    return this.db.open;
+    return this.connection.open;
   }
 
+  /** Commits what is queued, then closes the database. Safe to call twice. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.connection.open) return;
+    this.writes.flush();
+    void this.checkpointer?.stop();
+    this.connection.close();
   }
 
   /** Columns added after the first release, for databases created before them. */
   private addMissingColumns(): void {
-    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();
+    const columns = this.connection.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();
     if (!columns.some((column) => column.name === 'original')) {
-      this.db.exec('ALTER TABLE transcript ADD COLUMN original TEXT');
+      this.connection.exec('ALTER TABLE transcript ADD COLUMN original TEXT');
     }
   }
 
   private stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = { statement: this.connection.prepare(sql), flushFirst: BATCHED_TABLES.test(sql) };
+      this.statements.set(sql, prepared);
     }
-    return statement as unknown as Database.Statement<P, R>;
+    // Read what this process wrote: queued appends go first (a no-op inside the batch itself).
+    if (prepared.flushFirst) this.writes.flush();
+    return prepared.statement as unknown as Database.Statement<P, R>;
   }
 
   private requireCase(id: number): HandoffCase {

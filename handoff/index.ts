@@ -39,7 +39,9 @@ export function openHandoffDatabase(
   secrets: SecretSource = fileSecrets(dataDir),
 ): HandoffDatabase {
   const seal = new TextSeal(() => secrets(TRANSCRIPT_SEAL_SECRET));
-  const store = new HandoffStore(path.join(dataDir, HANDOFF_DATABASE_FILE), Date.now, seal);
+  const store = new HandoffStore(path.join(dataDir, HANDOFF_DATABASE_FILE), Date.now, seal, {
+    checkpointInBackground: true,
+  });
   try {
     const agents = new AgentDirectory(store.db);
     return { store, agents, close: () => store.close() };

@@ -14,6 +14,7 @@ import { SentimentTracking } from './sentimentTracking';
 import type { SentimentTracker } from '../language/sentimentTracker';
 import type { KnownPiiMemory } from '../language/knownPiiMemory';
 import { TurnLogging } from './turnLogging';
+import { DialogMemoryConfiguration } from './dialogMemoryConfiguration';
 
 export {
   LocaleResolution,
@@ -64,4 +65,5 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.insights) adapter.use(deps.insights);
   if (deps.handoff) adapter.use(deps.handoff);
+  adapter.use(new DialogMemoryConfiguration());
 }

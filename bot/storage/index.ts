@@ -38,7 +38,9 @@ export function openStateStore(
       };
     }
     case 'sqlite': {
-      const storage = new SqliteStorage(path.join(config.dataDir, STATE_DB_FILE));
+      const storage = new SqliteStorage(path.join(config.dataDir, STATE_DB_FILE), {
+        checkpointInBackground: true,
+      });
       return { storage, isOpen: () => storage.isOpen, close: () => storage.close() };
     }
     case 'postgres': {

@@ -13,6 +13,7 @@ import {
   type StateRecord,
   type StateRecords,
 } from './stateRecords';
+import { WalCheckpointer } from './walCheckpointer';
 
 interface Row {
   key: string;
@@ -37,9 +38,17 @@ export class SqliteStorage implements Storage, StateRecords {
   // NOTE: better-sqlite3 builds a wrapper per `transaction()` call; these are built once, not per write.
   private readonly writeAll: (entries: [string, Record<string, unknown>][], now: number) => void;
   private readonly deleteAll: (keys: string[]) => void;
+  private readonly checkpointer: WalCheckpointer | undefined;
 
-  /** Opens (creating when missing, private) the database file; its folder is created too. */
-  constructor(readonly file: string) {
+  /**
+   * Opens (creating when missing, private) the database file; its folder is created too. With
+   * `checkpointInBackground` (the server's store), the write-ahead log is checkpointed by a
+   * worker thread on a timer rather than by a commit of a turn (see {@link WalCheckpointer}).
+   */
+  constructor(
+    readonly file: string,
+    options: { checkpointInBackground?: boolean } = {},
+  ) {
     this.db = openSqlite(file);
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
       key TEXT PRIMARY KEY,
@@ -67,6 +76,13 @@ export class SqliteStorage implements Storage, StateRecords {
     this.deleteAll = this.db.transaction((keys: string[]) => {
       for (const key of keys) this.remove.run(key);
     });
+    this.checkpointer =
+      options.checkpointInBackground && file !== ':memory:' ? new WalCheckpointer(this.db, file) : undefined;
+  }
+
+  /** The background checkpointer, when there is one (tests). */
+  get walCheckpointer(): WalCheckpointer | undefined {
+    return this.checkpointer;
   }
 
   /** True until {@link close} is called. */
@@ -147,6 +163,8 @@ export class SqliteStorage implements Storage, StateRecords {
 
   /** Closes the file; later calls fail. Safe to call twice. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    void this.checkpointer?.stop();
+    this.db.close();
   }
 }

@@ -18,6 +18,8 @@ const FIGURES = [
   'rssMb1k',
   'rssMb100k',
   'startupMs',
+  'fullLoopMaxMs',
+  'echoLoopMaxMs',
   'trainingMs',
   'recognitionMedianMs',
   'recognitionP99Ms',
@@ -66,13 +68,23 @@ function assertRecognitionShape(recognition: unknown): void {
   }
 }
 
+const CHANNELS = ['botframework', 'directline', 'telegram', 'whatsapp'];
+
+/** The pauses every bot reports: event-loop delay and garbage collection. */
+function assertPauses(pauses: unknown, what: string): void {
+  const p = pauses as Record<string, unknown>;
+  for (const key of ['loopMaxMs', 'loopMaxMsMedian', 'loopP99MsMedian', 'gcMaxMs', 'gcMsPerTurn'])
+    assertFigure(p[key], `${what}.${key}`);
+  assert.ok(Array.isArray(p.gcLongest) && p.gcLongest.length > 0, `${what}: the longest collections`);
+}
+
 describe('npm run bench', () => {
-  it('--quick --json runs both bots and prints every figure as a positive number', async function () {
-    // Starts three bot processes and drives them for a few seconds; CI machines are slow.
-    this.timeout(90_000);
+  it('--quick --json runs both bots and every channel and prints every figure as a positive number', async function () {
+    // Starts four bot processes and drives them for a few seconds; CI machines are slow.
+    this.timeout(180_000);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--json'], {
       cwd: root,
-      timeout: 85_000,
+      timeout: 175_000,
       maxBuffer: 10 * 1024 * 1024,
     });
     const result = JSON.parse(stdout) as Record<string, unknown>;
@@ -80,6 +92,59 @@ describe('npm run bench', () => {
     for (const key of FIGURES) assertFigure(result[key], key);
     assertRecognitionShape(result.recognition);
     assert.equal(result.mode, 'quick');
+    const pauses = result.pauses as Record<string, unknown>;
+    for (const bot of ['echo', 'full1k', 'full100k']) assertPauses(pauses[bot], `pauses.${bot}`);
+    const { channels } = result.channels as { channels: Record<string, Record<string, unknown>> };
+    assert.deepEqual(Object.keys(channels), CHANNELS);
+    for (const channel of CHANNELS)
+      for (const key of ['turns', 'turnsPerSec', 'p50Ms', 'p99Ms', 'botCpuMsPerTurn'])
+        assertFigure(channels[channel]?.[key], `channels.${channel}.${key}`);
+    assert.equal(
+      channels.directline?.turns,
+      channels.botframework?.turns,
+      'every channel ran the same turns',
+    );
+  });
+
+  it('--repeat 2 --quick --no-channels --scale --json prints both runs, their ratios and the scale figures', async function () {
+    this.timeout(300_000);
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--repeat', '2', '--quick', '--no-channels', '--scale', '--json'],
+      { cwd: root, timeout: 295_000, maxBuffer: 20 * 1024 * 1024 },
+    );
+    const { repeat, results } = JSON.parse(stdout) as {
+      repeat: { runs: Record<string, unknown>[]; bothMetIn: unknown; of: unknown };
+      results: Record<string, unknown>[];
+    };
+    assert.equal(results.length, 2);
+    assert.equal(repeat.of, 2);
+    assert.deepEqual(
+      repeat.runs.map((row) => row.run),
+      [1, 2],
+    );
+    for (const [i, row] of repeat.runs.entries()) {
+      assert.equal(row.throughputRatio, results[i]?.throughputRatio, 'the summary shows each run');
+      assertFigure(row.p99Ratio, `run ${i + 1} p99Ratio`);
+    }
+    assert.ok(typeof repeat.bothMetIn === 'number' && repeat.bothMetIn >= 0 && repeat.bothMetIn <= 2);
+    for (const result of results) {
+      assert.equal(result.channels, undefined, '--no-channels');
+      const scale = result.scale as Record<string, unknown>;
+      assertFigure(scale.cpuPerTurnRatio, 'scale.cpuPerTurnRatio');
+      assert.equal(typeof scale.heapKbPerActiveConversation, 'number');
+      assert.equal((scale.large as { conversations: number }).conversations, 1_000);
+    }
+  });
+
+  it('refuses --repeat without a whole number and --baseline without a checkout, with status 2', async () => {
+    for (const args of [['--repeat', 'five'], ['--repeat'], ['--baseline', path.join(root, 'no-such-dir')]]) {
+      await assert.rejects(
+        run(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: root, timeout: 30_000 }),
+        (error: { code?: number; stderr?: string }) => error.code === 2 && /bench: /.test(error.stderr ?? ''),
+        args.join(' '),
+      );
+    }
   });
 
   it('--recognizers --quick --json runs the full bot with each recognizer and prints both throughputs', async function () {
