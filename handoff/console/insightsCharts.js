@@ -114,6 +114,7 @@ function drawVolume(report) {
           borderColor: GREEN,
           backgroundColor: GREEN,
           spanGaps: true,
+          pointRadius: 4,
           yAxisID: 'rate',
         },
       ],
