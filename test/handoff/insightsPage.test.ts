@@ -331,12 +331,19 @@ describe('Insights page in headless Chromium', function () {
       [lv['reason.customerAsked'], '1'],
     ]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'insights-latvian.png'), fullPage: true });
+    // The header's picker re-renders the view in the new language, the filters kept.
+    await insightsView(page).getByLabel('Valoda', { exact: true }).selectOption('lv');
+    await page.locator('[data-figure="conversations"][data-value="1"]').waitFor();
+    await page.getByLabel('Konsoles valoda').selectOption('es');
+    await page.locator('[data-figure="conversations"] dt', { hasText: 'Conversaciones' }).waitFor();
+    assert.equal(await insightsView(page).getByLabel('Idioma', { exact: true }).inputValue(), 'lv');
+    assert.equal(await page.locator('[data-figure="conversations"]').getAttribute('data-value'), '1');
     assert.deepEqual(problems, []);
   });
 });
 
-/** The Insights view (a region named by its heading): some of its labels are the history form's too. */
-const insightsView = (page: Page) => page.getByRole('region', { name: 'Insights' });
+/** The Insights view: some of its labels are the history form's too. */
+const insightsView = (page: Page) => page.locator('#insights-panel');
 
 /** The values of a `<select>`'s options (run in the page). */
 function values(options: Element[]): string[] {
