@@ -106,6 +106,8 @@ function drawVolume(report) {
           data: conversations,
           backgroundColor: ACCENT,
           yAxisID: 'y',
+          // Drawn first: the containment line stays visible over the bars.
+          order: 2,
         },
         {
           type: 'line',
@@ -116,6 +118,7 @@ function drawVolume(report) {
           spanGaps: true,
           pointRadius: 4,
           yAxisID: 'rate',
+          order: 1,
         },
       ],
     },

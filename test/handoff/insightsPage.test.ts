@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -101,6 +102,37 @@ describe('Insights page in headless Chromium', function () {
     await browser?.close();
     await server?.app.close();
     if (server) removeDataDir(server.dataDir);
+  });
+
+  it('serves Chart.js from node_modules as a module of the page: in the import map and the policy, by hash', async () => {
+    const response = await fetch(`${server.url}/console`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    const html = await response.text();
+    const map = JSON.parse(/<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1] ?? '{}') as {
+      imports: Record<string, string>;
+      integrity: Record<string, string>;
+    };
+    const installed = path.dirname(require.resolve('chart.js'));
+    const files: [url: string | undefined, file: string][] = [
+      [map.imports['chart.js'], path.join(installed, 'chart.js')],
+      ['/console/assets/vendor/chart.js/chunks/index.js', path.join(installed, 'chunks', 'index.js')],
+      [
+        map.imports['@kurkle/color'],
+        path.join(path.dirname(require.resolve('@kurkle/color')), 'color.esm.js'),
+      ],
+    ];
+    for (const [url, file] of files) {
+      assert.ok(url, file);
+      const asset = await fetch(`${server.url}${url}`);
+      assert.equal(asset.status, 200, url);
+      assert.equal(asset.headers.get('content-type'), 'text/javascript; charset=utf-8');
+      const body = Buffer.from(await asset.arrayBuffer());
+      assert.ok(body.equals(fs.readFileSync(file)), `${url} is ${file} as installed`);
+      const hash = `sha256-${createHash('sha256').update(body).digest('base64')}`;
+      assert.equal(map.integrity[url], hash, url);
+      assert.ok(policy.includes(`'${hash}'`), `${url} is allowed by hash`);
+    }
+    assert.ok(!/unsafe-(inline|eval)/.test(policy), policy);
   });
 
   const report = async (query: string): Promise<InsightsReport> => {
