@@ -81,7 +81,7 @@ function draw(key, config) {
   new Chart(canvas, config);
 }
 
-/** A horizontal bar chart of counts. @param {string} label @param {string[]} labels @param {number[]} data @param {string | string[]} colour */
+/** A horizontal bar chart of counts. @param {string} label @param {(string | string[])[]} labels @param {number[]} data @param {string | string[]} colour */
 function countBars(label, labels, data, colour) {
   return /** @type {ChartConfiguration} */ ({
     type: 'bar',
@@ -196,7 +196,8 @@ function drawCsat(report) {
 /** @param {InsightsReport} report */
 function drawAbandoned(report) {
   const places = report.totals.tasks.abandonedAt;
-  const labels = places.map((place) => `${topicName(place.task)} · ${place.step}`);
+  // Two lines on the axis: the task, and the step's own name (`dialogId/stepName`: the table has both).
+  const labels = places.map((place) => [topicName(place.task), place.step.split('/').pop() ?? place.step]);
   draw(
     'abandoned',
     countBars(

@@ -37,8 +37,9 @@ const FIGURES: [figure: string, value: (totals: PeriodFigures) => number | null]
 const CHARTS = ['volume', 'reasons', 'csat', 'abandoned', 'intents'];
 
 /**
- * The Insights view in a real browser against the real server: three real conversations (an
- * order looked up over the Bot Framework channel, a Latvian greeting, and a web chat customer
+ * The Insights view in a real browser against the real server: four real conversations (an
+ * order looked up over the Bot Framework channel, a Latvian greeting, an order question left
+ * unanswered and swept as abandoned, and a web chat customer
  * handed to an agent who claims, answers and ends, then rated 5) give the figures; the page
  * must show the API's numbers, draw its charts without a policy violation, filter, and hand
  * out the same report as CSV. Screenshot in test-artifacts/insights.png.
@@ -70,6 +71,8 @@ describe('Insights page in headless Chromium', function () {
       await say(server.url, 'insights-order', text);
     // Contained: a Latvian customer who only greets.
     await say(server.url, 'insights-lv', 'sveiki', { locale: 'lv' });
+    // Given up: an order question left at the order number.
+    await say(server.url, 'insights-left', 'where is my order');
     // Handed off on web chat: claimed, answered and ended by an agent, then rated.
     const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('agent');
@@ -93,6 +96,9 @@ describe('Insights page in headless Chromium', function () {
     await customer.botSays(2);
     // The replies arrive before their turns end: the events of a turn's end come after.
     await server.app.turnQueue.idle();
+    await server.app.insights.recorder.flush();
+    // The sweep, as if the customer had been silent for 31 minutes: the question left is abandoned.
+    assert.equal(await server.app.insights.recorder.sweepAbandoned(Date.now() + 31 * 60_000), 1);
     await server.app.insights.recorder.flush();
     lead = await login(server.url, 'lena');
   });
@@ -204,8 +210,12 @@ describe('Insights page in headless Chromium', function () {
     const expected = await report(defaultRange());
     const { totals } = expected;
     // What the conversations above must have produced, so the page is checked against real figures.
-    assert.equal(totals.conversations, 3);
-    assert.deepEqual([totals.containment.contained, totals.handoff.conversations], [2, 1]);
+    assert.equal(totals.conversations, 4);
+    assert.deepEqual([totals.containment.contained, totals.handoff.conversations], [3, 1]);
+    assert.deepEqual(
+      totals.tasks.abandonedAt.map((place) => [place.task, place.count]),
+      [['orderStatus', 1]],
+    );
     assert.deepEqual([totals.csat.count, totals.csat.average], [1, 5]);
     assert.equal(totals.queueWait.count, 1);
 
@@ -231,7 +241,7 @@ describe('Insights page in headless Chromium', function () {
       percent(totals.containment.rate),
     );
     assert.equal(await page.locator('[data-figure="csat"] .figure-value').innerText(), '5 / 5');
-    assert.equal(await page.locator('[data-figure="conversations"] .figure-value').innerText(), '3');
+    assert.equal(await page.locator('[data-figure="conversations"] .figure-value').innerText(), '4');
 
     // The filters offer what the range has.
     assert.deepEqual(await page.locator('#insights-channel option').evaluateAll(values), [
@@ -248,7 +258,7 @@ describe('Insights page in headless Chromium', function () {
       assert.equal(await canvas.getAttribute('role'), 'img', key);
       assert.match((await canvas.getAttribute('aria-label')) ?? '', /\S/, key);
     }
-    for (const key of ['volume', 'reasons', 'csat']) assert.equal(await painted(page, key), true, key);
+    for (const key of CHARTS) assert.equal(await painted(page, key), true, key);
     // The same figures for screen readers, in tables that are not shown.
     const reasons = page.locator('#insights-chart-reasons-table table');
     const box = await page.locator('#insights-chart-reasons-table').boundingBox();
@@ -265,7 +275,11 @@ describe('Insights page in headless Chromium', function () {
     ]);
     const today = expected.series.find((period) => period.conversations > 0);
     assert.deepEqual(await page.locator('#insights-chart-volume-table tbody tr').evaluateAll(rowTexts), [
-      [today?.period, '3', '2', '66.7%'],
+      [today?.period, '4', '3', '75%'],
+    ]);
+    const [left] = totals.tasks.abandonedAt;
+    assert.deepEqual(await page.locator('#insights-chart-abandoned-table tbody tr').evaluateAll(rowTexts), [
+      ['Order status', left?.step, '1'],
     ]);
     const intents = await page.locator('#insights-chart-intents-table tbody tr').evaluateAll(rowTexts);
     assert.equal(intents.length, totals.intents.length);
