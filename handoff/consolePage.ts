@@ -75,10 +75,13 @@ function readAssets(dir: string): Map<string, Asset> {
   for (const name of fs.readdirSync(path.join(dir, 'i18n')).sort()) {
     if (name.endsWith('.json')) add(`i18n/${name}`);
   }
+  // @kurkle/color is Chart.js's dependency: looked up from Chart.js, wherever npm put it.
+  const chartDir = path.dirname(require.resolve('chart.js'));
   for (const vendor of VENDOR_FILES) {
     // NOTE: both packages' main entries sit in their dist/ folder, beside the ES builds; their
     // exports do not offer package.json itself to resolve.
-    const file = path.join(path.dirname(require.resolve(vendor.package)), vendor.file);
+    const main = require.resolve(vendor.package, { paths: [chartDir] });
+    const file = path.join(path.dirname(main), vendor.file);
     const body = fs.readFileSync(file);
     assets.set(vendor.name, { body, contentType: CONTENT_TYPES['.js'] ?? '', integrity: integrityOf(body) });
   }

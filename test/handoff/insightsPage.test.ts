@@ -124,7 +124,7 @@ describe('Insights page in headless Chromium', function () {
       ['/console/assets/vendor/chart.js/chunks/index.js', path.join(installed, 'chunks', 'index.js')],
       [
         map.imports['@kurkle/color'],
-        path.join(path.dirname(require.resolve('@kurkle/color')), 'color.esm.js'),
+        path.join(path.dirname(require.resolve('@kurkle/color', { paths: [installed] })), 'color.esm.js'),
       ],
     ];
     for (const [url, file] of files) {
