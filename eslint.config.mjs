@@ -50,6 +50,8 @@ export default tseslint.config(
           'HTMLSelectElement',
           'HTMLTextAreaElement',
           'HTMLButtonElement',
+          'HTMLAnchorElement',
+          'HTMLCanvasElement',
           'HTMLFormElement',
           'KeyboardEvent',
           'Node',

@@ -15,6 +15,22 @@ import { HttpProblem, fail } from './consoleHttp';
 /** Where the page's files live, from the project root (tsc does not copy them to dist/). */
 export const CONSOLE_DIR = path.join(projectRoot(), 'handoff', 'console');
 
+/**
+ * Browser modules the page takes from `node_modules` (served as they are installed, so they work
+ * offline and their hashes go into the policy like the page's own): Chart.js's ES build, its
+ * shared chunk, and the colour library it imports by its bare name.
+ */
+const VENDOR_FILES: { name: string; package: string; file: string }[] = [
+  { name: 'vendor/chart.js/chart.js', package: 'chart.js', file: 'chart.js' },
+  { name: 'vendor/chart.js/chunks/index.js', package: 'chart.js', file: 'chunks/index.js' },
+  { name: 'vendor/kurkle-color/color.esm.js', package: '@kurkle/color', file: 'color.esm.js' },
+];
+/** The bare names the page's modules import, as the import map resolves them. */
+const VENDOR_IMPORTS: Record<string, string> = {
+  'chart.js': 'vendor/chart.js/chart.js',
+  '@kurkle/color': 'vendor/kurkle-color/color.esm.js',
+};
+
 /** The URL the page's files are served under. */
 const ASSETS = '/console/assets/';
 const ENTRY = 'main.js';
@@ -59,6 +75,16 @@ function readAssets(dir: string): Map<string, Asset> {
   for (const name of fs.readdirSync(path.join(dir, 'i18n')).sort()) {
     if (name.endsWith('.json')) add(`i18n/${name}`);
   }
+  // @kurkle/color is Chart.js's dependency: looked up from Chart.js, wherever npm put it.
+  const chartDir = path.dirname(require.resolve('chart.js'));
+  for (const vendor of VENDOR_FILES) {
+    // NOTE: both packages' main entries sit in their dist/ folder, beside the ES builds; their
+    // exports do not offer package.json itself to resolve.
+    const main = require.resolve(vendor.package, { paths: [chartDir] });
+    const file = path.join(path.dirname(main), vendor.file);
+    const body = fs.readFileSync(file);
+    assets.set(vendor.name, { body, contentType: CONTENT_TYPES['.js'] ?? '', integrity: integrityOf(body) });
+  }
   return assets;
 }
 
@@ -79,7 +105,9 @@ export function loadConsoleFiles(dir: string = CONSOLE_DIR): ConsoleFiles {
     );
   }
   const importMap = JSON.stringify({
-    imports: {},
+    imports: Object.fromEntries(
+      Object.entries(VENDOR_IMPORTS).map(([specifier, name]) => [specifier, ASSETS + name]),
+    ),
     integrity: Object.fromEntries(scripts.map(([name, asset]) => [ASSETS + name, asset.integrity])),
   });
   const html = template

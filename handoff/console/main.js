@@ -20,6 +20,7 @@ import {
   startI18n,
   t,
 } from './i18n.js';
+import { canReadInsights, leaveInsights, showInsights, startInsights } from './insights.js';
 import { registerPanel, showPanel, shownPanel } from './panels.js';
 import { clearQueue, markUnread, refreshQueue, renderQueue } from './queue.js';
 import { canEditContent, session } from './session.js';
@@ -51,6 +52,7 @@ function showLogin(message) {
   clearQueue();
   forgetChannels();
   leaveStudio();
+  leaveInsights();
   byId('channels-panel').hidden = true;
   byId('app-view').hidden = true;
   byId('whoami').hidden = true;
@@ -111,6 +113,7 @@ function showApp(data) {
   byId('channels-panel').hidden = !admin;
   byId('tab-canned').hidden = !canEditContent();
   byId('tab-studio').hidden = !canEditContent();
+  byId('tab-insights').hidden = !canReadInsights();
   if (admin) {
     void refreshChannels();
     // While a channel waits to be linked its code changes every few seconds.
@@ -203,12 +206,14 @@ async function start() {
     onShow: () => void refreshCannedList(),
   });
   registerPanel('studio', { panelId: 'studio-panel', tabId: 'tab-studio', onShow: showStudio });
+  registerPanel('insights', { panelId: 'insights-panel', tabId: 'tab-insights', onShow: showInsights });
   startLogin();
   startCaseView();
   startTickets();
   startHistory();
   startCannedReplies();
   startStudio();
+  startInsights();
   try {
     await startI18n();
   } catch (error) {
