@@ -289,10 +289,6 @@ describe('Insights page in headless Chromium', function () {
     );
 
     await page.screenshot({ path: path.join(ARTIFACTS, 'insights.png'), fullPage: true });
-    fs.copyFileSync(
-      path.join(ARTIFACTS, 'insights.png'),
-      path.join(__dirname, '..', '..', 'docs', 'images', 'console-insights.png'),
-    );
     assert.deepEqual(problems, []);
   });
 
