@@ -31,5 +31,8 @@ export class RedeliveredActivities implements Middleware {
     }
     conversation.recentActivityIds = [...seen, id].slice(-REMEMBERED_ACTIVITY_IDS);
     await next();
+    // The bot saved the state already, unless the turn ended before it (a customer writing to
+    // an agent): then the id is saved here. Unchanged state is not written again.
+    await this.state.conversationState.saveChanges(context, false);
   }
 }

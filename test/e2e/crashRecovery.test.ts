@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
@@ -59,7 +60,7 @@ describe('crash recovery (real server processes)', function () {
   this.timeout(120_000);
 
   describe('on SQLite in one DATA_DIR', () => {
-    const dataDir = makeDataDir();
+    let dataDir: string;
     const processes: ServerProcess[] = [];
     const startOnDataDir = async (): Promise<ServerProcess> => {
       const started = await startServerProcess({ DATA_DIR: dataDir });
@@ -68,6 +69,9 @@ describe('crash recovery (real server processes)', function () {
     };
     let reference: string[][];
 
+    before(() => {
+      dataDir = makeDataDir();
+    });
     after(async () => {
       for (const running of processes) await running.kill('SIGKILL');
       removeDataDir(dataDir);
@@ -138,6 +142,9 @@ describe('crash recovery (real server processes)', function () {
     const processes: ServerProcess[] = [];
     let one: ServerProcess;
     let two: ServerProcess;
+    // Conversation ids of this run only: the lock keys in Redis are shared by every run.
+    const run = randomBytes(4).toString('hex');
+    const ids = { reference: `pg-reference-${run}`, between: `pg-between-${run}`, held: `pg-held-${run}` };
 
     before(async function () {
       redis = await connectTestRedis(this);
@@ -152,8 +159,10 @@ describe('crash recovery (real server processes)', function () {
         COMMERCE_API_URL: await shop.start(),
         COMMERCE_API_TIMEOUT_MS: '120000',
       };
-      [one, two] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
-      processes.push(one, two);
+      const started = await Promise.allSettled([startServerProcess(env), startServerProcess(env)]);
+      for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+      for (const result of started) if (result.status === 'rejected') throw result.reason;
+      [one, two] = processes as [ServerProcess, ServerProcess];
     });
     after(async () => {
       for (const running of processes) {
@@ -161,35 +170,37 @@ describe('crash recovery (real server processes)', function () {
         removeDataDir(running.dataDir);
       }
       await shop?.stop();
+      // The lock keys carry this run's conversation ids: nothing of them is left in Redis.
+      await redis?.del(...Object.values(ids).flatMap((id) => [lockKey(id), `${lockKey(id)}:fence`]));
       redis?.disconnect();
       await database?.drop();
     });
 
     it('kill -9 of one: the other continues a conversation between turns at once, and one whose turn held the lock after the lease', async () => {
-      const reference = await referenceReplies(two.url, 'pg-reference');
-      assert.deepEqual(await say(one.url, customerMessage('pg-between', SCRIPT[0])), reference[0]);
-      assert.deepEqual(await say(one.url, customerMessage('pg-held', SCRIPT[0])), reference[0]);
-      assert.deepEqual(await say(one.url, customerMessage('pg-held', SCRIPT[1])), reference[1]);
+      const reference = await referenceReplies(two.url, ids.reference);
+      assert.deepEqual(await say(one.url, customerMessage(ids.between, SCRIPT[0])), reference[0]);
+      assert.deepEqual(await say(one.url, customerMessage(ids.held, SCRIPT[0])), reference[0]);
+      assert.deepEqual(await say(one.url, customerMessage(ids.held, SCRIPT[1])), reference[1]);
 
       // The proof step looks the order up in the shop's API, which now keeps the turn waiting.
       shop.stall = true;
-      const proof = customerMessage('pg-held', SCRIPT[2]);
+      const proof = customerMessage(ids.held, SCRIPT[2]);
       const held = send(one.url, proof);
       await waitFor(() => shop.stalled.length > 0, 'the turn on the first instance asking the shop API');
-      assert.equal(await redis.exists(lockKey('pg-held')), 1, 'the held turn has no lock in Redis');
+      assert.equal(await redis.exists(lockKey(ids.held)), 1, 'the held turn has no lock in Redis');
       assert.deepEqual(await one.kill('SIGKILL'), { code: null, signal: 'SIGKILL' });
       assert.equal((await held).kind, 'connectionError');
       shop.release();
       // NOTE: the dead holder's lock stays until its lease (15 s, not configurable) runs out;
       // the other instance's turn waits for it (up to 30 s) instead of failing.
-      assert.ok((await redis.pttl(lockKey('pg-held'))) > 0, 'the lock vanished with its holder');
+      assert.ok((await redis.pttl(lockKey(ids.held))) > 0, 'the lock vanished with its holder');
 
       // The customer (or Bot Framework) sends the unanswered message again, same activity id.
       const heldRetry = say(two.url, proof);
-      assert.deepEqual(await say(two.url, customerMessage('pg-between', SCRIPT[1])), reference[1]);
-      assert.deepEqual(await say(two.url, customerMessage('pg-between', SCRIPT[2])), reference[2]);
+      assert.deepEqual(await say(two.url, customerMessage(ids.between, SCRIPT[1])), reference[1]);
+      assert.deepEqual(await say(two.url, customerMessage(ids.between, SCRIPT[2])), reference[2]);
       assert.deepEqual(await heldRetry, reference[2]);
-      assert.equal(await redis.exists(lockKey('pg-held')), 0, 'the lock was not released after the turn');
+      assert.equal(await redis.exists(lockKey(ids.held)), 0, 'the lock was not released after the turn');
     });
   });
 });

@@ -70,6 +70,12 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       resolve(ended);
     });
   });
+  // A test runner that dies (or is interrupted) takes its servers with it.
+  const killOnExit = (): void => {
+    if (!ended) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
