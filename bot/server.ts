@@ -284,7 +284,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   channels = (deps.channels ?? CHANNELS).flatMap((create) => create(channelDeps) ?? []);
   // NOTE: the one place the shared turn path goes on an adapter, so no channel can skip
   // serialization, locale resolution or the handoff interceptor.
-  for (const channel of channels) useSharedMiddleware(channel.adapter, middleware);
+  for (const channel of channels) {
+    useSharedMiddleware(channel.adapter, { ...middleware, redelivers: channel.redelivers === true });
+  }
 
   const server = restify.createServer({
     name: 'switchboard',

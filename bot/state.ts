@@ -52,6 +52,8 @@ export interface ConversationData {
   notUnderstoodInARow: number;
   /** Data the task dialogs collected (absent until a task collects something). */
   caseFile?: CaseFile;
+  /** Ids of the latest customer messages handled, on channels that redeliver (middleware/redeliveredActivities.ts). */
+  recentActivityIds?: string[];
 }
 
 export function newConversationData(): ConversationData {

@@ -33,6 +33,12 @@ export interface Channel {
    * agent hubs listening on Bot Framework channels. Switchboard's own channels do not need it.
    */
   readonly announcesHandoff: boolean;
+  /**
+   * Whether the platform may deliver a customer message again under the same activity id and
+   * the adapter does not remember ids itself (Bot Framework does; Telegram, WhatsApp and Direct
+   * Line adapters drop repeats before the turn): the shared turn path then runs a repeat once.
+   */
+  readonly redelivers?: boolean;
   /** Mounts the channel's HTTP routes and WebSocket upgrades. Called once, before listening. */
   mount(server: restify.Server): void;
   /**

@@ -10,6 +10,7 @@ import type { TurnQueue } from '../turnQueue';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
 import { SerializeTurns } from './serializeTurns';
+import { RedeliveredActivities } from './redeliveredActivities';
 import { SentimentTracking } from './sentimentTracking';
 import type { SentimentTracker } from '../language/sentimentTracker';
 import type { KnownPiiMemory } from '../language/knownPiiMemory';
@@ -47,6 +48,8 @@ export interface SharedMiddlewareDeps {
   knownPii?: KnownPiiMemory;
   /** Records conversation events (bot/insights); it needs the locale and sees every turn, so it runs before the handoff. */
   insights?: Middleware;
+  /** The channel may deliver a message again under the same id and does not remember ids itself (Channel.redelivers). */
+  redelivers?: boolean;
 }
 
 /**
@@ -61,6 +64,7 @@ export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareD
   adapter.use(new TurnErrorBoundary(onTurnError));
   if (deps.metrics) adapter.use(new TurnMetrics(deps.metrics));
   adapter.use(new TurnLogging(deps.logger, deps.knownPii));
+  if (deps.redelivers) adapter.use(new RedeliveredActivities(deps.state, deps.logger));
   adapter.use(new LocaleResolution(deps.i18n, deps.state.profile, deps.defaultLocale, deps.languageDetector));
   if (deps.sentiment) adapter.use(new SentimentTracking(deps.sentiment, deps.logger));
   if (deps.insights) adapter.use(deps.insights);

@@ -25,6 +25,7 @@ export const botFrameworkChannel: ChannelFactory = (deps) => {
     adapter,
     serves: () => true,
     announcesHandoff: true,
+    redelivers: true,
     mount: (server) =>
       mountBotFrameworkRoute(server, {
         adapter,
