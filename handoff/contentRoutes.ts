@@ -117,6 +117,14 @@ export function mountContentRoutes(server: restify.Server, deps: ContentRouteDep
         );
   };
 
+  /** The locale of the path and the JSON body of a change, or the problem with either. */
+  const localeAndBody = (req: Request): { locale: string; input: Record<string, unknown> } | HttpProblem => {
+    const locale = localeOf(req);
+    if (locale instanceof HttpProblem) return locale;
+    const input = jsonBody(req);
+    return input instanceof HttpProblem ? input : { locale, input };
+  };
+
   /** Answers a change's outcome: 200 with `view`, 422 listing the problems, 404. */
   const answer = (
     res: Response,
@@ -188,10 +196,9 @@ export function mountContentRoutes(server: restify.Server, deps: ContentRouteDep
     `${BASE}/content/:locale/texts/:key`,
     body,
     authed(async (req, res, { agent }) => {
-      const locale = localeOf(req);
-      if (locale instanceof HttpProblem) return locale;
-      const input = jsonBody(req);
-      if (input instanceof HttpProblem) return input;
+      const request = localeAndBody(req);
+      if (request instanceof HttpProblem) return request;
+      const { locale, input } = request;
       if (typeof input.text !== 'string') return new HttpProblem(400, 'BadArgument', 'text must be a string');
       const key = rawId(req, 'key');
       const outcome = await live.set(agent.username, locale, 'text', key, input.text);
@@ -203,10 +210,9 @@ export function mountContentRoutes(server: restify.Server, deps: ContentRouteDep
     `${BASE}/content/:locale/intents/:intent`,
     body,
     authed(async (req, res, { agent }) => {
-      const locale = localeOf(req);
-      if (locale instanceof HttpProblem) return locale;
-      const input = jsonBody(req);
-      if (input instanceof HttpProblem) return input;
+      const request = localeAndBody(req);
+      if (request instanceof HttpProblem) return request;
+      const { locale, input } = request;
       const examples = phraseList(input.examples, 'examples');
       if (examples instanceof HttpProblem) return examples;
       const intent = rawId(req, 'intent');
@@ -222,10 +228,9 @@ export function mountContentRoutes(server: restify.Server, deps: ContentRouteDep
     `${BASE}/content/:locale/faq/:id`,
     body,
     authed(async (req, res, { agent }) => {
-      const locale = localeOf(req);
-      if (locale instanceof HttpProblem) return locale;
-      const input = jsonBody(req);
-      if (input instanceof HttpProblem) return input;
+      const request = localeAndBody(req);
+      if (request instanceof HttpProblem) return request;
+      const { locale, input } = request;
       const questions = phraseList(input.questions, 'questions');
       if (questions instanceof HttpProblem) return questions;
       const answerText = typeof input.answer === 'string' ? input.answer.trim() : '';

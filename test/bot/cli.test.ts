@@ -1,51 +1,25 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { openHandoffDatabase } from '../../handoff';
+import { PROJECT_ROOT, runCli, type CliResult } from '../support/cli';
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
+const root = PROJECT_ROOT;
 
 /** Runs the CLI as `npm run cli` does (tsx), returning exit code and output. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return cliWith({}, ...args);
+function cli(...args: string[]): Promise<CliResult> {
+  return runCli({}, ...args);
 }
 
-/** Runs the CLI with extra environment variables (a temporary DATA_DIR), in `cwd` (the project by default). */
-async function cliWith(
-  env: Record<string, string | undefined>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return cliIn(root, env, ...args);
+/** Runs the CLI with extra environment variables (a temporary DATA_DIR). */
+function cliWith(env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
+  return runCli({ env }, ...args);
 }
 
-async function cliIn(
-  cwd: string,
-  env: Record<string, string | undefined>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    // The loader and the script by absolute path, so the CLI can run from any folder.
-    const tsx = pathToFileURL(
-      require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs'),
-    ).href;
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', tsx, '--disable-warning=DEP0111', path.join(root, 'bot', 'cli.ts'), ...args],
-      {
-        cwd,
-        env: { ...process.env, ...env },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+/** Runs the CLI in another folder than the project. */
+function cliIn(cwd: string, env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
+  return runCli({ cwd, env }, ...args);
 }
 
 describe('cli', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { createAccounts, login, type ConsoleSession } from '../handoff/consoleFixture';
 import { eventually } from '../support/polling';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
 import type { AgentRole } from '../../handoff/agentDirectory';
@@ -29,13 +29,7 @@ interface HistoryEntry {
 }
 
 async function account(server: RunningServer, username: string, role: AgentRole): Promise<ConsoleSession> {
-  await server.app.handoff.agents.create({
-    username,
-    name: username,
-    role,
-    teams: ['support'],
-    password: PASSWORD,
-  });
+  await createAccounts(server.app.handoff.agents, [[username, role]]);
   return login(server.url, username);
 }
 

@@ -1,55 +1,27 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { createI18n, translator } from '../../bot/i18n';
-import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { createAccounts, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { runCli, type CliResult } from '../support/cli';
 import { eventually } from '../support/polling';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
 const GREETING = 'welcome.greeting';
 const t = translator(createI18n(), 'en');
 /** The apology of a turn that failed. */
 const FAILED = t('errors.generic');
 
 /** Runs `npm run --silent cli -- content …` as a support lead would, with the server's DATA_DIR. */
-async function contentCli(
-  dataDir: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsx = pathToFileURL(
-    require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs'),
-  ).href;
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', tsx, '--disable-warning=DEP0111', path.join(root, 'bot', 'cli.ts'), 'content', ...args],
-      { cwd: root, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', STORAGE: 'sqlite' } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function contentCli(dataDir: string, ...args: string[]): Promise<CliResult> {
+  return runCli({ env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', STORAGE: 'sqlite' } }, 'content', ...args);
 }
 
 async function leadOf(server: RunningServer, username = 'lena'): Promise<ConsoleSession> {
-  if (!server.app.handoff.agents.find(username)) {
-    await server.app.handoff.agents.create({
-      username,
-      name: 'Lena',
-      role: 'lead',
-      teams: [],
-      password: PASSWORD,
-    });
-  }
+  await createAccounts(server.app.handoff.agents, [[username, 'lead']], []);
   return login(server.url, username);
 }
 

@@ -287,6 +287,21 @@ export class ConsoleSession {
   }
 }
 
+/**
+ * Creates console accounts (password {@link PASSWORD}, name = username) in a server's agent
+ * directory; an account that exists already is left as it is.
+ */
+export async function createAccounts(
+  agents: HandoffDatabase['agents'],
+  accounts: readonly (readonly [username: string, role: AgentRole])[],
+  teams: string[] = ['support'],
+): Promise<void> {
+  for (const [username, role] of accounts) {
+    if (!agents.find(username))
+      await agents.create({ username, name: username, role, teams, password: PASSWORD });
+  }
+}
+
 /** Posts a login; returns the raw answer and the cookie it set (if any). */
 export async function postLogin(
   url: string,

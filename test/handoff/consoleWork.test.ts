@@ -158,12 +158,14 @@ describe('console page in headless Chromium: history, canned replies, transcript
   it('a lead adds a canned reply in the console; an unknown placeholder is refused with its name', async () => {
     const { page, problems } = await logIn('lena');
     await page.getByRole('button', { name: 'Canned replies' }).click();
-    await page.getByLabel('Name (typed after /)').fill('thanks');
-    await page.getByLabel('Team', { exact: true }).selectOption('support');
-    await page.getByLabel('Text', { exact: true }).fill('Thanks {{firstName}}!');
+    // Other views have a Team and a Text too.
+    const canned = page.getByRole('region', { name: 'Canned replies' });
+    await canned.getByLabel('Name (typed after /)').fill('thanks');
+    await canned.getByLabel('Team', { exact: true }).selectOption('support');
+    await canned.getByLabel('Text', { exact: true }).fill('Thanks {{firstName}}!');
     await page.getByRole('button', { name: 'Add canned reply' }).click();
     await page.locator('#canned-error', { hasText: '{{firstName}}' }).waitFor();
-    await page.getByLabel('Text', { exact: true }).fill('Thanks {{customerName}}!');
+    await canned.getByLabel('Text', { exact: true }).fill('Thanks {{customerName}}!');
     await page.getByRole('button', { name: 'Add canned reply' }).click();
     await page.locator('#canned-list', { hasText: 'Thanks {{customerName}}!' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-canned-replies.png'), fullPage: true });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { InsightsReport } from '../../bot/insights';
 import { INSIGHTS_FILE } from '../../bot/insights';
 import { createLogger } from '../../bot/logger';
-import { PASSWORD, login } from '../handoff/consoleFixture';
+import { createAccounts, login } from '../handoff/consoleFixture';
 import { expectedText } from '../support/dialogTable';
 import { logCapture } from '../support/logCapture';
 import { WebCustomer } from '../support/webCustomer';
@@ -37,18 +37,10 @@ describe('insights end to end over Direct Line (web chat customers, console agen
   before(async () => {
     dataDir = makeDataDir();
     server = await boot();
-    for (const [username, role] of [
+    await createAccounts(server.app.handoff.agents, [
       ['ana', 'agent'],
       ['lena', 'lead'],
-    ] as const) {
-      await server.app.handoff.agents.create({
-        username,
-        name: username,
-        role,
-        teams: ['support'],
-        password: PASSWORD,
-      });
-    }
+    ]);
   });
   after(async () => {
     await server.app.close();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { InsightsReport, PeriodFigures } from '../../bot/insights';
 import { CSV_COLUMNS } from '../../bot/insights';
 import type { InsightEvent } from '../../bot/insights/events';
-import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
+import { createAccounts, login, type ConsoleSession } from '../handoff/consoleFixture';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
@@ -103,19 +103,11 @@ for (const dialect of DIALECTS) {
         env = { STORAGE: 'postgres', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
       }
       server = await startServer(env);
-      for (const [username, role] of [
+      await createAccounts(server.app.handoff.agents, [
         ['lena', 'lead'],
         ['ada', 'admin'],
         ['ana', 'agent'],
-      ] as const) {
-        await server.app.handoff.agents.create({
-          username,
-          name: username,
-          role,
-          teams: ['support'],
-          password: PASSWORD,
-        });
-      }
+      ]);
       await seed(server);
       lead = await login(server.url, 'lena');
     });

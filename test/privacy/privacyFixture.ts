@@ -1,33 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
+import { runCli, type CliResult } from '../support/cli';
 
 /** Runs `npm run cli` (tsx) with extra environment; the exit code and output. */
-export async function cli(
-  env: Record<string, string | undefined>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const tsx = pathToFileURL(
-    require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs'),
-  ).href;
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', tsx, '--disable-warning=DEP0111', path.join(root, 'bot', 'cli.ts'), ...args],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+export function cli(env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
+  return runCli({ env: { LOG_LEVEL: 'silent', ...env } }, ...args);
 }
 
 /** One row of some table of some database, as JSON, for searching. */
