@@ -62,8 +62,12 @@ export function readContentFiles(
         }
         next = { ...next, texts: { ...now.texts, ...texts } };
       }
-      if (fs.existsSync(file('intents.json')))
-        next = { ...next, intents: readJson(file('intents.json')) as IntentExamples };
+      if (fs.existsSync(file('intents.json'))) {
+        const intents = readJson(file('intents.json'));
+        if (!isIntentExamples(intents)) {
+          problems.push(`${locale}: intents.json must be an object of example lists by intent`);
+        } else next = { ...next, intents };
+      }
       if (fs.existsSync(file('faq.json'))) {
         const faq = readJson(file('faq.json'));
         if (!Array.isArray(faq) || faq.some((entry) => !isFaqEntry(entry))) {
@@ -76,6 +80,17 @@ export function readContentFiles(
     content[locale] = next;
   }
   return { content, problems };
+}
+
+function isIntentExamples(value: unknown): value is IntentExamples {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (examples) => Array.isArray(examples) && examples.every((example) => typeof example === 'string'),
+    )
+  );
 }
 
 function isFaqEntry(value: unknown): value is FaqEntry {

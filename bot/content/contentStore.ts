@@ -38,7 +38,7 @@ const parsed = (text: string | null): ContentValue | null =>
  * The leads' edits of the shipped locale files: one override per changed key (the shipped files
  * stay the base) and the history of every change (who, when, before, after), in the state
  * database (SQLite by default, the shared database when instances share one), so every
- * instance reads the same content. The newest change's id is the content's version.
+ * instance reads the same content. The number of changes is the content's version.
  */
 export class ContentStore {
   constructor(private readonly database: SharedDatabase) {}
@@ -59,14 +59,19 @@ export class ContentStore {
     }));
   }
 
-  /** The id of the newest change; 0 before the first. Instances compare it to know they are behind. */
+  /**
+   * How many changes were ever committed; 0 before the first. Instances compare it to know they
+   * are behind. NOTE: a count, not the newest id: PostgreSQL hands out ids when a change starts,
+   * so a change with a lower id can commit after one with a higher id; changes are never deleted,
+   * so every commit raises the count.
+   */
   async version(): Promise<number> {
     await this.database.ready;
     const row = await this.db
       .selectFrom('content_change')
-      .select((eb) => eb.fn.max('id').as('newest'))
+      .select((eb) => eb.fn.countAll().as('changes'))
       .executeTakeFirst();
-    return Number(row?.newest ?? 0);
+    return Number(row?.changes ?? 0);
   }
 
   /** Records a change and sets (or, back at the shipped value, removes) the key's override, at once. */

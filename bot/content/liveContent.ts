@@ -72,7 +72,7 @@ export class LiveContent {
     this.merged = deps.shipped;
     this.recognizer = new LiveRecognizer(deps.shippedRecognizer);
     this.faq = {
-      entry: (locale, id) => this.merged[locale]?.faq.find((entry: FaqEntry) => entry.id === id),
+      entry: (locale, id) => this.content(locale)?.faq.find((entry: FaqEntry) => entry.id === id),
     };
     deps.fanOut?.onMessage(() => void this.refresh());
   }
@@ -98,12 +98,12 @@ export class LiveContent {
 
   /** One locale's content as the bot uses it now. */
   content(locale: string): LocaleContent | undefined {
-    return this.merged[locale];
+    return Object.hasOwn(this.merged, locale) ? this.merged[locale] : undefined;
   }
 
   /** The shipped value of a key (undefined for an FAQ entry the studio added). */
   shippedValue(locale: string, kind: ContentKind, key: string): ContentValue | undefined {
-    const shipped = this.deps.shipped[locale];
+    const shipped = Object.hasOwn(this.deps.shipped, locale) ? this.deps.shipped[locale] : undefined;
     return shipped && valueOf(shipped, kind, key);
   }
 
@@ -113,7 +113,7 @@ export class LiveContent {
       try {
         const newest = await this.deps.store.version();
         if (newest === this.version) return false;
-        await this.reload(newest);
+        await this.reload();
         return true;
       } catch (error) {
         if (!this.closed) this.deps.logger.warn({ err: error }, 'content: could not check for changes');
@@ -154,7 +154,7 @@ export class LiveContent {
     revertOf?: number;
   }): Promise<ChangeOutcome> {
     const { locale, kind, key, value } = input;
-    const current = this.merged[locale];
+    const current = this.content(locale);
     if (!current) return { kind: 'notFound', message: `there is no locale ${locale}` };
     // Another instance may have changed something meanwhile: validate against the newest content.
     await this.catchUp();
@@ -189,7 +189,7 @@ export class LiveContent {
       },
       this.deps.now(),
     );
-    await this.reload(change.id);
+    await this.reload();
     this.deps.fanOut?.send(FAN_OUT_MESSAGE);
     this.deps.logger.info({ actor: input.actor, locale, kind, key, change: change.id }, 'content changed');
     return { kind: 'changed', change };
@@ -198,11 +198,13 @@ export class LiveContent {
   /** Reloads when the store holds a newer version than the one applied. */
   private async catchUp(): Promise<void> {
     const newest = await this.deps.store.version();
-    if (newest !== this.version) await this.reload(newest);
+    if (newest !== this.version) await this.reload();
   }
 
   /** Reads every override and makes the result live: texts, recognizer, FAQ. */
-  private async reload(version: number): Promise<void> {
+  private async reload(): Promise<void> {
+    // The version first: a change committed meanwhile is in the overrides or makes the next check reload again.
+    const version = await this.deps.store.version();
     const overrides: ContentOverride[] = await this.deps.store.overrides();
     const next = mergeContent(this.deps.shipped, overrides);
     const previous = this.merged;

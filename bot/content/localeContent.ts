@@ -1,5 +1,5 @@
 import { flattenBundle, readBundle } from '../i18n';
-import { loadIntentExamples, type IntentExamples } from '../language/recognizer';
+import { FAQ_INTENT, isIntent, loadIntentExamples, type IntentExamples } from '../language/recognizer';
 import { loadFaq, type FaqEntry } from './faq';
 
 /** What the bot says and understands in one locale. */
@@ -87,11 +87,24 @@ export function mergeContent(
 ): Record<string, LocaleContent> {
   const merged = { ...shipped };
   for (const override of overrides) {
-    const base = merged[override.locale];
-    if (!base) continue;
+    const base = Object.hasOwn(merged, override.locale) ? merged[override.locale] : undefined;
+    // An override a later build has no place for (a text key it removed, an intent it renamed, an
+    // FAQ id that became an intent's name) is left out rather than break the whole content.
+    if (!base || !fits(base, override)) continue;
     merged[override.locale] = withValue(base, override.kind, override.key, override.value);
   }
   return merged;
+}
+
+function fits(base: LocaleContent, override: ContentOverride): boolean {
+  switch (override.kind) {
+    case 'text':
+      return Object.hasOwn(base.texts, override.key);
+    case 'intent':
+      return isIntent(override.key);
+    case 'faq':
+      return !isIntent(override.key) && override.key !== FAQ_INTENT;
+  }
 }
 
 /** A flat `a.b.c → text` map as the nested object i18next and `translation.json` use. */

@@ -97,6 +97,15 @@ describe('content studio API', function () {
     const unknown = await lead.get('/api/console/content/fr');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.code, 'NotFound');
+    // Names every JavaScript object has are no locale either.
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      assert.equal((await lead.get(`/api/console/content/${name}`)).status, 404, name);
+      assert.equal(
+        (await lead.send('PUT', `/api/console/content/${name}/texts/x`, { text: 'x' })).status,
+        404,
+      );
+      assert.equal((await lead.get(`/api/console/unrecognized?locale=${name}`)).status, 400, name);
+    }
   });
 
   it('a Spanish sentence changed is what the next Spanish conversation reads, and is in the history', async () => {

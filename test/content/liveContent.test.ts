@@ -129,6 +129,14 @@ describe('content changes while the bot runs', function () {
       assert.match(refused.stderr, /es: empty text for welcome\.greeting/);
       assert.match(refused.stderr, /nothing imported/);
       assert.equal((await contentCli(server.dataDir, 'import', path.join(out, 'nowhere'))).code, 1);
+      fs.writeFileSync(
+        path.join(out, 'es', 'translation.json'),
+        JSON.stringify({ welcome: { greeting: 'Hola' } }),
+      );
+      fs.writeFileSync(latvian, JSON.stringify({ help: 'palīdzība' }));
+      const malformed = await contentCli(server.dataDir, 'import', out);
+      assert.equal(malformed.code, 1);
+      assert.match(malformed.stderr, /lv: intents\.json must be an object of example lists by intent/);
       assert.equal((await contentCli(server.dataDir, 'export')).code, 2);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
