@@ -324,6 +324,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     state: stateStore.storage,
     directLine: () => (channels.find((channel) => channel.name === 'web') as WebChannel | undefined)?.store,
     handoff: handoffDb.store,
+    unrecognized: content.inbox,
     forget: (conversationKey: string) => {
       knownPii.forget(conversationKey);
       // The figures stay; nothing links the erased conversation's events to it any more.

@@ -76,6 +76,16 @@ export class UnrecognizedInbox {
     return row && itemOf(row);
   }
 
+  /** Removes messages last written before `before` (ms), whatever their status; how many went. */
+  async expire(before: number): Promise<number> {
+    await this.database.ready;
+    const result = await this.db
+      .deleteFrom('content_unrecognized')
+      .where('last_seen', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Marks a message assigned (it became an example) or dismissed. */
   async close(id: number, status: 'assigned' | 'dismissed'): Promise<void> {
     await this.database.ready;

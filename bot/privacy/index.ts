@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type { UnrecognizedInbox } from '../content/unrecognizedInbox';
 import type { ConversationStore } from '../../channels/web/conversationStore';
 import type { HandoffStore } from '../../handoff/handoffStore';
 import type { Logger } from '../logger';
@@ -21,6 +22,8 @@ export interface CustomerDataStores {
   handoff: HandoffStore;
   /** Drops what the process remembers of a conversation (the server's known-PII memory). */
   forget?: (conversationKey: string) => void;
+  /** The content studio's inbox of messages the bot did not understand: swept, not exported (it holds no personal data). */
+  unrecognized?: UnrecognizedInbox;
 }
 
 /** Every store's privacy part, in the order exports list them. */
@@ -30,6 +33,23 @@ export function customerStores(stores: CustomerDataStores): CustomerStore[] {
     directLineRecords(stores.directLine),
     handoffRecords(stores.handoff, stores.forget),
   ];
+}
+
+/**
+ * The unrecognized inbox's part: its texts are redacted before they are kept and belong to no
+ * conversation, so there is nothing of one customer to find, export or erase; they expire with
+ * the transcripts (`TRANSCRIPT_RETENTION_DAYS`, by when the text was last written).
+ */
+function unrecognizedRecords(inbox: UnrecognizedInbox): CustomerStore {
+  const nothing = (): Promise<Record<string, never>> => Promise.resolve({});
+  return {
+    name: 'unrecognizedInbox',
+    find: nothing,
+    linked: nothing,
+    recordsOf: nothing,
+    erase: nothing,
+    expire: async (cutoffs) => ({ messages: await inbox.expire(cutoffs.transcriptsBefore) }),
+  };
 }
 
 /** Export and erasure, audited in the handoff store's audit log. */
@@ -49,7 +69,7 @@ export function startRetentionSweeper(
   now: () => number = Date.now,
 ): RetentionSweeper {
   const sweeper = new RetentionSweeper(
-    customerStores(stores),
+    [...customerStores(stores), ...(stores.unrecognized ? [unrecognizedRecords(stores.unrecognized)] : [])],
     policy,
     logger.child({ component: 'retention' }),
     now,
