@@ -87,11 +87,15 @@ export async function contentCommand(
         return 1;
       }
       const shipped = readShippedContent(localesDir(), SUPPORTED_LOCALES);
-      for (const change of plan.changes) {
-        const base = shipped[change.locale];
-        const shippedValue = base ? valueOf(base, change.kind, change.key) : undefined;
-        await store.change({ ...change, actor: IMPORT_ACTOR, shipped: shippedValue ?? null }, Date.now());
-      }
+      // One transaction: a running server never sees half an import.
+      await store.changeAll(
+        plan.changes.map((change) => {
+          const base = shipped[change.locale];
+          const shippedValue = base ? valueOf(base, change.kind, change.key) : undefined;
+          return { ...change, actor: IMPORT_ACTOR, shipped: shippedValue ?? null };
+        }),
+        Date.now(),
+      );
       io.out(`imported ${plan.changes.length} change(s) from ${dir}\n`);
       return 0;
     } finally {

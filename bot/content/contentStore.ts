@@ -1,4 +1,5 @@
-import type { SharedDatabase } from '../database';
+import type { Transaction } from 'kysely';
+import type { SharedDatabase, Tables } from '../database';
 import type { ContentKind, ContentOverride, ContentValue } from './localeContent';
 
 /** One change a lead (or an import) made, as the history shows it. */
@@ -76,49 +77,17 @@ export class ContentStore {
 
   /** Records a change and sets (or, back at the shipped value, removes) the key's override, at once. */
   async change(change: NewContentChange, now: number): Promise<ContentChange> {
+    const [done] = await this.changeAll([change], now);
+    return done!;
+  }
+
+  /** Records several changes in one transaction: all of them or none (an import). */
+  async changeAll(changes: readonly NewContentChange[], now: number): Promise<ContentChange[]> {
     await this.database.ready;
     return this.db.transaction().execute(async (trx) => {
-      const where = { locale: change.locale, kind: change.kind, key: change.key };
-      if (json(change.after) === json(change.shipped)) {
-        await trx
-          .deleteFrom('content_override')
-          .where('locale', '=', where.locale)
-          .where('kind', '=', where.kind)
-          .where('key', '=', where.key)
-          .execute();
-      } else {
-        const value = json(change.after);
-        await trx
-          .insertInto('content_override')
-          .values({ ...where, value, updated_at: now, updated_by: change.actor })
-          .onConflict((conflict) =>
-            conflict
-              .columns(['locale', 'kind', 'key'])
-              .doUpdateSet({ value, updated_at: now, updated_by: change.actor }),
-          )
-          .execute();
-      }
-      const inserted = await trx
-        .insertInto('content_change')
-        .values({
-          at: now,
-          actor: change.actor,
-          ...where,
-          before: json(change.before),
-          after: json(change.after),
-          revert_of: change.revertOf ?? null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return {
-        id: Number(inserted.id),
-        at: now,
-        actor: change.actor,
-        ...where,
-        before: change.before,
-        after: change.after,
-        ...(change.revertOf !== undefined ? { revertOf: change.revertOf } : {}),
-      };
+      const done: ContentChange[] = [];
+      for (const change of changes) done.push(await recordChange(trx, change, now));
+      return done;
     });
   }
 
@@ -163,5 +132,54 @@ function changeOf(row: {
     before: parsed(row.before),
     after: parsed(row.after),
     ...(row.revert_of !== null ? { revertOf: Number(row.revert_of) } : {}),
+  };
+}
+
+/** One change inside a transaction: the override set or removed, and the history entry. */
+async function recordChange(
+  trx: Transaction<Tables>,
+  change: NewContentChange,
+  now: number,
+): Promise<ContentChange> {
+  const where = { locale: change.locale, kind: change.kind, key: change.key };
+  if (json(change.after) === json(change.shipped)) {
+    await trx
+      .deleteFrom('content_override')
+      .where('locale', '=', where.locale)
+      .where('kind', '=', where.kind)
+      .where('key', '=', where.key)
+      .execute();
+  } else {
+    const value = json(change.after);
+    await trx
+      .insertInto('content_override')
+      .values({ ...where, value, updated_at: now, updated_by: change.actor })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['locale', 'kind', 'key'])
+          .doUpdateSet({ value, updated_at: now, updated_by: change.actor }),
+      )
+      .execute();
+  }
+  const inserted = await trx
+    .insertInto('content_change')
+    .values({
+      at: now,
+      actor: change.actor,
+      ...where,
+      before: json(change.before),
+      after: json(change.after),
+      revert_of: change.revertOf ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    id: Number(inserted.id),
+    at: now,
+    actor: change.actor,
+    ...where,
+    before: change.before,
+    after: change.after,
+    ...(change.revertOf !== undefined ? { revertOf: change.revertOf } : {}),
   };
 }
