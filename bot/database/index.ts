@@ -29,9 +29,7 @@ export class SharedDatabase {
       dialect:
         target.dialect === 'sqlite'
           ? new SqliteDialect({ database: openSqlite(target.file) })
-          : new PostgresDialect({
-              pool: new pg.Pool({ connectionString: target.url, max: target.poolSize }),
-            }),
+          : new PostgresDialect({ pool: this.openPool(target) }),
     });
     this.db = db;
     const attempts = target.dialect === 'sqlite' ? 5 : 1;
@@ -40,6 +38,20 @@ export class SharedDatabase {
     })();
     // A failed migration is reported by whoever awaits `ready`; this keeps it from being unhandled meanwhile.
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * The connection pool of a PostgreSQL server. NOTE: an idle connection the server ends (a
+   * restart, a failover, an administrator) is an 'error' on the pool, which would end the process
+   * unheard; the pool drops that connection and opens another for the next query, and `/readyz`
+   * reports the database as unreachable until one works.
+   */
+  private openPool(target: { url: string; poolSize: number }): pg.Pool {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
+    pool.on('error', () => {
+      this.reachable = false;
+    });
+    return pool;
   }
 
   /** False after {@link close}, or when the last {@link ping} failed. */
