@@ -6,7 +6,16 @@
 import type restify from 'restify';
 import type { Request, Response } from 'restify';
 import type { SupportedLocale } from '../bot/config';
-import type { ChangeOutcome, ContentChange, ContentParts, ContentValue, LocaleContent } from '../bot/content';
+import {
+  sameValue,
+  valueOf,
+  type ChangeOutcome,
+  type ContentChange,
+  type ContentKind,
+  type ContentParts,
+  type ContentValue,
+  type LocaleContent,
+} from '../bot/content';
 import { MAX_ANSWER_CHARS, MAX_PHRASE_CHARS, MAX_PHRASES } from '../bot/content/contentValidation';
 import type { LanguageDetector } from '../bot/language/languageDetection';
 import { recognizePhrase } from '../bot/recognizeCommand';
@@ -53,11 +62,8 @@ export function changeView(change: ContentChange) {
 /** A locale's content as the studio reads it, with the keys a lead changed from the shipped files. */
 function contentView(locale: string, content: LocaleContent, parts: ContentParts) {
   const live = parts.live;
-  const changed = (kind: 'text' | 'intent' | 'faq', keys: string[]): string[] =>
-    keys.filter(
-      (key) =>
-        JSON.stringify(live.shippedValue(locale, kind, key)) !== JSON.stringify(valueIn(content, kind, key)),
-    );
+  const changed = (kind: ContentKind, keys: string[]): string[] =>
+    keys.filter((key) => !sameValue(live.shippedValue(locale, kind, key), valueOf(content, kind, key)));
   return {
     locale,
     texts: content.texts,
@@ -73,15 +79,6 @@ function contentView(locale: string, content: LocaleContent, parts: ContentParts
     },
   };
 }
-
-const valueIn = (content: LocaleContent, kind: 'text' | 'intent' | 'faq', key: string): unknown =>
-  kind === 'text'
-    ? content.texts[key]
-    : kind === 'intent'
-      ? (content.intents as Record<string, unknown>)[key]
-      : content.faq
-          .filter((entry) => entry.id === key)
-          .map((entry) => ({ questions: entry.questions, answer: entry.answer }))[0];
 
 /** A list of 1..MAX_PHRASES strings of 1..MAX_PHRASE_CHARS characters, trimmed, or the problem. */
 function phraseList(value: unknown, name: string): string[] | HttpProblem {
