@@ -11,6 +11,7 @@ import { mountConsolePage } from '../handoff/consolePage';
 import { mountInsightsRoute } from '../handoff/insightsRoutes';
 import { openInsights, type Insights } from './insights';
 import { HandoffDesk } from '../handoff/handoffDesk';
+import { relayDeskEvents } from '../handoff/deskFanOut';
 import { HandoffMiddleware } from '../handoff/handoffMiddleware';
 import { loadTeamsConfig } from '../handoff/teams';
 import type { PiiRedactor } from './language/pii';
@@ -212,6 +213,12 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       logger,
     }),
   });
+  // Agents on every instance hear of what happens to cases on any of them.
+  if (coordination) {
+    relayDeskEvents(desk, coordination.fanOut('desk'), () =>
+      logger.warn('a desk event from another instance was not understood (another version?)'),
+    );
+  }
   const mainDialog = new MainDialog({
     recognizer,
     state,
