@@ -193,7 +193,7 @@ export async function startConsole(
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      database.close();
+      await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -297,7 +297,7 @@ export async function createAccounts(
   teams: string[] = ['support'],
 ): Promise<void> {
   for (const [username, role] of accounts) {
-    if (!agents.find(username))
+    if (!(await agents.find(username)))
       await agents.create({ username, name: username, role, teams, password: PASSWORD });
   }
 }
