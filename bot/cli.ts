@@ -2,13 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from '../handoff/agentDirectory';
-import { HANDOFF_DATABASE_FILE, openHandoffDatabase, type HandoffDatabase } from '../handoff';
+import {
+  AGENT_MIGRATIONS,
+  HANDOFF_DATABASE_FILE,
+  openHandoffDatabase,
+  type HandoffDatabase,
+} from '../handoff';
 import { loadTeamsConfig } from '../handoff/teams';
 import { SUPPORTED_LOCALES, loadConfig } from './config';
+import { SharedDatabase } from './database';
 import { localesDir } from './i18n';
 import { LocalLanguageDetector } from './language/languageDetection';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { checkLocales } from './localeCheck';
+import { fileSecrets } from './secrets';
 import { customersCommand } from './privacy/customersCommand';
 import { contentCommand } from './contentCommand';
 import {
@@ -37,7 +44,8 @@ Content (what support leads edit in the console's studio; with the server's DATA
                                          a rule of locales check; live within seconds
 
 Agent console accounts (in DATA_DIR/handoff.sqlite, which the server creates on its first
-start: run these with the server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data):
+start: run these with the server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data; with
+STORAGE=postgres in the database at DATABASE_URL, which every instance shares):
   agents add <username> --name "Full Name" --role agent|lead|admin --teams support,orders-es
                                          create an account; prints its password once
   agents list                            every account with role, teams and status
@@ -81,10 +89,25 @@ async function agentsCommand(
   if (extra.length > 0) return usage(`unexpected arguments: ${extra.join(' ')}`);
 
   const config = loadConfig();
+  // With STORAGE=postgres the accounts and sessions are the shared database's, as the servers'.
+  const shared =
+    config.storage === 'postgres' && config.database
+      ? new SharedDatabase({ dialect: 'postgres', ...config.database }, [AGENT_MIGRATIONS])
+      : undefined;
+  if (shared) {
+    try {
+      await shared.ready;
+    } catch (error) {
+      await shared.close();
+      throw new Error(
+        `cannot open the database at DATABASE_URL (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
   // NOTE: opening would create an empty database wherever DATA_DIR happens to point (./data
   // when unset): accounts added there would never reach the running server.
   const file = path.join(config.dataDir, HANDOFF_DATABASE_FILE);
-  if (!fs.existsSync(file)) {
+  if (!shared && !fs.existsSync(file)) {
     const where =
       process.env.DATA_DIR === undefined || process.env.DATA_DIR === ''
         ? `DATA_DIR is not set, so ${config.dataDir}`
@@ -96,15 +119,20 @@ async function agentsCommand(
 ` +
         `server's DATA_DIR, e.g. DATA_DIR=/srv/switchboard/data npm run --silent cli -- agents ${action}
 ` +
-        `(the server creates ${HANDOFF_DATABASE_FILE} on its first start).
+        `(the server creates ${HANDOFF_DATABASE_FILE} on its first start), or with its STORAGE=postgres
+` +
+        `and DATABASE_URL.
 `,
     );
     return 1;
   }
   let database: HandoffDatabase;
   try {
-    database = openHandoffDatabase(config.dataDir);
+    // NOTE: the audit entries still go to DATA_DIR/handoff.sqlite until the case store moves
+    // to the shared database too.
+    database = openHandoffDatabase(config.dataDir, fileSecrets(config.dataDir), shared);
   } catch (error) {
+    await shared?.close();
     throw new Error(
       `cannot open the handoff database in ${config.dataDir} (${error instanceof Error ? error.message : String(error)})`,
     );
@@ -158,13 +186,13 @@ async function agentsCommand(
         return 0;
       }
       case 'list': {
-        const accounts = agents.list();
+        const accounts = await agents.list();
         process.stdout.write('username\tname\trole\tteams\tstatus\n');
         for (const account of accounts) process.stdout.write(`${describeAccount(account)}\n`);
         return 0;
       }
       case 'passwd': {
-        const account = agents.find(username as string);
+        const account = await agents.find(username as string);
         if (!account) return missing();
         const password = generatePassword();
         await agents.setPassword(account.id, password);
@@ -176,9 +204,9 @@ async function agentsCommand(
       }
       case 'disable':
       case 'enable': {
-        const account = agents.find(username as string);
+        const account = await agents.find(username as string);
         if (!account) return missing();
-        agents.setDisabled(account.id, action === 'disable');
+        await agents.setDisabled(account.id, action === 'disable');
         store.audit(CLI_ACTOR, action === 'disable' ? 'agentDisabled' : 'agentEnabled', undefined, {
           agent: account.id,
         });
@@ -189,13 +217,13 @@ async function agentsCommand(
       }
       default: {
         // token
-        const account = agents.find(username as string);
+        const account = await agents.find(username as string);
         if (!account) return missing();
         if (account.disabled) {
           process.stderr.write(`cli agents token: "${account.username}" is disabled; enable it first\n`);
           return 1;
         }
-        const { token, session } = agents.startSession(account, 'bearer');
+        const { token, session } = await agents.startSession(account, 'bearer');
         store.audit(CLI_ACTOR, 'tokenIssued', undefined, { agent: account.id, expiresAt: session.expiresAt });
         process.stdout.write(`${token}\n`);
         process.stderr.write(
@@ -206,7 +234,8 @@ async function agentsCommand(
       }
     }
   } finally {
-    database.close();
+    await database.close();
+    await shared?.close();
   }
 }
 

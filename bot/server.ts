@@ -185,7 +185,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     },
   });
   // Human handoff: the desk reaches customers through the adapter of their own channel.
-  const handoffDb = openHandoffDatabase(config.dataDir, secrets);
+  // The agents' accounts and sessions in the shared database when instances share one, so a
+  // console session one instance started is valid on every other.
+  const handoffDb = openHandoffDatabase(config.dataDir, secrets, deps.database);
   const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
@@ -454,7 +456,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await retention.close();
     for (const channel of channels) await channel.close();
     await insights.close();
-    handoffDb.close();
+    await handoffDb.close();
     await content.close();
     await stateStore.close();
     await coordination?.close();

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { DIRECT_LINE_MIGRATIONS } from '../channels/web/migrations';
+import { AGENT_MIGRATIONS } from '../handoff/agentMigrations';
 import { CONTENT_MIGRATIONS } from './content/migrations';
 import { SharedDatabase } from './database';
 import { STATE_MIGRATIONS } from './database/migrations';
@@ -30,6 +31,7 @@ export async function openSharedDeps(config: Pick<Config, 'storage' | 'database'
     DIRECT_LINE_MIGRATIONS,
     CONTENT_MIGRATIONS,
     INSIGHTS_MIGRATIONS,
+    AGENT_MIGRATIONS,
   ]);
   try {
     await database.ready;

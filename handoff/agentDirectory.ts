@@ -1,6 +1,9 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type Database from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { SharedDatabase } from '../bot/database';
+import type { AgentTable } from '../bot/database/schema';
+import { agentsSchemaReady } from './agentMigrations';
 import type { AgentRef } from './handoffDesk';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -48,73 +51,93 @@ export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-interface AgentRow {
-  id: string;
-  username: string;
-  name: string;
-  role: AgentRole;
-  teams: string;
-  password_hash: string;
-  disabled: number;
-  created_at: number;
-}
+const USERNAME = /^[a-zA-Z0-9._-]{2,40}$/;
 
-function toAccount(row: AgentRow): AgentAccount {
+/**
+ * The form a username is looked up by (`agents_username_lower`), or undefined for text that
+ * cannot be one. NOTE: only ASCII passes, where JavaScript's and both dialects' lower() agree.
+ */
+const usernameKey = (text: string): string | undefined =>
+  USERNAME.test(text) ? text.toLowerCase() : undefined;
+
+function toAccount(row: Selectable<AgentTable>): AgentAccount {
   return {
     id: row.id,
     username: row.username,
     name: row.name,
-    role: row.role,
+    role: row.role as AgentRole,
     teams: JSON.parse(row.teams) as string[],
-    disabled: row.disabled === 1,
-    createdAt: row.created_at,
+    disabled: Number(row.disabled) === 1,
+    // PostgreSQL returns a bigint as text.
+    createdAt: Number(row.created_at),
   };
 }
 
 /**
  * Agent and lead accounts (passwords hashed with scrypt) and their sessions, in the handoff
- * database. Used by the console login, bearer tokens for other help desks, and
- * `npm run --silent cli -- agents …`.
+ * database: DATA_DIR/handoff.sqlite, or the shared PostgreSQL database, where a session one
+ * instance starts is valid on every other. Used by the console login, bearer tokens for other
+ * help desks, and `npm run --silent cli -- agents …`.
  */
 export class AgentDirectory {
+  private readonly ready: Promise<void>;
+
   constructor(
-    private readonly db: Database.Database,
+    private readonly database: SharedDatabase,
     private readonly now: () => number = Date.now,
   ) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS agents (
-        id TEXT PRIMARY KEY,
-        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        name TEXT NOT NULL,
-        role TEXT NOT NULL,
-        teams TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        disabled INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS agent_sessions (
-        token_hash TEXT PRIMARY KEY,
-        agent_id TEXT NOT NULL,
-        csrf_token TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
-      );
-    `);
+    this.ready = agentsSchemaReady(database);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM agents').get() as { n: number }).n;
+  private get db(): SharedDatabase['db'] {
+    return this.database.db;
   }
 
-  list(): AgentAccount[] {
-    return this.db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY username').all().map(toAccount);
+  async count(): Promise<number> {
+    await this.ready;
+    const row = await this.db
+      .selectFrom('agents')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
-  find(idOrUsername: string): AgentAccount | undefined {
-    const row = this.db
-      .prepare<[string, string], AgentRow>('SELECT * FROM agents WHERE id = ? OR username = ?')
-      .get(idOrUsername, idOrUsername);
+  /** Every account, by username whatever its case (the same order in both dialects). */
+  async list(): Promise<AgentAccount[]> {
+    await this.ready;
+    const rows = await this.db
+      .selectFrom('agents')
+      .selectAll()
+      .orderBy((eb) => eb.fn('lower', ['username']))
+      .orderBy('username')
+      .execute();
+    return rows.map(toAccount);
+  }
+
+  /** The account of an id or a username (whatever its case). */
+  async find(idOrUsername: string): Promise<AgentAccount | undefined> {
+    await this.ready;
+    const key = usernameKey(idOrUsername);
+    const row = await this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where((eb) =>
+        key === undefined
+          ? eb('id', '=', idOrUsername)
+          : eb.or([eb('id', '=', idOrUsername), eb(eb.fn('lower', ['username']), '=', key)]),
+      )
+      .executeTakeFirst();
     return row ? toAccount(row) : undefined;
+  }
+
+  /**
+   * The display names of every account by id, for views that name many agents at once (accounts
+   * are few; one query instead of one per line).
+   */
+  async names(): Promise<ReadonlyMap<string, string>> {
+    await this.ready;
+    const rows = await this.db.selectFrom('agents').select(['id', 'name']).execute();
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /**
@@ -128,7 +151,7 @@ export class AgentDirectory {
     teams: string[];
     password: string;
   }): Promise<AgentAccount> {
-    if (!/^[a-zA-Z0-9._-]{2,40}$/.test(input.username)) {
+    if (!USERNAME.test(input.username)) {
       throw new Error(
         'AgentDirectory.create(): username must be 2–40 letters, digits, dots, dashes or underscores',
       );
@@ -137,23 +160,29 @@ export class AgentDirectory {
       throw new Error(`AgentDirectory.create(): role must be one of ${AGENT_ROLES.join(', ')}`);
     if (input.password.length < 10)
       throw new Error('AgentDirectory.create(): password must have at least 10 characters');
-    if (this.find(input.username))
-      throw new Error(`AgentDirectory.create(): username "${input.username}" is taken`);
+    const taken = new Error(`AgentDirectory.create(): username "${input.username}" is taken`);
+    if (await this.find(input.username)) throw taken;
     const id = `agent_${randomBytes(6).toString('hex')}`;
-    this.db
-      .prepare(
-        'INSERT INTO agents (id, username, name, role, teams, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        id,
-        input.username,
-        input.name || input.username,
-        input.role,
-        JSON.stringify(input.teams),
-        await hashPassword(input.password),
-        this.now(),
-      );
-    const created = this.find(id);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      await this.db
+        .insertInto('agents')
+        .values({
+          id,
+          username: input.username,
+          name: input.name || input.username,
+          role: input.role,
+          teams: JSON.stringify(input.teams),
+          password_hash: passwordHash,
+          created_at: this.now(),
+        })
+        .execute();
+    } catch (error) {
+      // Another instance (or CLI) created the username meanwhile: the unique index refused this one.
+      if (await this.find(input.username)) throw taken;
+      throw error;
+    }
+    const created = await this.find(id);
     if (!created) throw new Error('AgentDirectory.create(): the account was not stored');
     return created;
   }
@@ -161,64 +190,102 @@ export class AgentDirectory {
   async setPassword(idOrUsername: string, password: string): Promise<boolean> {
     if (password.length < 10)
       throw new Error('AgentDirectory.setPassword(): password must have at least 10 characters');
-    const account = this.find(idOrUsername);
+    const account = await this.find(idOrUsername);
     if (!account) return false;
-    this.db
-      .prepare('UPDATE agents SET password_hash = ? WHERE id = ?')
-      .run(await hashPassword(password), account.id);
-    // A new password signs the account out everywhere.
-    this.db.prepare('DELETE FROM agent_sessions WHERE agent_id = ?').run(account.id);
+    const passwordHash = await hashPassword(password);
+    // A new password signs the account out everywhere, in the same commit.
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('agents')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', account.id)
+        .execute();
+      await trx.deleteFrom('agent_sessions').where('agent_id', '=', account.id).execute();
+    });
     return true;
   }
 
-  setDisabled(idOrUsername: string, disabled: boolean): boolean {
-    const account = this.find(idOrUsername);
+  async setDisabled(idOrUsername: string, disabled: boolean): Promise<boolean> {
+    const account = await this.find(idOrUsername);
     if (!account) return false;
-    this.db.prepare('UPDATE agents SET disabled = ? WHERE id = ?').run(disabled ? 1 : 0, account.id);
-    if (disabled) this.db.prepare('DELETE FROM agent_sessions WHERE agent_id = ?').run(account.id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('agents')
+        .set({ disabled: disabled ? 1 : 0 })
+        .where('id', '=', account.id)
+        .execute();
+      if (disabled) await trx.deleteFrom('agent_sessions').where('agent_id', '=', account.id).execute();
+    });
     return true;
   }
 
   /** The account when the password is right and the account enabled; undefined otherwise. */
   async authenticate(username: string, password: string): Promise<AgentAccount | undefined> {
-    const row = this.db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE username = ?').get(username);
+    await this.ready;
+    const key = usernameKey(username);
+    const row =
+      key === undefined
+        ? undefined
+        : await this.db
+            .selectFrom('agents')
+            .selectAll()
+            .where((eb) => eb(eb.fn('lower', ['username']), '=', key))
+            .executeTakeFirst();
     // NOTE: hash even for unknown users, so response time does not tell which usernames exist.
     const matches = await passwordMatches(
       password,
       row?.password_hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86),
     );
-    if (!row || !matches || row.disabled === 1) return undefined;
+    if (!row || !matches || Number(row.disabled) === 1) return undefined;
     return toAccount(row);
   }
 
   /** Starts a session (console cookie) or issues an API token; returns the secret value once. */
-  startSession(agent: AgentAccount, kind: 'cookie' | 'bearer'): { token: string; session: AgentSession } {
+  async startSession(
+    agent: AgentAccount,
+    kind: 'cookie' | 'bearer',
+  ): Promise<{ token: string; session: AgentSession }> {
+    await this.ready;
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const expiresAt = this.now() + SESSION_TTL_MS;
-    this.db.prepare('DELETE FROM agent_sessions WHERE expires_at <= ?').run(this.now());
-    this.db
-      .prepare(
-        'INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, kind, expires_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(sha256(token), agent.id, csrfToken, kind, expiresAt);
+    const now = this.now();
+    const expiresAt = now + SESSION_TTL_MS;
+    await this.db.deleteFrom('agent_sessions').where('expires_at', '<=', now).execute();
+    await this.db
+      .insertInto('agent_sessions')
+      .values({
+        token_hash: sha256(token),
+        agent_id: agent.id,
+        csrf_token: csrfToken,
+        kind,
+        expires_at: expiresAt,
+      })
+      .execute();
     return { token, session: { agent, csrfToken, expiresAt } };
   }
 
-  /** The live session of a cookie or bearer value of the given kind, if any. */
-  session(token: string, kind: 'cookie' | 'bearer'): AgentSession | undefined {
-    const row = this.db
-      .prepare<[string, string, number], { agent_id: string; csrf_token: string; expires_at: number }>(
-        'SELECT agent_id, csrf_token, expires_at FROM agent_sessions WHERE token_hash = ? AND kind = ? AND expires_at > ?',
-      )
-      .get(sha256(token), kind, this.now());
+  /**
+   * The live session of a cookie or bearer value of the given kind, if any: unexpired, of an
+   * enabled account. NOTE: every console request asks, so it is one query, by primary key.
+   */
+  async session(token: string, kind: 'cookie' | 'bearer'): Promise<AgentSession | undefined> {
+    await this.ready;
+    const row = await this.db
+      .selectFrom('agent_sessions')
+      .innerJoin('agents', 'agents.id', 'agent_sessions.agent_id')
+      .selectAll('agents')
+      .select(['agent_sessions.csrf_token', 'agent_sessions.expires_at'])
+      .where('agent_sessions.token_hash', '=', sha256(token))
+      .where('agent_sessions.kind', '=', kind)
+      .where('agent_sessions.expires_at', '>', this.now())
+      .where('agents.disabled', '=', 0)
+      .executeTakeFirst();
     if (!row) return undefined;
-    const agent = this.find(row.agent_id);
-    if (!agent || agent.disabled) return undefined;
-    return { agent, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    return { agent: toAccount(row), csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
   }
 
-  endSession(token: string): void {
-    this.db.prepare('DELETE FROM agent_sessions WHERE token_hash = ?').run(sha256(token));
+  async endSession(token: string): Promise<void> {
+    await this.ready;
+    await this.db.deleteFrom('agent_sessions').where('token_hash', '=', sha256(token)).execute();
   }
 }

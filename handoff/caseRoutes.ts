@@ -68,7 +68,8 @@ type CaseHandler = (
 export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): void {
   const { desk, agents, logger, now } = deps;
   const store = desk.records;
-  const views: ViewContext = { store, agents, now };
+  /** What the views look up, read per request: an account another instance created is named too. */
+  const views = async (): Promise<ViewContext> => ({ store, agentNames: await agents.names(), now });
   const authed = requireAgent(agents);
   const body = jsonBodyParser();
 
@@ -114,15 +115,16 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     }
   };
 
-  const currentCase = (id: number): CaseView | undefined => {
+  const currentCase = async (id: number): Promise<CaseView | undefined> => {
     const found = store.getCase(id);
-    return found ? caseView(found, views) : undefined;
+    return found ? caseView(found, await views()) : undefined;
   };
 
   server.get(
     `${BASE}/queue`,
     authed(async (_req, res, caller) => {
-      send(res, 200, { cases: desk.visibleCases(caller.agent).map((c) => caseView(c, views)) });
+      const context = await views();
+      send(res, 200, { cases: desk.visibleCases(caller.agent).map((c) => caseView(c, context)) });
     }),
   );
 
@@ -139,12 +141,13 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
               logger.warn({ err: error, caseId: handoffCase.id }, 'delivery reports not read');
               return undefined;
             });
+      const context = await views();
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
-        case: caseView(handoffCase, views),
+        case: caseView(handoffCase, context),
         // The latest few: enough for an agent to see whether their replies arrive.
         ...(reports ? { delivery: reports.slice(-10) } : {}),
-        transcript: transcript.map((line) => transcriptLineView(line, views)),
+        transcript: transcript.map((line) => transcriptLineView(line, context)),
         collected: handoffCase.collected,
         openTickets: openTicketsOf(handoffCase, store.tickets('open')),
         sentiment: handoffCase.sentiment,
@@ -179,7 +182,8 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         () => desk.claim(handoffCase.id, agent),
         (after) => after.state === 'withAgent' && after.agentId === agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
+      if (result === 'ok')
+        return send(res, 200, { case: await currentCase(handoffCase.id), delivered, held });
       if (result === 'notFound') return caseNotFound(handoffCase.id);
       return lost(store.getCase(handoffCase.id));
     }),
@@ -207,7 +211,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         if (held) {
           desk.audit(agent.id, 'replyHeld', handoffCase.id, { reason: held.message });
           return send(res, 200, {
-            case: currentCase(handoffCase.id),
+            case: await currentCase(handoffCase.id),
             delivered: false,
             held: true,
             reason: held.message,
@@ -219,7 +223,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (result === 'conflict') return ended();
       if (result === 'forbidden') return notYours();
       if (result === 'notFound') return caseNotFound(handoffCase.id);
-      send(res, 200, { case: currentCase(handoffCase.id) });
+      send(res, 200, { case: await currentCase(handoffCase.id) });
     }),
   );
 
@@ -283,10 +287,10 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   );
 
   /** Where a transfer body sends the case: a known team, or another active agent. */
-  const transferTarget = (
+  const transferTarget = async (
     input: Record<string, unknown>,
     agent: AgentRef,
-  ): { team: string } | { agent: AgentRef } | HttpProblem => {
+  ): Promise<{ team: string } | { agent: AgentRef } | HttpProblem> => {
     const { team, agent: username } = input;
     const toTeam = typeof team === 'string' && team !== '';
     const toAgent = typeof username === 'string' && username !== '';
@@ -299,7 +303,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       }
       return { team };
     }
-    const account = agents.find(username as string);
+    const account = await agents.find(username as string);
     if (!account || account.disabled) {
       return new HttpProblem(400, 'UnknownAgent', `there is no active agent "${username as string}"`);
     }
@@ -313,7 +317,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     caseRoute(async (req, res, { agent }, handoffCase) => {
       const input = jsonBody(req);
       if (input instanceof HttpProblem) return input;
-      const target = transferTarget(input, agent);
+      const target = await transferTarget(input, agent);
       if (target instanceof HttpProblem) return target;
       if (handoffCase.state === 'ended') return ended();
       if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return notYours();
@@ -322,7 +326,8 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         () => desk.transfer(handoffCase.id, agent, target),
         (after) => after.agentId !== agent.id,
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
+      if (result === 'ok')
+        return send(res, 200, { case: await currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return store.getCase(handoffCase.id)?.state === 'ended'
         ? ended()
@@ -346,7 +351,8 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         () => desk.end(handoffCase.id, agent, disposition),
         (after) => after.state === 'ended',
       );
-      if (result === 'ok') return send(res, 200, { case: currentCase(handoffCase.id), delivered, held });
+      if (result === 'ok')
+        return send(res, 200, { case: await currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
       return ended();
     }),

@@ -149,7 +149,6 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
   const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMIT, ...deps.loginLimit }, now);
   const clientAddress = deps.clientAddress ?? clientAddressOf([]);
   const events = mountConsoleEvents(server, deps);
-  const views: ViewContext = { store, agents, now };
   const authed = requireAgent(agents);
   const body = jsonBodyParser();
 
@@ -185,7 +184,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       const account = await agents.authenticate(username, password);
       if (!account) {
         // NOTE: the typed username is not logged: people type passwords into that field too.
-        desk.audit(agents.find(username)?.id ?? 'anonymous', 'loginFailed', undefined, { address });
+        desk.audit((await agents.find(username))?.id ?? 'anonymous', 'loginFailed', undefined, { address });
         return new HttpProblem(
           401,
           'InvalidCredentials',
@@ -193,7 +192,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
         );
       }
       throttle.succeeded(username, address);
-      const { token, session } = agents.startSession(account, 'cookie');
+      const { token, session } = await agents.startSession(account, 'cookie');
       const maxAge = Math.max(0, Math.floor((session.expiresAt - now()) / 1000));
       res.header('Set-Cookie', sessionCookie(req, token, maxAge));
       res.header('Cache-Control', 'no-store');
@@ -205,7 +204,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
   server.post(
     `${BASE}/logout`,
     authed(async (req, res, caller) => {
-      agents.endSession(caller.token);
+      await agents.endSession(caller.token);
       events.endSession(caller.token);
       desk.audit(caller.agent.id, caller.kind === 'cookie' ? 'logout' : 'tokenRevoked');
       if (caller.kind === 'cookie') res.header('Set-Cookie', sessionCookie(req, '', 0));
@@ -232,7 +231,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       if (caller.kind !== 'cookie') {
         return new HttpProblem(403, 'Forbidden', 'tokens are issued to a logged-in console session only');
       }
-      const { token, session } = agents.startSession(caller.agent, 'bearer');
+      const { token, session } = await agents.startSession(caller.agent, 'bearer');
       desk.audit(caller.agent.id, 'tokenIssued', undefined, { expiresAt: session.expiresAt });
       res.header('Cache-Control', 'no-store');
       send(res, 200, { token, expiresAt: new Date(session.expiresAt).toISOString() });
@@ -300,6 +299,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
         if (!(limit >= 1 && limit <= 1000)) {
           return new HttpProblem(400, 'BadArgument', 'limit must be a whole number from 1 to 1000');
         }
+        const views: ViewContext = { store, agentNames: await agents.names(), now };
         send(res, 200, { entries: store.auditLog(limit).map((entry) => auditEntryView(entry, views)) });
       },
       ['lead', 'admin'],

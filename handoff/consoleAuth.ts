@@ -71,25 +71,25 @@ export function sameOrigin(req: IncomingMessage): boolean {
 const isChange = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
 /** The caller whose cookie or bearer value opens a live session of that kind, if any. */
-function sessionCaller(
+async function sessionCaller(
   agents: AgentDirectory,
   token: string | undefined,
   kind: Caller['kind'],
-): Caller | undefined {
-  const session = token ? agents.session(token, kind) : undefined;
+): Promise<Caller | undefined> {
+  const session = token ? await agents.session(token, kind) : undefined;
   return token && session ? { agent: session.agent, session, kind, token } : undefined;
 }
 
 /** The caller of a request, or why not; cookie requests that change state pass CSRF checks. */
-export function authenticate(req: Request, agents: AgentDirectory): Caller | HttpProblem {
+export async function authenticate(req: Request, agents: AgentDirectory): Promise<Caller | HttpProblem> {
   const authorization = req.headers.authorization;
   if (authorization !== undefined) {
     return (
-      sessionCaller(agents, bearer(authorization), 'bearer') ??
+      (await sessionCaller(agents, bearer(authorization), 'bearer')) ??
       new HttpProblem(401, 'Unauthorized', 'the bearer token is not valid or has expired')
     );
   }
-  const caller = sessionCaller(agents, cookie(req, SESSION_COOKIE), 'cookie');
+  const caller = await sessionCaller(agents, cookie(req, SESSION_COOKIE), 'cookie');
   if (!caller) return new HttpProblem(401, 'Unauthorized', 'log in at /console, or send a bearer token');
   if (isChange(req.method ?? 'GET')) {
     if (!sameOrigin(req)) return originRejected();
@@ -109,19 +109,19 @@ export function authenticate(req: Request, agents: AgentDirectory): Caller | Htt
  * The caller opening an event socket: `?token=` or a bearer header, else the console cookie.
  * Browsers cannot set headers on a WebSocket, hence the token in the query.
  */
-export function authenticateUpgrade(
+export async function authenticateUpgrade(
   req: IncomingMessage,
   url: URL,
   agents: AgentDirectory,
-): Caller | HttpProblem {
+): Promise<Caller | HttpProblem> {
   const token = url.searchParams.get('token') ?? bearer(req.headers.authorization);
   if (token) {
     return (
-      sessionCaller(agents, token, 'bearer') ??
+      (await sessionCaller(agents, token, 'bearer')) ??
       new HttpProblem(401, 'Unauthorized', 'the token is not valid or has expired')
     );
   }
-  const caller = sessionCaller(agents, cookie(req, SESSION_COOKIE), 'cookie');
+  const caller = await sessionCaller(agents, cookie(req, SESSION_COOKIE), 'cookie');
   if (!caller)
     return new HttpProblem(401, 'Unauthorized', 'log in at /console, or pass ?token=<bearer token>');
   // A page on another site must not open a socket with the agent's cookie.
@@ -138,7 +138,7 @@ export type AgentHandler = (req: Request, res: Response, caller: Caller) => Prom
 export function requireAgent(agents: AgentDirectory) {
   return (handler: AgentHandler, roles?: readonly AgentAccount['role'][]) =>
     answerProblems(async (req, res) => {
-      const caller = authenticate(req, agents);
+      const caller = await authenticate(req, agents);
       if (caller instanceof HttpProblem) return caller;
       if (roles && !roles.includes(caller.agent.role)) {
         return new HttpProblem(403, 'Forbidden', `only ${roles.join(' and ')} accounts may do this`);

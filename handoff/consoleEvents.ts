@@ -52,6 +52,7 @@ export class ConsoleEvents {
   private readonly clients = new Set<EventClient>();
   private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   private heartbeat: NodeJS.Timeout | undefined;
+  private checking = false;
 
   private readonly onChanged = (caseId: number): void => {
     const handoffCase = this.deps.desk.records.getCase(caseId);
@@ -87,11 +88,32 @@ export class ConsoleEvents {
 
   /** Accepts or refuses one upgrade request to {@link CONSOLE_EVENTS_PATH}. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    // NOTE: node removes its own error listener from an upgraded socket, and ws adds one only in
+    // handleUpgrade(): a client resetting while its session is looked up would be an uncaught 'error'.
+    const dropped = (): void => {
+      socket.destroy();
+    };
+    socket.on('error', dropped);
+    this.accept(req, socket, head, url)
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, 'console event socket could not be opened');
+        refuseUpgrade(socket, new HttpProblem(500, 'InternalError', 'the event socket could not be opened'));
+      })
+      .finally(() => socket.off('error', dropped));
+  }
+
+  private async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     if (this.deps.isClosing()) {
       return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
     }
-    const caller = authenticateUpgrade(req, url, this.deps.agents);
+    const caller = await authenticateUpgrade(req, url, this.deps.agents);
     if (caller instanceof HttpProblem) return refuseUpgrade(socket, caller);
+    // The server may have begun to close while the session was looked up.
+    if (this.deps.isClosing()) {
+      return refuseUpgrade(socket, new HttpProblem(503, 'ShuttingDown', 'the server is shutting down'));
+    }
+    // NOTE: counted after the lookup, right before the socket is attached (synchronously), so
+    // upgrades racing through their lookups cannot all pass one count.
     if (!this.hasRoom(caller.agent.id)) {
       return refuseUpgrade(
         socket,
@@ -162,12 +184,15 @@ export class ConsoleEvents {
     this.deps.desk.on('customerMessage', this.onCustomerMessage);
     this.deps.desk.on('ticket', this.onTicket);
     this.heartbeat = setInterval(() => {
-      try {
-        this.checkClients();
-      } catch (error) {
-        // NOTE: a throw in a timer would end the process (e.g. the database closed first).
-        this.deps.logger.error({ err: error }, 'console event heartbeat failed');
-      }
+      // NOTE: a rejection in a timer would end the process (e.g. the database closed first);
+      // a check still running (a slow database) is not started twice.
+      if (this.checking) return;
+      this.checking = true;
+      this.checkClients()
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'console event heartbeat failed'))
+        .finally(() => {
+          this.checking = false;
+        });
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -181,21 +206,27 @@ export class ConsoleEvents {
   }
 
   /** Drops dead sockets and those whose session ended (logout, expiry, disabled account, new password). */
-  private checkClients(): void {
-    for (const client of this.clients) {
-      const session = this.deps.agents.session(client.caller.token, client.caller.kind);
+  private async checkClients(): Promise<void> {
+    const clients = [...this.clients];
+    const sessions = await Promise.all(
+      clients.map((client) => this.deps.agents.session(client.caller.token, client.caller.kind)),
+    );
+    clients.forEach((client, index) => {
+      // A socket closed while the sessions were looked up is gone already.
+      if (!this.clients.has(client)) return;
+      const session = sessions[index];
       if (!session) {
         client.socket.close(4401, 'session ended');
-        continue;
+        return;
       }
       client.caller = { ...client.caller, agent: session.agent, session };
       if (!client.alive) {
         client.socket.terminate();
-        continue;
+        return;
       }
       client.alive = false;
       client.socket.ping();
-    }
+    });
   }
 }
 

@@ -3,7 +3,7 @@
  * (never a conversation reference, which holds the customer's address), and which tickets an
  * agent sees.
  */
-import type { AgentAccount, AgentDirectory } from './agentDirectory';
+import type { AgentAccount } from './agentDirectory';
 import type { AgentRef } from './handoffDesk';
 import type { HandoffCase, HandoffRecords, HandoffStore, Ticket, TranscriptLine } from './handoffStore';
 import { outcomeWords, reasonWords } from './consoleWords';
@@ -52,7 +52,8 @@ export interface CaseView {
 /** What the case, transcript and audit views look up: queue places, agents' names, the clock. */
 export interface ViewContext {
   store: HandoffRecords;
-  agents: AgentDirectory;
+  /** Display names by agent id, read once per request (`AgentDirectory.names()`). */
+  agentNames: ReadonlyMap<string, string>;
   /** Milliseconds since the epoch. */
   now: () => number;
 }
@@ -62,8 +63,8 @@ type AuditEntry = ReturnType<HandoffStore['auditLog']>[number];
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
-const agentName = (agents: AgentDirectory, id: string | undefined): string | undefined =>
-  id === undefined ? undefined : agents.find(id)?.name;
+const agentName = (names: ReadonlyMap<string, string>, id: string | undefined): string | undefined =>
+  id === undefined ? undefined : names.get(id);
 
 /** Names agents know channels by; an id not listed is shown as it is. */
 const CHANNEL_NAMES: Record<string, string> = {
@@ -86,7 +87,7 @@ export function agentView(agent: AgentAccount): AgentView {
 }
 
 /** A case as the queue and the case page show it. */
-export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewContext): CaseView {
+export function caseView(handoffCase: HandoffCase, { store, agentNames, now }: ViewContext): CaseView {
   const waitedUntil =
     handoffCase.state === 'queued' ? now() : (handoffCase.assignedAt ?? handoffCase.endedAt ?? now());
   return {
@@ -103,7 +104,7 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
     sentiment: handoffCase.sentiment,
     tags: handoffCase.tags,
     agentId: handoffCase.agentId,
-    agentName: agentName(agents, handoffCase.agentId),
+    agentName: agentName(agentNames, handoffCase.agentId),
     queuedAt: new Date(handoffCase.queuedAt).toISOString(),
     assignedAt: iso(handoffCase.assignedAt),
     endedAt: iso(handoffCase.endedAt),
@@ -116,13 +117,13 @@ export function caseView(handoffCase: HandoffCase, { store, agents, now }: ViewC
 }
 
 /** A transcript line (redacted), with the name of the agent who wrote it. */
-export function transcriptLineView(line: TranscriptLine, { agents }: ViewContext) {
+export function transcriptLineView(line: TranscriptLine, { agentNames }: ViewContext) {
   return {
     id: line.id,
     at: new Date(line.at).toISOString(),
     role: line.role,
     agentId: line.agentId,
-    agentName: agentName(agents, line.agentId),
+    agentName: agentName(agentNames, line.agentId),
     text: line.text,
     // The agent holding the case may reveal the original of such a line (POST …/reveal).
     redacted: line.redacted,
@@ -158,11 +159,11 @@ export function teamView(team: Team, at: Date) {
 }
 
 /** An audit log entry, with the actor's name when the actor is an agent. */
-export function auditEntryView(entry: AuditEntry, { agents }: ViewContext) {
+export function auditEntryView(entry: AuditEntry, { agentNames }: ViewContext) {
   return {
     at: new Date(entry.at).toISOString(),
     actor: entry.actor,
-    actorName: agentName(agents, entry.actor),
+    actorName: agentName(agentNames, entry.actor),
     action: entry.action,
     caseId: entry.caseId,
     detail: entry.detail,

@@ -85,7 +85,7 @@ function scope(agent: AgentRef): Pick<HistoryQuery, 'teams' | 'orHeldBy'> {
 }
 
 /** Reads the search from the query string, or the problem with it. */
-function historyQuery(req: Request, agents: AgentDirectory): HistoryQuery | HttpProblem {
+async function historyQuery(req: Request, agents: AgentDirectory): Promise<HistoryQuery | HttpProblem> {
   const text = textParam(req, 'q', MAX_QUERY_CHARS);
   const channel = textParam(req, 'channel', 60);
   const agent = textParam(req, 'agent', 100);
@@ -104,7 +104,7 @@ function historyQuery(req: Request, agents: AgentDirectory): HistoryQuery | Http
   let agentId: string | undefined;
   if (typeof agent === 'string') {
     // An agent is named by username; `external` is an agent hub outside Switchboard.
-    agentId = agent === 'external' ? 'external' : agents.find(agent)?.id;
+    agentId = agent === 'external' ? 'external' : (await agents.find(agent))?.id;
     if (agentId === undefined) return new HttpProblem(400, 'UnknownAgent', `there is no agent "${agent}"`);
   }
   if (typeof from === 'number' && typeof to === 'number' && from >= to) {
@@ -124,13 +124,12 @@ function historyQuery(req: Request, agents: AgentDirectory): HistoryQuery | Http
 export function mountHistoryRoute(server: restify.Server, deps: HistoryRouteDeps): void {
   const { desk, agents, now } = deps;
   const store: HandoffRecords = desk.records;
-  const views: ViewContext = { store, agents, now };
   const authed = requireAgent(agents);
 
   server.get(
     `${BASE}/cases/history`,
     authed(async (req, res, { agent }) => {
-      const query = historyQuery(req, agents);
+      const query = await historyQuery(req, agents);
       if (query instanceof HttpProblem) return query;
       const page = wholeParam(req, 'page', 1, 100_000, 1);
       if (page instanceof HttpProblem) return page;
@@ -141,6 +140,7 @@ export function mountHistoryRoute(server: restify.Server, deps: HistoryRouteDeps
         { limit: pageSize, offset: (page - 1) * pageSize },
       );
       const open = store.tickets('open');
+      const views: ViewContext = { store, agentNames: await agents.names(), now };
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
         cases: cases.map((handoffCase) => ({

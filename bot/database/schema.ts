@@ -17,6 +17,35 @@ export interface Tables {
   content_override: ContentOverrideTable;
   content_change: ContentChangeTable;
   content_unrecognized: ContentUnrecognizedTable;
+  /** The console's agent accounts and their sessions (cookies and bearer tokens). */
+  agents: AgentTable;
+  agent_sessions: AgentSessionTable;
+}
+
+export interface AgentTable {
+  id: string;
+  /** Unique whatever its case (`Ana` and `ana` are one account). */
+  username: string;
+  name: string;
+  /** `agent`, `lead` or `admin`. */
+  role: string;
+  /** The team ids, as a JSON array. */
+  teams: string;
+  /** `scrypt$<salt>$<key>`, both base64. */
+  password_hash: string;
+  /** 1 when logins are refused. */
+  disabled: Generated<number>;
+  created_at: number;
+}
+
+export interface AgentSessionTable {
+  /** SHA-256 (hex) of the cookie or bearer value; the value itself is never stored. */
+  token_hash: string;
+  agent_id: string;
+  csrf_token: string;
+  /** `cookie` or `bearer`. */
+  kind: string;
+  expires_at: number;
 }
 
 export interface ContentOverrideTable {

@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SharedDatabase } from '../../bot/database';
 import { openHandoffDatabase } from '../../handoff';
+import { AgentDirectory } from '../../handoff/agentDirectory';
+import { AGENT_MIGRATIONS } from '../../handoff/agentMigrations';
 import { PROJECT_ROOT, runCli, type CliResult } from '../support/cli';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { TEST_REDIS_URL } from '../support/redis';
 
 const root = PROJECT_ROOT;
 
@@ -135,7 +140,7 @@ describe('cli agents', function () {
     try {
       return await check(database);
     } finally {
-      database.close();
+      await database.close();
     }
   }
 
@@ -145,10 +150,10 @@ describe('cli agents', function () {
     return match[1];
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
     // As the server leaves it on its first start: the database, and the teams the shop defined.
-    openHandoffDatabase(dataDir).close();
+    await openHandoffDatabase(dataDir).close();
     const teams = JSON.parse(fs.readFileSync(path.join(root, 'handoff', 'teams.json'), 'utf8')) as {
       teams: { id: string }[];
     };
@@ -277,8 +282,8 @@ describe('cli agents', function () {
     assert.equal(issued.code, 0, issued.stderr);
     const token = issued.stdout.trim();
     assert.match(token, /^[\w-]{40,}$/);
-    await inDatabase((database) => {
-      assert.equal(database.agents.session(token, 'bearer')?.agent.username, 'ana');
+    await inDatabase(async (database) => {
+      assert.equal((await database.agents.session(token, 'bearer'))?.agent.username, 'ana');
       assert.ok(
         database.store.auditLog().some((entry) => entry.actor === 'cli' && entry.action === 'tokenIssued'),
       );
@@ -296,5 +301,86 @@ describe('cli agents', function () {
     const unknown = await agents('promote', 'ana');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown action "promote"/);
+  });
+});
+
+describe('cli agents with STORAGE=postgres', function () {
+  // Each command starts a process and hashes a password.
+  this.timeout(60_000);
+  let server: TestDatabase;
+  let dataDir: string;
+  let database: SharedDatabase | undefined;
+  const env = (): Record<string, string> => ({
+    STORAGE: 'postgres',
+    DATABASE_URL: server.url,
+    REDIS_URL: TEST_REDIS_URL,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    HANDOFF_TEAMS_FILE: path.join(root, 'handoff', 'teams.json'),
+  });
+  const agents = (...args: string[]) => cliWith(env(), 'agents', ...args);
+  /** The accounts as a server on that database reads them. */
+  const directory = (): AgentDirectory => {
+    database = new SharedDatabase({ dialect: 'postgres', url: server.url, poolSize: 2 }, [AGENT_MIGRATIONS]);
+    return new AgentDirectory(database);
+  };
+
+  before(async function () {
+    server = await createTestDatabase(this);
+  });
+
+  beforeEach(() => {
+    // A DATA_DIR without handoff.sqlite: the accounts are the shared database's.
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-pg-'));
+  });
+
+  afterEach(async () => {
+    await database?.close();
+    database = undefined;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  after(async () => {
+    await server?.drop();
+  });
+
+  it('agents add and list work against DATABASE_URL, and a server on that database finds the account', async () => {
+    const added = await agents('add', 'lena', '--name', 'Lena Berg', '--role', 'lead');
+    assert.equal(added.code, 0, added.stderr);
+    assert.doesNotMatch(added.stderr, /no handoff database/);
+    const password = /password[^:]*: (\S+)$/m.exec(added.stdout)?.[1] ?? '';
+    assert.equal((await agents('add', 'ana', '--teams', 'support')).code, 0);
+    const listed = await agents('list');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(listed.stdout.trim().split('\n'), [
+      'username\tname\trole\tteams\tstatus',
+      'ana\tana\tagent\tsupport\tactive',
+      'lena\tLena Berg\tlead\t-\tactive',
+    ]);
+    const agentsOnServer = directory();
+    const lena = await agentsOnServer.find('lena');
+    assert.deepEqual([lena?.name, lena?.role], ['Lena Berg', 'lead']);
+    assert.equal((await agentsOnServer.authenticate('lena', password))?.id, lena?.id);
+  });
+
+  it('agents token issues a token the servers on that database accept; agents disable ends it', async () => {
+    assert.equal((await agents('add', 'bo', '--teams', 'support')).code, 0);
+    const issued = await agents('token', 'bo');
+    assert.equal(issued.code, 0, issued.stderr);
+    const token = issued.stdout.trim();
+    const agentsOnServer = directory();
+    assert.equal((await agentsOnServer.session(token, 'bearer'))?.agent.username, 'bo');
+    assert.equal((await agents('disable', 'bo')).code, 0);
+    assert.equal(await agentsOnServer.session(token, 'bearer'), undefined);
+  });
+
+  it('names DATABASE_URL when the database cannot be reached', async () => {
+    const failed = await cliWith(
+      { ...env(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/switchboard' },
+      'agents',
+      'list',
+    );
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /cannot open the database at DATABASE_URL/);
   });
 });

@@ -43,7 +43,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
     dataDir = makeDataDir();
     await boot();
     for (const username of ['ana', 'bo']) {
-      if (!server.app.handoff.agents.find(username)) {
+      if (!(await server.app.handoff.agents.find(username))) {
         await server.app.handoff.agents.create({
           username,
           name: username === 'ana' ? 'Ana' : 'Bo',

@@ -7,9 +7,17 @@ import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 import { WebSocket } from 'ws';
 import { expectedText } from '../support/dialogTable';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
+import { postLogin } from '../handoff/consoleFixture';
 
 /** What a customer says, in order, in the conversations below: an order-status lookup. */
 const SCRIPT = ['hello', 'where is my order', 'SB-10001', 'help', 'cancel', 'hello'];
+
+/** Logs in to a server's console; the cookie and CSRF token of the session. */
+async function login(url: string, username: string, password: string) {
+  const result = await postLogin(url, username, password);
+  assert.equal(result.status, 200, JSON.stringify(result.body));
+  return { cookie: result.setCookie?.split(';')[0] ?? '', csrfToken: String(result.body.csrfToken) };
+}
 
 describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', function () {
   let database: TestDatabase;
@@ -132,5 +140,25 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
     } finally {
       await shared.close();
     }
+  });
+
+  it('an agent account created through one instance logs in on the other, whose console cookie works on the first until logged out there', async () => {
+    await one.app.handoff.agents.create({
+      username: 'shared-ana',
+      name: 'Ana',
+      role: 'agent',
+      teams: ['support'],
+      password: 'a long enough secret',
+    });
+    const session = await login(two.url, 'shared-ana', 'a long enough secret');
+    const me = await fetch(`${one.url}/api/console/me`, { headers: { cookie: session.cookie } });
+    assert.equal(me.status, 200, await me.text());
+    const logout = await fetch(`${one.url}/api/console/logout`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
+    assert.equal(logout.status, 204);
+    const after = await fetch(`${two.url}/api/console/me`, { headers: { cookie: session.cookie } });
+    assert.equal(after.status, 401);
   });
 });

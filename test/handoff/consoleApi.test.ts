@@ -86,7 +86,7 @@ describe('console API', function () {
     });
 
     it('POST /login refuses a wrong password, an unknown user and a disabled account with 401', async () => {
-      fixture.database.agents.setDisabled('bruno', true);
+      await fixture.database.agents.setDisabled('bruno', true);
       for (const [username, password] of [
         ['ana', 'not the password'],
         ['nobody', PASSWORD],

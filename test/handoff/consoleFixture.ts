@@ -10,6 +10,7 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import restify from 'restify';
+import type { SharedDatabase } from '../../bot/database';
 import { createI18n, translator } from '../../bot/i18n';
 import { silentLogger } from '../../bot/logger';
 import { setTurnLanguage } from '../../bot/middleware';
@@ -121,10 +122,13 @@ export interface ConsoleFixture {
 export async function startConsole(
   options: Partial<
     Pick<ConsoleApiDeps, 'now' | 'loginLimit' | 'isClosing' | 'channels' | 'deliveryReports'>
-  > = {},
+  > & {
+    /** The agents' shared database (another instance's too); the fixture's own file otherwise. */
+    agentsDatabase?: SharedDatabase;
+  } = {},
 ): Promise<ConsoleFixture> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-console-'));
-  const database = openHandoffDatabase(dataDir);
+  const database = openHandoffDatabase(dataDir, undefined, options.agentsDatabase);
   const deliveries: Delivery[] = [];
   const signals: string[] = [];
   const channel = { failing: false };
@@ -156,7 +160,10 @@ export async function startConsole(
   });
   const accounts: Record<string, AgentAccount> = {};
   for (const account of ACCOUNTS) {
-    accounts[account.username] = await database.agents.create({ ...account, password: PASSWORD });
+    // On a shared database the first instance created them.
+    accounts[account.username] =
+      (await database.agents.find(account.username)) ??
+      (await database.agents.create({ ...account, password: PASSWORD }));
   }
   const server = restify.createServer({ name: 'console-test', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
@@ -193,7 +200,7 @@ export async function startConsole(
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      database.close();
+      await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -297,7 +304,7 @@ export async function createAccounts(
   teams: string[] = ['support'],
 ): Promise<void> {
   for (const [username, role] of accounts) {
-    if (!agents.find(username))
+    if (!(await agents.find(username)))
       await agents.create({ username, name: username, role, teams, password: PASSWORD });
   }
 }

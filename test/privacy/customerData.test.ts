@@ -409,7 +409,7 @@ for (const backend of backends) {
           [false, { kind: 'email', sha256 }, 0],
         ],
       );
-      assert.equal(audit[1]?.actor, server.app.handoff.agents.find('root')?.id);
+      assert.equal(audit[1]?.actor, (await server.app.handoff.agents.find('root'))?.id);
     });
   });
 }
