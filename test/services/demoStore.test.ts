@@ -73,7 +73,7 @@ describe('DemoStore', () => {
       const delivered = await store.findOrder('SB-10002');
       assert.equal(delivered?.deliveredAt, '2025-06-06T11:05:00.000Z');
       assert.equal((await store.findOrder('SB-10001'))?.expectedDelivery, '2025-06-13');
-      assert.equal(store.seededAt(), NOW.toISOString());
+      assert.equal(await store.seededAt(), NOW.toISOString());
     });
 
     it('has bookable services with durations, opening hours, holidays and a timezone', async () => {
@@ -86,7 +86,7 @@ describe('DemoStore', () => {
           ['installation-visit', 120, 'Visita de instalación (cofre o portabicis)'],
         ],
       );
-      const schedule = store.schedule();
+      const schedule = await store.schedule();
       assert.equal(schedule.timezone, SHOP_TZ);
       assert.equal(schedule.openingHours[7], undefined, 'closed on Sunday');
       assert.deepEqual(schedule.openingHours[6], [{ open: '10:00', close: '14:00' }]);
@@ -107,15 +107,15 @@ describe('DemoStore', () => {
     try {
       const first = DemoStore.open(file, { timezone: SHOP_TZ, clock: new TestClock() });
       const created = await first.createReturn(jacketReturn);
-      first.close();
+      await first.close();
       const later = new TestClock(new Date('2025-09-01T08:00:00Z'));
       const reopened = DemoStore.open(file, { timezone: SHOP_TZ, clock: later });
       try {
-        assert.equal(reopened.seededAt(), NOW.toISOString());
+        assert.equal(await reopened.seededAt(), NOW.toISOString());
         assert.deepEqual(await reopened.findReturn(created.rma), created);
         assert.equal((await reopened.findOrder('SB-10002'))?.deliveredAt, '2025-06-06T11:05:00.000Z');
       } finally {
-        reopened.close();
+        await reopened.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -242,7 +242,7 @@ describe('DemoStore', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-race-'));
       const file = path.join(dir, 'shop.sqlite');
       // Seeded once here, so both processes open the same data.
-      DemoStore.open(file, { timezone: SHOP_TZ, clock: new TestClock() }).close();
+      await DemoStore.open(file, { timezone: SHOP_TZ, clock: new TestClock() }).close();
       try {
         const racers = ['a', 'b'].map((key) =>
           spawn(
