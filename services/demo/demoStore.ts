@@ -75,6 +75,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
   readonly orders: OrderService = this;
   readonly returns: ReturnService = this;
   readonly appointments: AppointmentService = this;
+  private readonly timezone: string;
   private readonly clock: Clock;
   private readonly minNoticeMinutes: number;
   private readonly generateCode: (prefix: string, length: number) => string;
@@ -87,10 +88,10 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
    */
   private constructor(
     private readonly database: SharedDatabase,
-    private readonly timezone: string,
     options: DemoStoreOptions,
     private readonly owned: boolean,
   ) {
+    this.timezone = options.timezone;
     this.clock = options.clock ?? systemClock;
     this.minNoticeMinutes = options.minNoticeMinutes ?? 60;
     this.generateCode = options.generateCode ?? randomCode;
@@ -104,7 +105,7 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
         database.dialect,
         database.dialect === 'sqlite' ? 5 : 1,
       );
-      await seedOnce(database.db, openedAt, timezone);
+      await seedOnce(database.db, openedAt, options.timezone);
     })();
     // Reported by every method that awaits it; this keeps it from being unhandled meanwhile.
     this.ready.catch(() => undefined);
@@ -112,17 +113,12 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
 
   /** Opens (creating and seeding when new) the store in its own SQLite file; `:memory:` for tests. */
   static open(file: string, options: DemoStoreOptions): DemoStore {
-    return new DemoStore(
-      new SharedDatabase({ dialect: 'sqlite', file }, []),
-      options.timezone,
-      options,
-      true,
-    );
+    return new DemoStore(new SharedDatabase({ dialect: 'sqlite', file }, []), options, true);
   }
 
   /** The store in a database other stores use too (the shared PostgreSQL database); close() leaves it open. */
   static inDatabase(database: SharedDatabase, options: DemoStoreOptions): DemoStore {
-    return new DemoStore(database, options.timezone, options, false);
+    return new DemoStore(database, options, false);
   }
 
   private get db(): Db {
