@@ -167,7 +167,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   );
 
   const languageDialog = new LanguageDialog(recognizer, i18n, state.profile, SUPPORTED_LOCALES);
-  const commerce = deps.commerce ?? openCommerceBackend(config, { clock, logger });
+  const commerce =
+    deps.commerce ??
+    openCommerceBackend(config, { clock, logger, ...(deps.database ? { database: deps.database } : {}) });
   const secrets = deps.secrets ?? fileSecrets(config.dataDir);
   const links = new DownloadLinks(secrets('links'), config.publicUrl, clock);
   const tasks = makeCommerceDialogs({
@@ -462,7 +464,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await coordination?.close();
     await metricsListener?.close();
     // An injected backend belongs to the caller.
-    if (!deps.commerce) commerce.close();
+    if (!deps.commerce) await commerce.close();
   }
 
   const handoff = { desk, store: handoffDb.store, agents: handoffDb.agents };

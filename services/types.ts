@@ -176,5 +176,6 @@ export interface CommerceBackend {
   readonly orders: OrderService;
   readonly returns: ReturnService;
   readonly appointments: AppointmentService;
-  close(): void;
+  /** Releases what the backend opened (a database of its own, connections). */
+  close(): void | Promise<void>;
 }

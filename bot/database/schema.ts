@@ -20,6 +20,17 @@ export interface Tables {
   /** The console's agent accounts and their sessions (cookies and bearer tokens). */
   agents: AgentTable;
   agent_sessions: AgentSessionTable;
+  /** The embedded demo shop (services/demo): its seed, orders, returns, services and bookings. */
+  shop_meta: ShopMetaTable;
+  shop_customers: ShopCustomerTable;
+  shop_orders: ShopOrderTable;
+  shop_order_items: ShopOrderItemTable;
+  shop_returns: ShopReturnTable;
+  shop_return_items: ShopReturnItemTable;
+  shop_services: ShopServiceTable;
+  shop_opening_hours: ShopOpeningHoursTable;
+  shop_holidays: ShopHolidayTable;
+  shop_bookings: ShopBookingTable;
 }
 
 export interface AgentTable {
@@ -47,6 +58,100 @@ export interface AgentSessionTable {
   kind: string;
   expires_at: number;
 }
+
+// ---- the demo shop (services/demo/migrations.ts); instants are ISO strings in UTC, dates ISO dates
+
+export interface ShopMetaTable {
+  /** `seededAt`: when the shop was seeded (the seed's dates count from it). */
+  key: string;
+  value: string;
+}
+
+export interface ShopCustomerTable {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+  postcode: string;
+}
+
+export interface ShopOrderTable {
+  number: string;
+  customer_id: string;
+  status: string;
+  placed_at: string;
+  carrier: string | null;
+  tracking_number: string | null;
+  /** An ISO date. */
+  expected_delivery: string | null;
+  delivered_at: string | null;
+}
+
+export interface ShopOrderItemTable {
+  order_number: string;
+  sku: string;
+  name: string;
+  category: string;
+  quantity: number;
+  /** The item's name by locale, as JSON; `{}` for none. */
+  names_json: Generated<string>;
+  /** The item's place in its order. */
+  position: Generated<number>;
+}
+
+export interface ShopReturnTable {
+  rma: string;
+  idempotency_key: string;
+  order_number: string;
+  reason: string;
+  refund_method: string;
+  created_at: string;
+}
+
+/** An order item in a return; its primary key (order_number, sku) keeps it in one return only. */
+export interface ShopReturnItemTable {
+  order_number: string;
+  sku: string;
+  rma: string;
+  position: Generated<number>;
+}
+
+export interface ShopServiceTable {
+  id: string;
+  name: string;
+  names_json: string;
+  duration_minutes: number;
+  /** Bookings one slot takes. */
+  capacity: number;
+  position: Generated<number>;
+}
+
+export interface ShopOpeningHoursTable {
+  /** 1 (Monday) to 7. */
+  weekday: number;
+  /** Local `HH:mm` in the shop's timezone. */
+  open: string;
+  close: string;
+}
+
+export interface ShopHolidayTable {
+  date: string;
+  name: string;
+}
+
+export interface ShopBookingTable {
+  reference: string;
+  idempotency_key: string | null;
+  service_id: string;
+  start: string;
+  end: string;
+  /** `confirmed` or `cancelled`. */
+  status: string;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+}
+// ---- end of the demo shop
 
 export interface ContentOverrideTable {
   locale: string;

@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import { openSqlite } from '../../bot/sqlite';
+import type { Kysely, Selectable } from 'kysely';
 import { DateTime } from 'luxon';
+import { SharedDatabase, type Tables } from '../../bot/database';
+import { migrateToLatest } from '../../bot/database/migrations';
+import type { ShopBookingTable } from '../../bot/database/schema';
 import { normalizeEmail, samePhone } from '../customerMatch';
 import { BookingNotFoundError, ReturnNotAllowedError, SlotTakenError } from '../errors';
-import { computeFreeSlots, isOpenDay, toInstant, type ShopSchedule, type Weekday } from '../schedule';
+import { computeFreeSlots, toInstant, type ShopSchedule, type Weekday } from '../schedule';
 import {
   systemClock,
   type AppointmentService,
@@ -25,9 +27,10 @@ import {
   type Slot,
   type SlotQuery,
 } from '../types';
-import { BOOKINGS, CUSTOMERS, OPENING_HOURS, ORDERS, SERVICES, holidaysAround } from './seed';
+import { DEMO_STORE_MIGRATIONS } from './migrations';
+import { seedOnce } from './seedOnce';
 
-/** File name of the demo store inside `DATA_DIR`. */
+/** File name of the demo store inside `DATA_DIR` (when it has no shared database). */
 export const DEMO_STORE_FILE = 'shop.sqlite';
 
 export interface DemoStoreOptions {
@@ -40,95 +43,6 @@ export interface DemoStoreOptions {
   generateCode?: (prefix: string, length: number) => string;
 }
 
-interface OrderRow {
-  number: string;
-  status: OrderStatus;
-  placed_at: string;
-  carrier: string | null;
-  tracking_number: string | null;
-  expected_delivery: string | null;
-  delivered_at: string | null;
-  name: string;
-  email: string;
-  phone: string;
-  postcode: string;
-}
-
-interface ItemRow {
-  sku: string;
-  name: string;
-  names_json: string;
-  category: string;
-  quantity: number;
-  rma: string | null;
-}
-
-interface ReturnRow {
-  rma: string;
-  order_number: string;
-  reason: ReturnReason;
-  refund_method: RefundMethod;
-  created_at: string;
-}
-
-interface BookingRow {
-  reference: string;
-  service_id: string;
-  start: string;
-  end: string;
-  status: Booking['status'];
-  email: string | null;
-  phone: string | null;
-}
-
-interface ServiceRow {
-  id: string;
-  name: string;
-  names_json: string;
-  duration_minutes: number;
-  capacity: number;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS customers (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, postcode TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS orders (
-  number TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id), status TEXT NOT NULL,
-  placed_at TEXT NOT NULL, carrier TEXT, tracking_number TEXT, expected_delivery TEXT, delivered_at TEXT);
-CREATE TABLE IF NOT EXISTS order_items (
-  order_number TEXT NOT NULL REFERENCES orders(number), sku TEXT NOT NULL, name TEXT NOT NULL,
-  category TEXT NOT NULL, quantity INTEGER NOT NULL, names_json TEXT NOT NULL DEFAULT '{}',
-  PRIMARY KEY (order_number, sku));
-CREATE TABLE IF NOT EXISTS returns (
-  rma TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, order_number TEXT NOT NULL,
-  reason TEXT NOT NULL, refund_method TEXT NOT NULL, created_at TEXT NOT NULL);
--- An order item can be in one return only: the primary key enforces it.
-CREATE TABLE IF NOT EXISTS return_items (
-  order_number TEXT NOT NULL, sku TEXT NOT NULL, rma TEXT NOT NULL REFERENCES returns(rma),
-  PRIMARY KEY (order_number, sku));
-CREATE TABLE IF NOT EXISTS services (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, names_json TEXT NOT NULL, duration_minutes INTEGER NOT NULL,
-  capacity INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS opening_hours (weekday INTEGER NOT NULL, open TEXT NOT NULL, close TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS holidays (date TEXT PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS bookings (
-  reference TEXT PRIMARY KEY, idempotency_key TEXT UNIQUE, service_id TEXT NOT NULL REFERENCES services(id),
-  start TEXT NOT NULL, end TEXT NOT NULL, status TEXT NOT NULL, email TEXT, phone TEXT, created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS bookings_by_service ON bookings (service_id, status, start);
-`;
-
-/**
- * NOTE: demo databases created before items had names in other languages lack the column;
- * it is added empty (their items keep their one name) rather than failing to open.
- */
-function addItemNames(db: ReturnType<typeof openSqlite>): void {
-  const columns = db.prepare('PRAGMA table_info(order_items)').all() as { name: string }[];
-  if (!columns.some((column) => column.name === 'names_json')) {
-    db.exec("ALTER TABLE order_items ADD COLUMN names_json TEXT NOT NULL DEFAULT '{}'");
-  }
-}
-
 /** Letters and digits that can't be mistaken for one another when read aloud or typed. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -138,308 +52,412 @@ function randomCode(prefix: string, length: number): string {
   return code;
 }
 
+type Db = Kysely<Tables>;
+
 /**
- * The embedded demo shop: orders, returns and appointments in one SQLite file, seeded on first
- * open with the data in `seed.ts` (dates relative to the seeding time) and never re-seeded, so
- * returns and bookings survive restarts. Bookings and returns are written in `BEGIN IMMEDIATE`
- * transactions that re-check availability, so two racing customers (even in two processes on one
- * file) cannot both get the last slot or return the same item twice.
+ * The embedded demo shop: orders, returns and appointments in a database of its own
+ * (`DATA_DIR/shop.sqlite`) or in the database instances share (`STORAGE=postgres`), so every
+ * instance sees the same orders, returns and bookings. Seeded once per database with the data in
+ * `seed.ts` (dates relative to the moment the first instance opened it) and never re-seeded, so
+ * returns and bookings survive restarts.
+ *
+ * NOTE: a booking (or a move) first locks its service's row, a return its order's row, with an
+ * update that changes nothing, then re-checks availability and writes, in one transaction. So
+ * two customers racing for the last slot, even through two instances, are served one after the
+ * other and the second gets SlotTakenError; an item cannot get two RMAs. The lock is a write, not
+ * `SELECT … FOR UPDATE`, because SQLite has none, and because SQLite must start the transaction
+ * with a write: a transaction that reads first cannot wait for another process's write lock.
+ * A lock rather than a unique index on (service, start): slots of one service may overlap one
+ * another's start times, and a service may take several bookings at once (`capacity`).
  */
 export class DemoStore implements CommerceBackend, OrderService, ReturnService, AppointmentService {
   readonly kind = 'demo';
   readonly orders: OrderService = this;
   readonly returns: ReturnService = this;
   readonly appointments: AppointmentService = this;
+  private readonly timezone: string;
   private readonly clock: Clock;
   private readonly minNoticeMinutes: number;
   private readonly generateCode: (prefix: string, length: number) => string;
-  /** Statements prepared once, by SQL text (preparing costs more than running a lookup). */
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Settles when the schema is migrated and the shop seeded; rejects when either failed. */
+  readonly ready: Promise<void>;
 
+  /**
+   * The store in `database`. `owned`: the store opened the database and closes it with itself;
+   * a shared database stays open for its other stores.
+   */
   private constructor(
-    private readonly db: Database.Database,
-    private readonly timezone: string,
+    private readonly database: SharedDatabase,
     options: DemoStoreOptions,
+    private readonly owned: boolean,
   ) {
+    this.timezone = options.timezone;
     this.clock = options.clock ?? systemClock;
     this.minNoticeMinutes = options.minNoticeMinutes ?? 60;
     this.generateCode = options.generateCode ?? randomCode;
+    // NOTE: the seed's "now" is the moment of opening, not of the first query.
+    const openedAt = this.clock.now();
+    this.ready = (async () => {
+      await database.ready;
+      await migrateToLatest(
+        database.db,
+        DEMO_STORE_MIGRATIONS,
+        database.dialect,
+        database.dialect === 'sqlite' ? 5 : 1,
+      );
+      await seedOnce(database.db, openedAt, options.timezone);
+    })();
+    // Reported by every method that awaits it; this keeps it from being unhandled meanwhile.
+    this.ready.catch(() => undefined);
   }
 
-  /** Opens (creating and seeding when new) the store at `file`; `:memory:` for tests. */
+  /** Opens (creating and seeding when new) the store in its own SQLite file; `:memory:` for tests. */
   static open(file: string, options: DemoStoreOptions): DemoStore {
-    const db = openSqlite(file);
-    db.pragma('foreign_keys = ON');
-    db.exec(SCHEMA);
-    addItemNames(db);
-    const store = new DemoStore(db, options.timezone, options);
-    store.seedOnce();
-    return store;
+    return new DemoStore(new SharedDatabase({ dialect: 'sqlite', file }, []), options, true);
+  }
+
+  /** The store in a database other stores use too (the shared PostgreSQL database); close() leaves it open. */
+  static inDatabase(database: SharedDatabase, options: DemoStoreOptions): DemoStore {
+    return new DemoStore(database, options, false);
+  }
+
+  private get db(): Db {
+    return this.database.db;
   }
 
   /** When the store was seeded (ISO instant). */
-  seededAt(): string {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'seededAt'").get() as
-      { value: string } | undefined;
+  async seededAt(): Promise<string> {
+    await this.ready;
+    const row = await this.db
+      .selectFrom('shop_meta')
+      .select('value')
+      .where('key', '=', 'seededAt')
+      .executeTakeFirst();
     return row?.value ?? '';
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
-
-  private prepared(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  /** Closes the database when the store opened it. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    if (this.owned) await this.database.close();
   }
 
   // ---- orders -------------------------------------------------------------------------------
 
-  findOrder(number: string): Promise<Order | undefined> {
-    const row = this.prepared(`${ORDER_SELECT} WHERE o.number = ?`).get(number.trim().toUpperCase()) as
-      OrderRow | undefined;
-    return Promise.resolve(row ? this.toOrder(row) : undefined);
+  async findOrder(number: string): Promise<Order | undefined> {
+    await this.ready;
+    const [order] = await this.ordersWhere(number.trim().toUpperCase());
+    return order;
   }
 
-  findOrdersByCustomer(contact: Pick<CustomerContact, 'email' | 'phone'>): Promise<Order[]> {
-    const rows = this.prepared(`${ORDER_SELECT} ORDER BY o.placed_at DESC`).all() as OrderRow[];
-    const matching = rows.filter(
-      (row) =>
-        (contact.email !== undefined && normalizeEmail(contact.email) === normalizeEmail(row.email)) ||
-        (contact.phone !== undefined && samePhone(contact.phone, row.phone)),
-    );
-    return Promise.resolve(matching.map((row) => this.toOrder(row)));
+  async findOrdersByCustomer(contact: Pick<CustomerContact, 'email' | 'phone'>): Promise<Order[]> {
+    await this.ready;
+    // Phones match in any notation, so the customers are matched here rather than in SQL.
+    const customers = await this.db.selectFrom('shop_customers').select(['id', 'email', 'phone']).execute();
+    const ids = customers
+      .filter(
+        (row) =>
+          (contact.email !== undefined && normalizeEmail(contact.email) === normalizeEmail(row.email)) ||
+          (contact.phone !== undefined && samePhone(contact.phone, row.phone)),
+      )
+      .map((row) => row.id);
+    return ids.length === 0 ? [] : this.ordersWhere(undefined, ids);
   }
 
-  private toOrder(row: OrderRow): Order {
-    const items = this.prepared(
-      `SELECT i.sku, i.name, i.names_json, i.category, i.quantity, r.rma FROM order_items i
-         LEFT JOIN return_items r ON r.order_number = i.order_number AND r.sku = i.sku
-         WHERE i.order_number = ? ORDER BY i.rowid`,
-    ).all(row.number) as ItemRow[];
-    return {
+  /** Orders with their items, most recently placed first: one by number, or those of customers. */
+  private async ordersWhere(number?: string, customerIds?: string[]): Promise<Order[]> {
+    let query = this.db
+      .selectFrom('shop_orders as o')
+      .innerJoin('shop_customers as c', 'c.id', 'o.customer_id')
+      .select([
+        'o.number',
+        'o.status',
+        'o.placed_at',
+        'o.carrier',
+        'o.tracking_number',
+        'o.expected_delivery',
+        'o.delivered_at',
+        'c.name',
+        'c.email',
+        'c.phone',
+        'c.postcode',
+      ])
+      .orderBy('o.placed_at', 'desc');
+    if (number !== undefined) query = query.where('o.number', '=', number);
+    if (customerIds !== undefined) query = query.where('o.customer_id', 'in', customerIds);
+    const rows = await query.execute();
+    if (rows.length === 0) return [];
+    const items = await this.db
+      .selectFrom('shop_order_items as i')
+      .leftJoin('shop_return_items as r', (join) =>
+        join.onRef('r.order_number', '=', 'i.order_number').onRef('r.sku', '=', 'i.sku'),
+      )
+      .select(['i.order_number', 'i.sku', 'i.name', 'i.names_json', 'i.category', 'i.quantity', 'r.rma'])
+      .where(
+        'i.order_number',
+        'in',
+        rows.map((row) => row.number),
+      )
+      .orderBy('i.order_number')
+      .orderBy('i.position')
+      .execute();
+    return rows.map((row) => ({
       number: row.number,
-      status: row.status,
+      status: row.status as OrderStatus,
       placedAt: row.placed_at,
       customer: { name: row.name, email: row.email, phone: row.phone, postcode: row.postcode },
-      items: items.map((item) => ({
-        sku: item.sku,
-        name: item.name,
-        category: item.category,
-        quantity: item.quantity,
-        ...(item.names_json !== '{}' ? { names: JSON.parse(item.names_json) as Record<string, string> } : {}),
-        ...(item.rma ? { returnedIn: item.rma } : {}),
-      })),
+      items: items
+        .filter((item) => item.order_number === row.number)
+        .map((item) => ({
+          sku: item.sku,
+          name: item.name,
+          category: item.category,
+          quantity: Number(item.quantity),
+          ...(item.names_json !== '{}'
+            ? { names: JSON.parse(item.names_json) as Record<string, string> }
+            : {}),
+          ...(item.rma ? { returnedIn: item.rma } : {}),
+        })),
       ...(row.carrier ? { carrier: row.carrier } : {}),
       ...(row.tracking_number ? { trackingNumber: row.tracking_number } : {}),
       ...(row.expected_delivery ? { expectedDelivery: row.expected_delivery } : {}),
       ...(row.delivered_at ? { deliveredAt: row.delivered_at } : {}),
-    };
+    }));
   }
 
   // ---- returns ------------------------------------------------------------------------------
 
-  createReturn(request: ReturnRequest): Promise<ReturnAuthorization> {
-    const create = this.db.transaction((): string => {
-      const existing = this.db
-        .prepare('SELECT rma FROM returns WHERE idempotency_key = ?')
-        .get(request.idempotencyKey) as { rma: string } | undefined;
+  async createReturn(request: ReturnRequest): Promise<ReturnAuthorization> {
+    await this.ready;
+    const orderNumber = request.orderNumber.trim().toUpperCase();
+    const rma = await this.db.transaction().execute(async (trx): Promise<string> => {
+      // The lock (see the class comment): returns of one order are written one at a time.
+      await trx
+        .updateTable('shop_orders')
+        .set((eb) => ({ status: eb.ref('status') }))
+        .where('number', '=', orderNumber)
+        .execute();
+      const existing = await trx
+        .selectFrom('shop_returns')
+        .select('rma')
+        .where('idempotency_key', '=', request.idempotencyKey)
+        .executeTakeFirst();
       if (existing) return existing.rma;
-      const orderNumber = request.orderNumber.trim().toUpperCase();
       if (request.skus.length === 0) throw new ReturnNotAllowedError(orderNumber, 'no items');
       for (const sku of request.skus) {
-        const found = this.db
-          .prepare(
-            `SELECT r.rma FROM order_items i LEFT JOIN return_items r ON r.order_number = i.order_number AND r.sku = i.sku
-             WHERE i.order_number = ? AND i.sku = ?`,
+        const found = await trx
+          .selectFrom('shop_order_items as i')
+          .leftJoin('shop_return_items as r', (join) =>
+            join.onRef('r.order_number', '=', 'i.order_number').onRef('r.sku', '=', 'i.sku'),
           )
-          .get(orderNumber, sku) as { rma: string | null } | undefined;
+          .select('r.rma')
+          .where('i.order_number', '=', orderNumber)
+          .where('i.sku', '=', sku)
+          .executeTakeFirst();
         if (!found) throw new ReturnNotAllowedError(orderNumber, `item ${sku} is not in the order`);
         if (found.rma) throw new ReturnNotAllowedError(orderNumber, `item ${sku} is already in ${found.rma}`);
       }
-      const rma = this.uniqueCode('RMA-', 8, 'SELECT 1 FROM returns WHERE rma = ?');
-      this.db
-        .prepare(
-          'INSERT INTO returns (rma, idempotency_key, order_number, reason, refund_method, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      const created = await this.uniqueCode('RMA-', 8, async (code) =>
+        Boolean(
+          await trx.selectFrom('shop_returns').select('rma').where('rma', '=', code).executeTakeFirst(),
+        ),
+      );
+      await trx
+        .insertInto('shop_returns')
+        .values({
+          rma: created,
+          idempotency_key: request.idempotencyKey,
+          order_number: orderNumber,
+          reason: request.reason,
+          refund_method: request.refundMethod,
+          created_at: this.nowIso(),
+        })
+        .execute();
+      await trx
+        .insertInto('shop_return_items')
+        .values(
+          request.skus.map((sku, position) => ({ order_number: orderNumber, sku, rma: created, position })),
         )
-        .run(rma, request.idempotencyKey, orderNumber, request.reason, request.refundMethod, this.nowIso());
-      const addItem = this.db.prepare('INSERT INTO return_items (order_number, sku, rma) VALUES (?, ?, ?)');
-      for (const sku of request.skus) addItem.run(orderNumber, sku, rma);
-      return rma;
+        .execute();
+      return created;
     });
-    try {
-      const rma = create.immediate();
-      return this.findReturn(rma).then((created) => {
-        if (!created) throw new Error(`DemoStore.createReturn(): ${rma} vanished after creation`);
-        return created;
-      });
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    const created = await this.findReturn(rma);
+    if (!created) throw new Error(`DemoStore.createReturn(): ${rma} vanished after creation`);
+    return created;
   }
 
-  findReturn(rma: string): Promise<ReturnAuthorization | undefined> {
-    const row = this.db.prepare('SELECT * FROM returns WHERE rma = ?').get(rma.trim().toUpperCase()) as
-      ReturnRow | undefined;
-    if (!row) return Promise.resolve(undefined);
-    const skus = (
-      this.db.prepare('SELECT sku FROM return_items WHERE rma = ? ORDER BY rowid').all(row.rma) as {
-        sku: string;
-      }[]
-    ).map((item) => item.sku);
-    return Promise.resolve({
+  async findReturn(rma: string): Promise<ReturnAuthorization | undefined> {
+    await this.ready;
+    const row = await this.db
+      .selectFrom('shop_returns')
+      .selectAll()
+      .where('rma', '=', rma.trim().toUpperCase())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const items = await this.db
+      .selectFrom('shop_return_items')
+      .select('sku')
+      .where('rma', '=', row.rma)
+      .orderBy('position')
+      .execute();
+    return {
       rma: row.rma,
       orderNumber: row.order_number,
-      skus,
-      reason: row.reason,
-      refundMethod: row.refund_method,
+      skus: items.map((item) => item.sku),
+      reason: row.reason as ReturnReason,
+      refundMethod: row.refund_method as RefundMethod,
       createdAt: row.created_at,
-    });
+    };
   }
 
   // ---- appointments -------------------------------------------------------------------------
 
-  listServices(): Promise<BookableService[]> {
-    const rows = this.db.prepare('SELECT * FROM services ORDER BY rowid').all() as ServiceRow[];
-    return Promise.resolve(
-      rows.map((row) => ({
-        id: row.id,
-        name: row.name,
-        names: JSON.parse(row.names_json) as Record<string, string>,
-        durationMinutes: row.duration_minutes,
-      })),
-    );
+  async listServices(): Promise<BookableService[]> {
+    await this.ready;
+    const rows = await this.db.selectFrom('shop_services').selectAll().orderBy('position').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      names: JSON.parse(row.names_json) as Record<string, string>,
+      durationMinutes: Number(row.duration_minutes),
+    }));
   }
 
   /** Opening hours, holidays and timezone as the slot computation uses them. */
-  schedule(): ShopSchedule {
-    const openingHours: ShopSchedule['openingHours'] = {};
-    const hours = this.db
-      .prepare('SELECT weekday, open, close FROM opening_hours ORDER BY weekday, open')
-      .all() as {
-      weekday: Weekday;
-      open: string;
-      close: string;
-    }[];
-    for (const { weekday, open, close } of hours) (openingHours[weekday] ??= []).push({ open, close });
-    const holidays = (this.db.prepare('SELECT date FROM holidays').all() as { date: string }[]).map(
-      (h) => h.date,
-    );
-    return { timezone: this.timezone, openingHours, holidays, minNoticeMinutes: this.minNoticeMinutes };
+  async schedule(): Promise<ShopSchedule> {
+    await this.ready;
+    return this.scheduleIn(this.db);
   }
 
-  freeSlots(query: SlotQuery): Promise<Slot[]> {
-    try {
-      return Promise.resolve(this.computeSlots(query));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+  async freeSlots(query: SlotQuery): Promise<Slot[]> {
+    await this.ready;
+    return this.computeSlots(this.db, query);
   }
 
-  book(request: BookingRequest): Promise<Booking> {
-    const book = this.db.transaction((): string => {
+  async book(request: BookingRequest): Promise<Booking> {
+    await this.ready;
+    const reference = await this.db.transaction().execute(async (trx): Promise<string> => {
+      await lockService(trx, request.serviceId);
       if (request.idempotencyKey) {
-        const existing = this.db
-          .prepare('SELECT reference FROM bookings WHERE idempotency_key = ?')
-          .get(request.idempotencyKey) as { reference: string } | undefined;
+        const existing = await trx
+          .selectFrom('shop_bookings')
+          .select('reference')
+          .where('idempotency_key', '=', request.idempotencyKey)
+          .executeTakeFirst();
         if (existing) return existing.reference;
       }
-      const slot = this.freeSlotAt(request.serviceId, request.start);
-      const reference = this.uniqueCode('BK-', 6, 'SELECT 1 FROM bookings WHERE reference = ?');
-      this.db
-        .prepare(
-          `INSERT INTO bookings (reference, idempotency_key, service_id, start, end, status, email, phone, created_at)
-           VALUES (?, ?, ?, ?, ?, 'confirmed', ?, ?, ?)`,
+      const slot = await this.freeSlotAt(trx, request.serviceId, request.start);
+      const created = await this.uniqueCode('BK-', 6, async (code) =>
+        Boolean(
+          await trx
+            .selectFrom('shop_bookings')
+            .select('reference')
+            .where('reference', '=', code)
+            .executeTakeFirst(),
+        ),
+      );
+      await trx
+        .insertInto('shop_bookings')
+        .values({
+          reference: created,
+          idempotency_key: request.idempotencyKey || null,
+          service_id: request.serviceId,
+          start: slot.start,
+          end: slot.end,
+          status: 'confirmed',
+          email: request.contact.email ?? null,
+          phone: request.contact.phone ?? null,
+          created_at: this.nowIso(),
+        })
+        .execute();
+      return created;
+    });
+    return this.bookingAfterWrite(reference);
+  }
+
+  async findBooking(reference: string): Promise<Booking | undefined> {
+    await this.ready;
+    return bookingIn(this.db, reference);
+  }
+
+  async reschedule(reference: string, start: string): Promise<Booking> {
+    await this.ready;
+    const moved = await this.db.transaction().execute(async (trx): Promise<string> => {
+      // The lock of the booking's service, taken before reading the booking (see the class comment).
+      await trx
+        .updateTable('shop_services')
+        .set((eb) => ({ capacity: eb.ref('capacity') }))
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('shop_bookings')
+            .select('service_id')
+            .where('reference', '=', reference.trim().toUpperCase()),
         )
-        .run(
-          reference,
-          request.idempotencyKey || null,
-          request.serviceId,
-          slot.start,
-          slot.end,
-          request.contact.email ?? null,
-          request.contact.phone ?? null,
-          this.nowIso(),
-        );
-      return reference;
-    });
-    return this.runBookingTransaction(() => book.immediate());
-  }
-
-  findBooking(reference: string): Promise<Booking | undefined> {
-    return Promise.resolve(this.bookingByReference(reference));
-  }
-
-  reschedule(reference: string, start: string): Promise<Booking> {
-    const move = this.db.transaction((): string => {
-      const booking = this.bookingByReference(reference);
+        .execute();
+      const booking = await bookingIn(trx, reference);
       if (!booking || booking.status !== 'confirmed') throw new BookingNotFoundError(reference);
-      const slot = this.freeSlotAt(booking.serviceId, start, booking.reference);
-      this.db
-        .prepare('UPDATE bookings SET start = ?, end = ? WHERE reference = ?')
-        .run(slot.start, slot.end, booking.reference);
+      const slot = await this.freeSlotAt(trx, booking.serviceId, start, booking.reference);
+      await trx
+        .updateTable('shop_bookings')
+        .set({ start: slot.start, end: slot.end })
+        .where('reference', '=', booking.reference)
+        .execute();
       return booking.reference;
     });
-    return this.runBookingTransaction(() => move.immediate());
+    return this.bookingAfterWrite(moved);
   }
 
-  cancelBooking(reference: string): Promise<Booking> {
-    const cancel = this.db.transaction((): string => {
-      const booking = this.bookingByReference(reference);
-      if (!booking) throw new BookingNotFoundError(reference);
-      this.db.prepare("UPDATE bookings SET status = 'cancelled' WHERE reference = ?").run(booking.reference);
-      return booking.reference;
-    });
-    return this.runBookingTransaction(() => cancel.immediate());
+  async cancelBooking(reference: string): Promise<Booking> {
+    await this.ready;
+    const result = await this.db
+      .updateTable('shop_bookings')
+      .set({ status: 'cancelled' })
+      .where('reference', '=', reference.trim().toUpperCase())
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new BookingNotFoundError(reference);
+    return this.bookingAfterWrite(reference);
   }
 
-  private runBookingTransaction(run: () => string): Promise<Booking> {
-    try {
-      const booking = this.bookingByReference(run());
-      if (!booking) throw new Error('DemoStore: booking vanished inside its own transaction');
-      return Promise.resolve(booking);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+  private async bookingAfterWrite(reference: string): Promise<Booking> {
+    const booking = await bookingIn(this.db, reference);
+    if (!booking) throw new Error(`DemoStore: booking ${reference} vanished after it was written`);
+    return booking;
   }
 
   /** The free slot starting at `start`, or SlotTakenError; `ignoring` is a booking being moved. */
-  private freeSlotAt(serviceId: string, start: string, ignoring?: string): Slot {
+  private async freeSlotAt(db: Db, serviceId: string, start: string, ignoring?: string): Promise<Slot> {
     const startMs = Date.parse(start);
     const date = DateTime.fromMillis(startMs, { zone: this.timezone }).toISODate();
     if (!date || Number.isNaN(startMs)) throw new SlotTakenError(serviceId, start);
-    const slot = this.computeSlots({ serviceId, from: date, days: 1 }, ignoring).find(
+    const slot = (await this.computeSlots(db, { serviceId, from: date, days: 1 }, ignoring)).find(
       (free) => Date.parse(free.start) === startMs,
     );
     if (!slot) throw new SlotTakenError(serviceId, start);
     return slot;
   }
 
-  private computeSlots(query: SlotQuery, ignoring?: string): Slot[] {
-    const service = this.db.prepare('SELECT * FROM services WHERE id = ?').get(query.serviceId) as
-      ServiceRow | undefined;
+  private async computeSlots(db: Db, query: SlotQuery, ignoring?: string): Promise<Slot[]> {
+    const service = await db
+      .selectFrom('shop_services')
+      .select(['id', 'duration_minutes', 'capacity'])
+      .where('id', '=', query.serviceId)
+      .executeTakeFirst();
     if (!service) return [];
     const from = DateTime.fromISO(query.from, { zone: this.timezone });
     if (!from.isValid) return [];
     const days = Math.max(1, query.days);
-    const bookings = this.db
-      .prepare(
-        `SELECT start, end FROM bookings WHERE service_id = ? AND status = 'confirmed' AND reference != ?
-         AND start < ? AND end > ?`,
-      )
-      .all(
-        service.id,
-        ignoring ?? '',
-        toInstant(from.plus({ days: days + 1 })),
-        toInstant(from.minus({ days: 1 })),
-      ) as Slot[];
+    const bookings = await db
+      .selectFrom('shop_bookings')
+      .select(['start', 'end'])
+      .where('service_id', '=', service.id)
+      .where('status', '=', 'confirmed')
+      .where('reference', '!=', ignoring ?? '')
+      .where('start', '<', toInstant(from.plus({ days: days + 1 })))
+      .where('end', '>', toInstant(from.minus({ days: 1 })))
+      .execute();
     return computeFreeSlots({
-      schedule: this.schedule(),
-      service: { durationMinutes: service.duration_minutes, capacity: service.capacity },
+      schedule: await this.scheduleIn(db),
+      service: { durationMinutes: Number(service.duration_minutes), capacity: Number(service.capacity) },
       from: query.from,
       days,
       bookings,
@@ -447,128 +465,28 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
     });
   }
 
-  private bookingByReference(reference: string): Booking | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM bookings WHERE reference = ?')
-      .get(reference.trim().toUpperCase()) as BookingRow | undefined;
-    if (!row) return undefined;
-    return {
-      reference: row.reference,
-      serviceId: row.service_id,
-      start: row.start,
-      end: row.end,
-      status: row.status,
-      contact: {
-        ...(row.email ? { email: row.email } : {}),
-        ...(row.phone ? { phone: row.phone } : {}),
-      },
-    };
+  private async scheduleIn(db: Db): Promise<ShopSchedule> {
+    const openingHours: ShopSchedule['openingHours'] = {};
+    const hours = await db
+      .selectFrom('shop_opening_hours')
+      .select(['weekday', 'open', 'close'])
+      .orderBy('weekday')
+      .orderBy('open')
+      .execute();
+    for (const { weekday, open, close } of hours)
+      (openingHours[Number(weekday) as Weekday] ??= []).push({ open, close });
+    const holidays = (await db.selectFrom('shop_holidays').select('date').execute()).map((h) => h.date);
+    return { timezone: this.timezone, openingHours, holidays, minNoticeMinutes: this.minNoticeMinutes };
   }
 
-  // ---- seeding ------------------------------------------------------------------------------
-
-  private seedOnce(): void {
-    const seed = this.db.transaction(() => {
-      if (this.seededAt()) return;
-      const now = this.clock.now();
-      const today = DateTime.fromJSDate(now, { zone: this.timezone });
-      this.db.prepare("INSERT INTO meta (key, value) VALUES ('seededAt', ?)").run(now.toISOString());
-
-      const addCustomer = this.db.prepare(
-        'INSERT INTO customers (id, name, email, phone, postcode) VALUES (@id, @name, @email, @phone, @postcode)',
-      );
-      for (const customer of CUSTOMERS) addCustomer.run(customer);
-
-      const addOrder = this.db.prepare(
-        `INSERT INTO orders (number, customer_id, status, placed_at, carrier, tracking_number, expected_delivery, delivered_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const addItem = this.db.prepare(
-        'INSERT INTO order_items (order_number, sku, name, category, quantity, names_json) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const order of ORDERS) {
-        const placed = today
-          .minus({ days: order.placedDaysAgo })
-          .set({ hour: 11, minute: 20, second: 0, millisecond: 0 });
-        const delivered =
-          order.deliveredDaysAgo === undefined
-            ? null
-            : toInstant(
-                today
-                  .minus({ days: order.deliveredDaysAgo })
-                  .set({ hour: 13, minute: 5, second: 0, millisecond: 0 }),
-              );
-        addOrder.run(
-          order.number,
-          order.customerId,
-          order.status,
-          toInstant(placed < today ? placed : today.minus({ minutes: 30 })),
-          order.carrier ?? null,
-          order.trackingNumber ?? null,
-          order.expectedInDays === undefined ? null : today.plus({ days: order.expectedInDays }).toISODate(),
-          delivered,
-        );
-        for (const item of order.items)
-          addItem.run(
-            order.number,
-            item.sku,
-            item.name,
-            item.category,
-            item.quantity,
-            JSON.stringify(item.names ?? {}),
-          );
-      }
-
-      const addService = this.db.prepare(
-        'INSERT INTO services (id, name, names_json, duration_minutes, capacity) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (const service of SERVICES) {
-        addService.run(
-          service.id,
-          service.name,
-          JSON.stringify(service.names ?? {}),
-          service.durationMinutes,
-          service.capacity,
-        );
-      }
-      const addHours = this.db.prepare('INSERT INTO opening_hours (weekday, open, close) VALUES (?, ?, ?)');
-      for (const [weekday, ranges] of Object.entries(OPENING_HOURS)) {
-        for (const range of ranges ?? []) addHours.run(Number(weekday), range.open, range.close);
-      }
-      const addHoliday = this.db.prepare('INSERT OR IGNORE INTO holidays (date, name) VALUES (?, ?)');
-      for (const holiday of holidaysAround(now, this.timezone)) addHoliday.run(holiday.date, holiday.name);
-
-      const schedule = this.schedule();
-      const addBooking = this.db.prepare(
-        `INSERT INTO bookings (reference, idempotency_key, service_id, start, end, status, email, phone, created_at)
-         VALUES (?, NULL, ?, ?, ?, 'confirmed', ?, ?, ?)`,
-      );
-      for (const booking of BOOKINGS) {
-        const service = SERVICES.find((s) => s.id === booking.serviceId);
-        if (!service) continue;
-        const [hour = 10, minute = 0] = booking.at.split(':').map(Number);
-        let start = today.plus({ days: booking.inDays }).set({ hour, minute, second: 0, millisecond: 0 });
-        // Moved to the next day the shop is open at that time, so the booking is a real slot.
-        while (!fitsOpeningHours(schedule, start, service.durationMinutes)) start = start.plus({ days: 1 });
-        addBooking.run(
-          booking.reference,
-          booking.serviceId,
-          toInstant(start),
-          toInstant(start.plus({ minutes: service.durationMinutes })),
-          booking.email,
-          booking.phone,
-          now.toISOString(),
-        );
-      }
-    });
-    seed.immediate();
-  }
-
-  private uniqueCode(prefix: string, length: number, existsQuery: string): string {
-    const exists = this.db.prepare(existsQuery);
+  private async uniqueCode(
+    prefix: string,
+    length: number,
+    exists: (code: string) => Promise<boolean>,
+  ): Promise<string> {
     for (;;) {
       const code = this.generateCode(prefix, length);
-      if (!exists.get(code)) return code;
+      if (!(await exists(code))) return code;
     }
   }
 
@@ -577,14 +495,34 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
   }
 }
 
-function fitsOpeningHours(schedule: ShopSchedule, start: DateTime, minutes: number): boolean {
-  if (!isOpenDay(schedule, start.toISODate() ?? '')) return false;
-  const from = start.toFormat('HH:mm');
-  const to = start.plus({ minutes }).toFormat('HH:mm');
-  return (schedule.openingHours[start.weekday as Weekday] ?? []).some(
-    (range) => range.open <= from && to <= range.close,
-  );
+/** Takes the lock of one service's bookings (see DemoStore): an update that changes nothing. */
+async function lockService(db: Db, serviceId: string): Promise<void> {
+  await db
+    .updateTable('shop_services')
+    .set((eb) => ({ capacity: eb.ref('capacity') }))
+    .where('id', '=', serviceId)
+    .execute();
 }
 
-const ORDER_SELECT = `SELECT o.number, o.status, o.placed_at, o.carrier, o.tracking_number, o.expected_delivery,
-  o.delivered_at, c.name, c.email, c.phone, c.postcode FROM orders o JOIN customers c ON c.id = o.customer_id`;
+async function bookingIn(db: Db, reference: string): Promise<Booking | undefined> {
+  const row = await db
+    .selectFrom('shop_bookings')
+    .selectAll()
+    .where('reference', '=', reference.trim().toUpperCase())
+    .executeTakeFirst();
+  return row && toBooking(row);
+}
+
+function toBooking(row: Selectable<ShopBookingTable>): Booking {
+  return {
+    reference: row.reference,
+    serviceId: row.service_id,
+    start: row.start,
+    end: row.end,
+    status: row.status as Booking['status'],
+    contact: {
+      ...(row.email ? { email: row.email } : {}),
+      ...(row.phone ? { phone: row.phone } : {}),
+    },
+  };
+}

@@ -169,8 +169,8 @@ describe('HandoffDialog (through MainDialog)', () => {
     commerce = commerceFixture();
   });
 
-  afterEach(() => {
-    commerce.store.close();
+  afterEach(async () => {
+    await commerce.store.close();
     store.close();
   });
 

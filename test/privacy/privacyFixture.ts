@@ -42,13 +42,16 @@ export function dumpSqliteFiles(dataDir: string): DumpedRow[] {
   return rows;
 }
 
-/** Every row of every table of a PostgreSQL database, read directly. */
+/**
+ * Every row of every table of a PostgreSQL database, read directly; not the demo shop's tables
+ * (`shop_*`, there with `STORAGE=postgres`), for the reason `dumpSqliteFiles` leaves out `shop.sqlite`.
+ */
 export async function dumpPostgres(url: string): Promise<DumpedRow[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const tables = await client.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE 'shop\\_%'",
     );
     const rows: DumpedRow[] = [];
     for (const { table_name: name } of tables.rows) {

@@ -20,7 +20,7 @@ describe('item names in other languages', () => {
         lv: 'Lietus jaka, M',
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -38,7 +38,7 @@ describe('item names in other languages', () => {
         const order = await store.findOrder('SB-10002');
         assert.equal(order?.items.length, 3);
       } finally {
-        store.close();
+        await store.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
