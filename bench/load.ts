@@ -11,8 +11,12 @@ export interface ScriptedTurn {
 export type ConversationScript = (n: number) => ScriptedTurn[];
 
 export interface LoadOptions {
-  /** Base URL of the bot. */
-  url: string;
+  /**
+   * Base URL of the bot, or of several instances of one bot: then turn `i` of conversation `n`
+   * goes to instance `(n + i) % count`, so every conversation moves between the instances turn
+   * by turn (and their shared turn lock changes hands every turn).
+   */
+  url: string | readonly string[];
   /** Conversations talking at the same time. */
   concurrency: number;
   /** Conversations to run in all (each runs its whole script). */
@@ -113,7 +117,7 @@ export async function sayTurn(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const target = new URL('/api/messages', options.url);
+  const targets = [options.url].flat().map((url) => new URL('/api/messages', url));
   const latenciesMs: number[] = [];
   let nextConversation = 0;
   let turns = 0;
@@ -126,8 +130,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (const [index, turn] of script.entries()) {
       if (failed) return;
       if (performance.now() > deadline) {
-        throw new Error(`load on ${options.url}: not done within ${options.timeoutMs} ms`);
+        throw new Error(`load on ${targets.join(', ')}: not done within ${options.timeoutMs} ms`);
       }
+      const target = targets[(n + index) % targets.length] as URL;
       latenciesMs.push(await sayTurn(agent, target, conversationId, index, turn));
       turns += 1;
     }

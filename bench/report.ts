@@ -84,7 +84,7 @@ const BOT_NAMES: Record<BotKey, string> = {
 };
 
 /** Each bot's median figures over the rounds of one level. */
-function medians(rounds: Rounds, key: BotKey): Segment {
+export function medians<K extends string>(rounds: Rounds<K>, key: K): Segment {
   const of = (field: keyof Segment): number => median(rounds.map((segments) => segments[key][field]));
   return {
     turns: rounds.reduce((sum, segments) => sum + segments[key].turns, 0),
@@ -144,7 +144,8 @@ export function pauseSummary(rounds: Rounds<string>, key: string) {
   };
 }
 
-function rounded(segment: Segment): Segment {
+/** A segment's figures rounded for the JSON result. */
+export function rounded(segment: Segment): Segment {
   return Object.fromEntries(
     Object.entries(segment)
       .filter(([, value]) => typeof value === 'number')
