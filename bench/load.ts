@@ -50,8 +50,23 @@ interface ExpectRepliesBody {
   activities?: { type?: string; text?: string }[];
 }
 
-/** Posts one activity with keep-alive; resolves with the status and the raw body. */
+/**
+ * Posts one activity with keep-alive; resolves with the status and the raw body.
+ *
+ * NOTE: a kept-alive connection the bot closed as idle at the moment it was reused fails with
+ * ECONNRESET before the request reached the bot; that request (and only that one) is sent
+ * again on a new connection, as Node's documentation advises (`request.reusedSocket`).
+ */
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return postOnce(agent, url, body).catch((error: unknown) => {
+    if (error instanceof ReusedSocketReset) return postOnce(agent, url, body);
+    throw error;
+  });
+}
+
+class ReusedSocketReset extends Error {}
+
+function postOnce(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -69,7 +84,11 @@ function post(agent: http.Agent, url: URL, body: string): Promise<{ status: numb
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        request.reusedSocket && error.code === 'ECONNRESET' ? new ReusedSocketReset(error.message) : error,
+      ),
+    );
     request.end(body);
   });
 }

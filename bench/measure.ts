@@ -131,3 +131,27 @@ export async function measureLevel<K extends string>(
   }
   return results;
 }
+
+/** A concurrency level of a benchmark: conversations per bot and round, and rounds. */
+export interface Level {
+  concurrency: number;
+  conversations: number;
+  rounds: number;
+}
+
+/** {@link measureLevel} at every level in turn, reporting each as it is done. */
+export async function measureLevels<K extends string>(
+  subjects: readonly Subject<K>[],
+  levels: readonly Level[],
+  log: (message: string) => void,
+): Promise<Map<number, Rounds<K>>> {
+  const measured = new Map<number, Rounds<K>>();
+  for (const level of levels) {
+    measured.set(
+      level.concurrency,
+      await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
+    );
+    log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
+  }
+  return measured;
+}

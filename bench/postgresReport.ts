@@ -1,7 +1,7 @@
 import type { Rounds, Segment, SegmentPauses } from './measure';
 import type { DatabaseCounters } from './postgresDatabase';
 import type { PostgresMeasurement } from './postgresRun';
-import { HEADLINE_CONCURRENCY, machine, medians, pauseSummary, rounded } from './report';
+import { HEADLINE_CONCURRENCY, levelTable, machine, medians, pauseSummary, rounded } from './report';
 import { median, round, table } from './stats';
 import type { RoundTrips } from './wireCount';
 
@@ -180,34 +180,13 @@ function roundTripRows(window: CountedWindow): string[][] {
 
 /** The table `--storage postgres` prints. */
 export function renderPostgresTable(result: PostgresResult): string {
-  const keys: PostgresKey[] = ['sqlite', 'postgres1', 'postgres2'];
-  const rows = result.levels.flatMap((level) =>
-    keys.map((key) => {
-      const s = level[key];
-      return [
-        String(level.concurrency),
-        NAMES[key],
-        String(s.turns),
-        s.turnsPerSec.toFixed(0),
-        s.p50Ms.toFixed(1),
-        s.p99Ms.toFixed(1),
-        s.botCpuMsPerTurn.toFixed(2),
-        s.rssMb.toFixed(0),
-        s.loopMaxMs.toFixed(0),
-      ];
-    }),
-  );
   const summary = (w: CountedWindow): string =>
     `${w.instances} instance(s), ${w.concurrency} at a time, ${w.turns} turns at ${w.turnsPerSec} turns/s through the proxies: PostgreSQL ${w.postgres.roundTripsPerTurn} round trips/turn (${w.postgres.msPerTurn} ms), ${w.postgres.commitsPerTurn} commits, ${w.postgres.rowsReadPerTurn} rows read and ${w.postgres.rowsWrittenPerTurn} written per turn, server CPU ${w.postgres.serverCpuMsPerTurn} ms/turn; Redis ${w.redis.roundTripsPerTurn} round trips/turn (${w.redis.msPerTurn} ms), of them the turn lock ${w.redis.lockRoundTripsPerTurn} (${w.redis.lockMsPerTurn} ms), whole server CPU ${w.redis.serverCpuMsPerTurn} ms/turn.`;
   return [
     `Switchboard benchmark, --storage postgres: ${result.mode} run, ${result.machine.cpus} CPUs, load average ${result.machine.loadAverage.join(' ')}, ${result.durationSec} s`,
     `${result.storedConversations} conversations stored in each store; two instances share one database and one Redis, each conversation moving between them turn by turn. Figures are medians over the rounds.`,
     '',
-    table(
-      ['conc.', 'bot', 'turns', 'turns/s', 'p50 ms', 'p99 ms', 'bot CPU ms/turn', 'RSS MB', 'loop max ms'],
-      rows,
-      [0, 1],
-    ),
+    levelTable(result.levels, NAMES),
     '',
     `At ${result.headlineConcurrency} concurrent (median of the per-round ratios):`,
     table(

@@ -5,7 +5,7 @@ import { STATE_DB_FILE } from '../bot/storage';
 import type { BotProcess } from './botProcess';
 import { fullBot, warmup } from './bots';
 import { runLoad } from './load';
-import { measureLevel, measureWith, type Rounds, type Subject } from './measure';
+import { measureLevels, measureWith, type Rounds, type Subject } from './measure';
 import { BenchDatabase, countersSince, cpuSince } from './postgresDatabase';
 import type { PostgresKey, WireWindow } from './postgresReport';
 import { cloneConversations, prefillConversations, readStoredConversations } from './prefill';
@@ -115,14 +115,7 @@ export async function measurePostgres(
       { key: 'postgres1', bot: first, script: fullBotScript },
       { key: 'postgres2', bot: [first, second], script: fullBotScript },
     ];
-    const levels = new Map<number, Rounds<PostgresKey>>();
-    for (const level of settings.levels) {
-      levels.set(
-        level.concurrency,
-        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
-      );
-      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
-    }
+    const levels = await measureLevels(subjects, settings.levels, log);
     const startupMs = { sqlite: sqlite.startupMs, first: first.startupMs, second: second.startupMs };
     await Promise.all(bots.map((bot) => bot.stop()));
 
@@ -146,23 +139,9 @@ async function countRoundTrips(
   database: BenchDatabase,
   dir: (name: string) => string,
 ): Promise<WireWindow[]> {
-  const postgresServer = new URL(database.url);
-  const redisServer = new URL(BENCH_SERVERS.redis);
-  const postgresProxy = await CountingProxy.start('postgres', {
-    host: postgresServer.hostname,
-    port: Number(postgresServer.port || 5432),
-  });
-  const redisProxy = await CountingProxy.start('redis', {
-    host: redisServer.hostname,
-    port: Number(redisServer.port || 6379),
-  });
-  const proxiedDatabase = new URL(database.url);
-  proxiedDatabase.hostname = '127.0.0.1';
-  proxiedDatabase.port = String(postgresProxy.port);
-  const proxiedRedis = new URL(BENCH_SERVERS.redis);
-  proxiedRedis.hostname = '127.0.0.1';
-  proxiedRedis.port = String(redisProxy.port);
-  const env = sharedEnv(proxiedDatabase.toString(), proxiedRedis.toString());
+  const postgresProxy = await CountingProxy.start('postgres', database.url);
+  const redisProxy = await CountingProxy.start('redis', BENCH_SERVERS.redis);
+  const env = sharedEnv(postgresProxy.url, redisProxy.url);
   const bots = [
     fullBot('full, PostgreSQL 1 (counted)', dir('counted-1'), [], env),
     fullBot('full, PostgreSQL 2 (counted)', dir('counted-2'), [], env),

@@ -5,7 +5,7 @@ import { STATE_DB_FILE } from '../bot/storage';
 import { BotProcess, killAllBots } from './botProcess';
 import { botEnv, fullBot, warmup } from './bots';
 import { runLoad } from './load';
-import { measureLevel, measureWith, type Rounds, type Subject } from './measure';
+import { measureLevels, measureWith, type Rounds, type Subject } from './measure';
 import { buildPostgresResult, renderPostgresTable } from './postgresReport';
 import { measurePostgres } from './postgresRun';
 import { prefillConversations, readStoredConversations } from './prefill';
@@ -230,14 +230,7 @@ async function runRecognizers({ settings, json }: Options): Promise<void> {
       { key: 'trained' as RecognizerKey, bot: trained, script: fullBotScript },
       { key: 'keyword' as RecognizerKey, bot: keyword, script: fullBotScript },
     ];
-    const levels = new Map<number, Rounds<RecognizerKey>>();
-    for (const level of settings.recognizerLevels) {
-      levels.set(
-        level.concurrency,
-        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
-      );
-      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
-    }
+    const levels = await measureLevels(subjects, settings.recognizerLevels, log);
     await Promise.all(bots.map((bot) => bot.stop()));
     const result = buildRecognizerResult({
       mode: settings.mode,
@@ -500,14 +493,7 @@ async function runOnce(options: Options, index: number) {
       { key: 'full100k', bot: large, script: fullBotScript },
       ...(before ? [{ key: 'before', bot: before, script: fullBotScript }] : []),
     ];
-    const levels = new Map<number, Rounds<string>>();
-    for (const level of settings.levels) {
-      levels.set(
-        level.concurrency,
-        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
-      );
-      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
-    }
+    const levels = await measureLevels(subjects, settings.levels, log);
     await Promise.all(bots.map((bot) => bot.stop()));
 
     const channels = options.channels ? await runChannels(settings, root) : undefined;

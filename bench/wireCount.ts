@@ -13,6 +13,8 @@ export interface RoundTrips {
   p99Ms: number;
 }
 
+const DEFAULT_PORTS: Record<WireProtocol, number> = { postgres: 5432, redis: 6379 };
+
 /** A request waiting for its answer on one connection. */
 interface Pending {
   label: string;
@@ -40,23 +42,32 @@ export class CountingProxy {
   private readonly sockets = new Set<net.Socket>();
 
   private readonly server: net.Server;
-  /** The port it listens on, once started. */
-  port = 0;
+  /** The server's URL with the proxy's address in it, once started: what the clients connect to. */
+  url = '';
 
   private constructor(protocol: WireProtocol, target: { host: string; port: number }) {
     this.server = net.createServer((client) => this.accept(protocol, client, target));
   }
 
-  /** Listens on 127.0.0.1 (an ephemeral port) and forwards every connection to `target`. */
-  static async start(protocol: WireProtocol, target: { host: string; port: number }): Promise<CountingProxy> {
-    const proxy = new CountingProxy(protocol, target);
+  /**
+   * Listens on 127.0.0.1 (an ephemeral port) and forwards every connection to the server of
+   * `serverUrl` (`postgres://…` or `redis://…`; the protocol's port when it names none).
+   */
+  static async start(protocol: WireProtocol, serverUrl: string): Promise<CountingProxy> {
+    const target = new URL(serverUrl);
+    const proxy = new CountingProxy(protocol, {
+      host: target.hostname,
+      port: Number(target.port || DEFAULT_PORTS[protocol]),
+    });
     await new Promise<void>((resolve, reject) => {
       proxy.server.once('error', reject);
       proxy.server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = proxy.server.address();
     if (address === null || typeof address === 'string') throw new Error('CountingProxy: no port');
-    proxy.port = address.port;
+    target.hostname = '127.0.0.1';
+    target.port = String(address.port);
+    proxy.url = target.toString();
     return proxy;
   }
 

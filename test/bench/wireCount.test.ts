@@ -69,15 +69,8 @@ describe('CountingProxy (real Redis and PostgreSQL)', function () {
   });
 
   it('counts the turn lock as three Redis round trips: SET NX, INCR of the fence, the release script', async () => {
-    const target = new URL(TEST_REDIS_URL);
-    const proxy = await CountingProxy.start('redis', {
-      host: target.hostname,
-      port: Number(target.port || 6379),
-    });
-    const client = new Redis(`redis://127.0.0.1:${proxy.port}`, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
+    const proxy = await CountingProxy.start('redis', TEST_REDIS_URL);
+    const client = new Redis(proxy.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await client.connect();
       const prefix = testPrefix();
@@ -99,15 +92,8 @@ describe('CountingProxy (real Redis and PostgreSQL)', function () {
   });
 
   it('counts a PostgreSQL query with parameters and a simple query as one round trip each', async () => {
-    const target = new URL(database.url);
-    const proxy = await CountingProxy.start('postgres', {
-      host: target.hostname,
-      port: Number(target.port || 5432),
-    });
-    const proxied = new URL(database.url);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    const client = new pg.Client({ connectionString: proxied.toString() });
+    const proxy = await CountingProxy.start('postgres', database.url);
+    const client = new pg.Client({ connectionString: proxy.url });
     try {
       await client.connect();
       proxy.reset();
