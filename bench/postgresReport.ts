@@ -117,6 +117,7 @@ export function buildPostgresResult(
     twoToOneCpu: ratio(headline, 'botCpuMsPerTurn', 'postgres2', 'postgres1'),
   };
   return {
+    scenario: 'postgres' as const,
     sqliteTurnsPerSec: round(at64.sqlite.turnsPerSec, 1),
     postgresTurnsPerSec: round(at64.postgres1.turnsPerSec, 1),
     twoInstancesTurnsPerSec: round(at64.postgres2.turnsPerSec, 1),
