@@ -11,8 +11,12 @@ export interface ScriptedTurn {
 export type ConversationScript = (n: number) => ScriptedTurn[];
 
 export interface LoadOptions {
-  /** Base URL of the bot. */
-  url: string;
+  /**
+   * Base URL of the bot, or of several instances of one bot: then turn `i` of conversation `n`
+   * goes to instance `(n + i) % count`, so every conversation moves between the instances turn
+   * by turn (and their shared turn lock changes hands every turn).
+   */
+  url: string | readonly string[];
   /** Conversations talking at the same time. */
   concurrency: number;
   /** Conversations to run in all (each runs its whole script). */
@@ -46,8 +50,23 @@ interface ExpectRepliesBody {
   activities?: { type?: string; text?: string }[];
 }
 
-/** Posts one activity with keep-alive; resolves with the status and the raw body. */
+/**
+ * Posts one activity with keep-alive; resolves with the status and the raw body.
+ *
+ * NOTE: a kept-alive connection the bot closed as idle at the moment it was reused fails with
+ * ECONNRESET before the request reached the bot; that request (and only that one) is sent
+ * again on a new connection, as Node's documentation advises (`request.reusedSocket`).
+ */
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return postOnce(agent, url, body).catch((error: unknown) => {
+    if (error instanceof ReusedSocketReset) return postOnce(agent, url, body);
+    throw error;
+  });
+}
+
+class ReusedSocketReset extends Error {}
+
+function postOnce(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -65,7 +84,11 @@ function post(agent: http.Agent, url: URL, body: string): Promise<{ status: numb
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        request.reusedSocket && error.code === 'ECONNRESET' ? new ReusedSocketReset(error.message) : error,
+      ),
+    );
     request.end(body);
   });
 }
@@ -113,7 +136,7 @@ export async function sayTurn(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const target = new URL('/api/messages', options.url);
+  const targets = [options.url].flat().map((url) => new URL('/api/messages', url));
   const latenciesMs: number[] = [];
   let nextConversation = 0;
   let turns = 0;
@@ -126,8 +149,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (const [index, turn] of script.entries()) {
       if (failed) return;
       if (performance.now() > deadline) {
-        throw new Error(`load on ${options.url}: not done within ${options.timeoutMs} ms`);
+        throw new Error(`load on ${targets.join(', ')}: not done within ${options.timeoutMs} ms`);
       }
+      const target = targets[(n + index) % targets.length] as URL;
       latenciesMs.push(await sayTurn(agent, target, conversationId, index, turn));
       turns += 1;
     }

@@ -1,4 +1,4 @@
-import type { BotProcess } from './botProcess';
+import type { BotProcess, BotStats } from './botProcess';
 import type { PauseReport } from './pauses';
 import { runLoad, type ConversationScript, type LoadResult } from './load';
 import { MIB, percentile } from './stats';
@@ -8,7 +8,8 @@ export type BotKey = 'echo' | 'full1k' | 'full100k';
 
 export interface Subject<K extends string = BotKey> {
   key: K;
-  bot: BotProcess;
+  /** The bot, or several instances of one bot sharing the load (see {@link LoadOptions.url}). */
+  bot: BotProcess | readonly BotProcess[];
   script: ConversationScript;
 }
 
@@ -47,9 +48,10 @@ export function measureSegment(
   conversations: number,
   idPrefix: string,
 ): Promise<Segment & SegmentPauses> {
-  return measureWith(subject.bot, () =>
+  const bots = [subject.bot].flat();
+  return measureWith(bots, () =>
     runLoad({
-      url: subject.bot.url,
+      url: bots.map((bot) => bot.url),
       concurrency,
       conversations,
       script: subject.script,
@@ -59,14 +61,28 @@ export function measureSegment(
   );
 }
 
-/** Runs `load` on `bot` and takes the bot's figures over it (CPU, memory, pauses). */
+/**
+ * Runs `load` on `bot` and takes the bot's figures over it (CPU, memory, pauses). With several
+ * instances, CPU and memory are their sums and the pauses those of the instance that paused
+ * longest.
+ */
 export async function measureWith(
-  bot: BotProcess,
+  bot: BotProcess | readonly BotProcess[],
   load: () => Promise<LoadResult>,
 ): Promise<Segment & SegmentPauses> {
-  const before = await bot.stats({ reset: true });
+  const bots = [bot].flat();
+  const before = await Promise.all(bots.map((instance) => instance.stats({ reset: true })));
   const result = await load();
-  const after = await bot.stats();
+  const afterEach = await Promise.all(bots.map((instance) => instance.stats()));
+  const longest = afterEach.reduce((a, b) => (b.pauses.loopMaxMs > a.pauses.loopMaxMs ? b : a));
+  const sum = (stats: BotStats[], field: 'cpuMicros' | 'rssBytes'): number =>
+    stats.reduce((total, entry) => total + entry[field], 0);
+  const after = {
+    cpuMicros: sum(afterEach, 'cpuMicros'),
+    rssBytes: sum(afterEach, 'rssBytes'),
+    pauses: longest.pauses,
+  };
+  const cpuBefore = sum(before, 'cpuMicros');
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
     turns: result.turns,
@@ -75,7 +91,7 @@ export async function measureWith(
     p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     msPerTurn: result.elapsedMs / result.turns,
-    botCpuMsPerTurn: (after.cpuMicros - before.cpuMicros) / 1000 / result.turns,
+    botCpuMsPerTurn: (after.cpuMicros - cpuBefore) / 1000 / result.turns,
     driverCpuPercent: (result.driverCpuMicros / 1000 / result.elapsedMs) * 100,
     rssMb: after.rssBytes / MIB,
     loopMaxMs: after.pauses.loopMaxMs,
@@ -114,4 +130,28 @@ export async function measureLevel<K extends string>(
     results.push(segments as Record<K, Segment & SegmentPauses>);
   }
   return results;
+}
+
+/** A concurrency level of a benchmark: conversations per bot and round, and rounds. */
+export interface Level {
+  concurrency: number;
+  conversations: number;
+  rounds: number;
+}
+
+/** {@link measureLevel} at every level in turn, reporting each as it is done. */
+export async function measureLevels<K extends string>(
+  subjects: readonly Subject<K>[],
+  levels: readonly Level[],
+  log: (message: string) => void,
+): Promise<Map<number, Rounds<K>>> {
+  const measured = new Map<number, Rounds<K>>();
+  for (const level of levels) {
+    measured.set(
+      level.concurrency,
+      await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
+    );
+    log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
+  }
+  return measured;
 }

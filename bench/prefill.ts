@@ -39,10 +39,39 @@ export function readStoredConversations(file: string, limit: number): StoredConv
   }
 }
 
+/** A state row as the benchmark stores it. */
+export interface StateRow {
+  key: string;
+  value: string;
+}
+
 /**
- * Stores `count` conversations in a state database, cloned in turn from `templates` (real rows
- * the bot wrote) under new conversation and user ids, in one transaction. Creates the database
- * with the bot's own schema when missing. Returns the number of rows the database then holds.
+ * `count` conversations cloned in turn from `templates` (real rows the bot wrote) under new
+ * conversation and user ids (`<idPrefix>-<i>`): their conversation row and, when the template
+ * has one, their user row.
+ */
+export function* cloneConversations(
+  templates: readonly StoredConversation[],
+  count: number,
+  idPrefix: string,
+): Generator<StateRow> {
+  if (templates.length === 0) throw new Error('cloneConversations(): no stored conversation to clone');
+  for (let i = 0; i < count; i++) {
+    const template = templates[i % templates.length] as StoredConversation;
+    const id = `${idPrefix}-${i}`;
+    for (const row of [template.conversation, ...(template.user ? [template.user] : [])]) {
+      yield {
+        key: row.key.replaceAll(template.conversationId, id),
+        value: row.value.replaceAll(template.conversationId, id),
+      };
+    }
+  }
+}
+
+/**
+ * Stores `count` conversations in a state database (see {@link cloneConversations}), in one
+ * transaction. Creates the database with the bot's own schema when missing. Returns the number
+ * of rows the database then holds.
  */
 export function prefillConversations(
   file: string,
@@ -50,7 +79,7 @@ export function prefillConversations(
   count: number,
   idPrefix: string,
 ): number {
-  if (templates.length === 0) throw new Error('prefillConversations(): no stored conversation to clone');
+  const rows = cloneConversations(templates, count, idPrefix);
   // The bot's storage class creates the file and its table exactly as the bot does.
   new SqliteStorage(file).close();
   const db = new Database(file);
@@ -62,20 +91,7 @@ export function prefillConversations(
     );
     const now = Date.now();
     db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const template = templates[i % templates.length] as StoredConversation;
-        const id = `${idPrefix}-${i}`;
-        const clone = (row: { key: string; value: string }): void => {
-          insert.run(
-            row.key.replaceAll(template.conversationId, id),
-            row.value.replaceAll(template.conversationId, id),
-            randomUUID(),
-            now,
-          );
-        };
-        clone(template.conversation);
-        if (template.user) clone(template.user);
-      }
+      for (const row of rows) insert.run(row.key, row.value, randomUUID(), now);
     })();
     return (db.prepare('SELECT COUNT(*) AS n FROM state').get() as { n: number }).n;
   } finally {

@@ -84,7 +84,7 @@ const BOT_NAMES: Record<BotKey, string> = {
 };
 
 /** Each bot's median figures over the rounds of one level. */
-function medians(rounds: Rounds, key: BotKey): Segment {
+export function medians<K extends string>(rounds: Rounds<K>, key: K): Segment {
   const of = (field: keyof Segment): number => median(rounds.map((segments) => segments[key][field]));
   return {
     turns: rounds.reduce((sum, segments) => sum + segments[key].turns, 0),
@@ -144,7 +144,8 @@ export function pauseSummary(rounds: Rounds<string>, key: string) {
   };
 }
 
-function rounded(segment: Segment): Segment {
+/** A segment's figures rounded for the JSON result. */
+export function rounded(segment: Segment): Segment {
   return Object.fromEntries(
     Object.entries(segment)
       .filter(([, value]) => typeof value === 'number')
@@ -243,15 +244,18 @@ export function buildResult(input: ReportInput) {
 }
 export type BenchResult = ReturnType<typeof buildResult>;
 
-/** The human-readable table `npm run bench` prints. */
-export function renderTable(result: BenchResult): string {
-  const keys: BotKey[] = ['echo', 'full1k', 'full100k'];
-  const rows = result.levels.flatMap((level) =>
+/** Every bot's medians at every level, one row each (the main table of a run). */
+export function levelTable<K extends string>(
+  levels: readonly ({ concurrency: number } & Record<K, Segment>)[],
+  names: Record<K, string>,
+): string {
+  const keys = Object.keys(names) as K[];
+  const rows = levels.flatMap((level) =>
     keys.map((key) => {
       const s = level[key];
       return [
         String(level.concurrency),
-        BOT_NAMES[key],
+        names[key],
         String(s.turns),
         s.turnsPerSec.toFixed(0),
         s.p50Ms.toFixed(1),
@@ -260,9 +264,32 @@ export function renderTable(result: BenchResult): string {
         s.botCpuMsPerTurn.toFixed(2),
         s.driverCpuPercent.toFixed(0),
         s.rssMb.toFixed(0),
+        s.loopMaxMs.toFixed(0),
       ];
     }),
   );
+  return table(
+    [
+      'conc.',
+      'bot',
+      'turns',
+      'turns/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'bot CPU ms/turn',
+      'driver CPU %',
+      'bot RSS MB',
+      'loop max ms',
+    ],
+    rows,
+    [0, 1],
+  );
+}
+
+/** The human-readable table `npm run bench` prints. */
+export function renderTable(result: BenchResult): string {
+  const keys: BotKey[] = ['echo', 'full1k', 'full100k'];
   const { targets } = result;
   const mark = (met: boolean): string => (met ? 'met' : 'MISSED');
   const headline = table(
@@ -330,22 +357,7 @@ export function renderTable(result: BenchResult): string {
     `Switchboard benchmark: ${result.mode} run, ${result.machine.cpus} CPUs, Node ${result.machine.node}, ${result.durationSec} s`,
     `Each conversation: ${result.turnsPerConversation} turns over POST /api/messages (expectReplies). Figures are medians over the rounds.`,
     '',
-    table(
-      [
-        'conc.',
-        'bot',
-        'turns',
-        'turns/s',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'bot CPU ms/turn',
-        'driver CPU %',
-        'bot RSS MB',
-      ],
-      rows,
-      [0, 1],
-    ),
+    levelTable(result.levels, BOT_NAMES),
     '',
     `At ${result.headlineConcurrency} concurrent conversations:`,
     headline,

@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { STATE_DB_FILE } from '../bot/storage';
 import { BotProcess, killAllBots } from './botProcess';
-import { runLoad, type ConversationScript } from './load';
-import { measureLevel, measureWith, type Rounds, type Subject } from './measure';
+import { botEnv, fullBot, warmup } from './bots';
+import { runLoad } from './load';
+import { measureLevels, measureWith, type Rounds, type Subject } from './measure';
+import { buildPostgresResult, renderPostgresTable } from './postgresReport';
+import { measurePostgres } from './postgresRun';
 import { prefillConversations, readStoredConversations } from './prefill';
 import { summarizeProfile } from './profile';
 import { measureRecognition, type RecognitionSettings } from './recognition';
@@ -25,6 +28,7 @@ import { median, round, table } from './stats';
 
 const USAGE = `Usage: npm run --silent bench -- [--quick] [--json] [--profile] [--recognizers]
                                     [--repeat N] [--scale] [--no-channels] [--baseline DIR]
+                                    [--storage postgres]
 
 Benchmarks the whole Switchboard bot against a bare Bot Framework echo bot, side by side, on
 127.0.0.1 (see docs/performance.md), and times intent recognition and training in-process.
@@ -40,6 +44,11 @@ Prints a table, then the result as JSON.
   --no-channels  leave out the Direct Line, Telegram and WhatsApp Cloud runs
   --baseline DIR also run, in the same rounds, the full bot of an older checkout in DIR (its
                  sources with this bench/ folder copied in; see docs/performance.md)
+  --storage postgres
+                 instead: the full bot on SQLite, one instance on PostgreSQL + Redis and two
+                 instances sharing one database and Redis, in the same rounds, then the round
+                 trips of a turn counted (a database of its own on BENCH_POSTGRES_URL's server,
+                 dropped after; Redis at BENCH_REDIS_URL; defaults: 127.0.0.1, user postgres)
 `;
 
 interface Settings {
@@ -60,6 +69,8 @@ interface Settings {
   channels: ChannelSettings;
   /** `--scale`: conversations open at once in the small and the large phase, and turns in flight. */
   scale: { small: number; large: number; inFlight: number; limitMs: number };
+  /** `--storage postgres`: the segments whose round trips are counted (see bench/postgresRun.ts). */
+  counted: { concurrency: number; conversations: number; instances: 1 | 2 }[];
 }
 
 const SETTINGS: Record<'full' | 'quick', Settings> = {
@@ -79,6 +90,11 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
     ],
     channels: { concurrency: 64, conversations: 192, rounds: 3 },
     scale: { small: 64, large: 10_000, inFlight: 64, limitMs: 300_000 },
+    counted: [
+      { concurrency: 1, conversations: 20, instances: 1 },
+      { concurrency: 64, conversations: 320, instances: 1 },
+      { concurrency: 64, conversations: 320, instances: 2 },
+    ],
   },
   quick: {
     mode: 'quick',
@@ -96,56 +112,16 @@ const SETTINGS: Record<'full' | 'quick', Settings> = {
     ],
     channels: { concurrency: 64, conversations: 64, rounds: 1 },
     scale: { small: 64, large: 1_000, inFlight: 64, limitMs: 60_000 },
+    counted: [
+      { concurrency: 1, conversations: 8, instances: 1 },
+      { concurrency: 64, conversations: 128, instances: 1 },
+      { concurrency: 64, conversations: 128, instances: 2 },
+    ],
   },
 };
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
-}
-
-/** The environment of a bot process: the system basics and `extra`, nothing else of ours. */
-function botEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-/** The full bot as `npm start` runs it, on 127.0.0.1, an ephemeral port and its own DATA_DIR. */
-function fullBot(
-  name: string,
-  dataDir: string,
-  nodeFlags: string[] = [],
-  extraEnv: Record<string, string> = {},
-): BotProcess {
-  return new BotProcess({
-    name,
-    entry: 'fullBot.ts',
-    env: botEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      STORAGE: 'sqlite',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    }),
-    // NOTE: the bot reads a `.env` file in its working directory; the repository's must not apply.
-    cwd: dataDir,
-    nodeFlags,
-  });
-}
-
-function warmup(bot: BotProcess, script: ConversationScript, conversations: number): Promise<unknown> {
-  return runLoad({
-    url: bot.url,
-    concurrency: 16,
-    conversations,
-    script,
-    idPrefix: 'warmup',
-    timeoutMs: 60_000,
-  });
 }
 
 interface Options {
@@ -157,7 +133,12 @@ interface Options {
   scale: boolean;
   channels: boolean;
   baseline: string | undefined;
+  /** `--storage postgres`: the PostgreSQL + Redis scenario instead of the main benchmark. */
+  postgres: boolean;
 }
+
+/** Options that take a value. */
+const VALUED = ['--repeat', '--baseline', '--storage'];
 
 const FLAGS = ['--quick', '--json', '--profile', '--recognizers', '--scale', '--no-channels'];
 
@@ -172,11 +153,9 @@ function parseArgs(args: string[]): Options | undefined {
   };
   const repeatText = valueOf('--repeat');
   const baseline = valueOf('--baseline');
+  const storage = valueOf('--storage') ?? 'sqlite';
   const unknown = args.filter(
-    (arg, i) =>
-      !FLAGS.includes(arg) &&
-      !['--repeat', '--baseline'].includes(args[i - 1] ?? '') &&
-      !['--repeat', '--baseline'].includes(arg),
+    (arg, i) => !FLAGS.includes(arg) && !VALUED.includes(args[i - 1] ?? '') && !VALUED.includes(arg),
   );
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}\n${USAGE}`);
   const repeat = repeatText === undefined ? 1 : Number(repeatText);
@@ -186,9 +165,16 @@ function parseArgs(args: string[]): Options | undefined {
     throw new Error(
       `--baseline ${baseline}: no bench/fullBot.ts there (copy this bench/ folder into the checkout)`,
     );
+  if (storage !== 'sqlite' && storage !== 'postgres')
+    throw new Error(`--storage must be sqlite or postgres (received "${storage}")\n${USAGE}`);
+  const postgres = storage === 'postgres';
   const recognizers = args.includes('--recognizers');
-  if (recognizers && (args.includes('--profile') || repeat > 1 || args.includes('--scale') || baseline))
+  if (
+    (recognizers || postgres) &&
+    (args.includes('--profile') || repeat > 1 || args.includes('--scale') || baseline)
+  )
     throw new Error(`--profile, --repeat, --scale and --baseline are for the main benchmark\n${USAGE}`);
+  if (recognizers && postgres) throw new Error(`--recognizers and --storage postgres are two runs\n${USAGE}`);
   return {
     settings: SETTINGS[args.includes('--quick') ? 'quick' : 'full'],
     json: args.includes('--json'),
@@ -198,6 +184,7 @@ function parseArgs(args: string[]): Options | undefined {
     scale: args.includes('--scale'),
     channels: !args.includes('--no-channels'),
     baseline: baseline === undefined ? undefined : path.resolve(baseline),
+    postgres,
   };
 }
 
@@ -243,14 +230,7 @@ async function runRecognizers({ settings, json }: Options): Promise<void> {
       { key: 'trained' as RecognizerKey, bot: trained, script: fullBotScript },
       { key: 'keyword' as RecognizerKey, bot: keyword, script: fullBotScript },
     ];
-    const levels = new Map<number, Rounds<RecognizerKey>>();
-    for (const level of settings.recognizerLevels) {
-      levels.set(
-        level.concurrency,
-        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
-      );
-      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
-    }
+    const levels = await measureLevels(subjects, settings.recognizerLevels, log);
     await Promise.all(bots.map((bot) => bot.stop()));
     const result = buildRecognizerResult({
       mode: settings.mode,
@@ -274,6 +254,45 @@ const temporary: string[] = [];
 
 function removeTemporary(): void {
   for (const folder of temporary.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+}
+
+/** What a run leaves outside its temporary folders (a database), undone also when it is stopped. */
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Runs every cleanup, each given at most 5 s (a stopped run still exits). */
+async function runCleanups(): Promise<void> {
+  const limit = (work: Promise<void>) =>
+    Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+  await Promise.all(cleanups.splice(0).map((cleanup) => limit(cleanup().catch(() => undefined))));
+}
+
+/** `--storage postgres`: see bench/postgresRun.ts. */
+async function runPostgres({ settings, json }: Options): Promise<void> {
+  const started = performance.now();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+  temporary.push(root);
+  try {
+    const measured = await measurePostgres(
+      {
+        warmupConversations: settings.warmupConversations,
+        levels: settings.levels,
+        stored: settings.stored.small,
+        counted: settings.counted,
+      },
+      root,
+      (cleanup) => cleanups.push(cleanup),
+    );
+    const result = buildPostgresResult(measured, {
+      mode: settings.mode,
+      stored: settings.stored.small,
+      durationMs: performance.now() - started,
+    });
+    print(renderPostgresTable(result), result, json);
+  } finally {
+    killAllBots();
+    await runCleanups();
+    removeTemporary();
+  }
 }
 
 /** The Direct Line secret of the channel bot (any 16+ characters; it never leaves the machine). */
@@ -474,14 +493,7 @@ async function runOnce(options: Options, index: number) {
       { key: 'full100k', bot: large, script: fullBotScript },
       ...(before ? [{ key: 'before', bot: before, script: fullBotScript }] : []),
     ];
-    const levels = new Map<number, Rounds<string>>();
-    for (const level of settings.levels) {
-      levels.set(
-        level.concurrency,
-        await measureLevel(subjects, level.concurrency, level.conversations, level.rounds),
-      );
-      log(`measured ${level.concurrency} concurrent conversation(s), ${level.rounds} round(s)`);
-    }
+    const levels = await measureLevels(subjects, settings.levels, log);
     await Promise.all(bots.map((bot) => bot.stop()));
 
     const channels = options.channels ? await runChannels(settings, root) : undefined;
@@ -626,26 +638,32 @@ function main(): void {
     return;
   }
   const { settings } = options;
-  const limitMs = (settings.limitMs + (options.scale ? settings.scale.limitMs : 0)) * options.repeat;
-  const watchdog = setTimeout(() => {
-    log(`not done within ${limitMs / 1000} s; stopping`);
+  // `--storage postgres` runs three subjects, two of them on network servers, and counts besides.
+  const limitMs =
+    (settings.limitMs + (options.scale ? settings.scale.limitMs : 0)) *
+    options.repeat *
+    (options.postgres ? 2 : 1);
+  const end = (code: number): void => {
     killAllBots();
     removeTemporary();
-    process.exit(1);
+    void runCleanups().finally(() => process.exit(code));
+  };
+  const watchdog = setTimeout(() => {
+    log(`not done within ${limitMs / 1000} s; stopping`);
+    end(1);
   }, limitMs);
   watchdog.unref();
   const stop = (signal: NodeJS.Signals): void => {
     log(`${signal}: stopping the bots`);
-    killAllBots();
-    removeTemporary();
-    process.exit(130);
+    end(130);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   // Whatever happens, no bot outlives the benchmark (they also stop when their IPC channel closes).
   process.once('exit', killAllBots);
 
-  (options.recognizers ? runRecognizers(options) : run(options)).then(
+  const scenario = options.recognizers ? runRecognizers : options.postgres ? runPostgres : run;
+  scenario(options).then(
     () => clearTimeout(watchdog),
     (error: unknown) => {
       clearTimeout(watchdog);

@@ -92,6 +92,12 @@ export interface Config {
   metrics: MetricsConfig;
   /** `REDIS_URL`: the Redis instances coordinate through (a lock per conversation); required with `STORAGE=postgres`. */
   redisUrl: string | undefined;
+  /**
+   * `TURN_LOCK_LEASE_MS` (15000): how long a conversation's turn lock in Redis lives without
+   * renewal. The holder renews it every third of that; a crashed instance's conversations wait
+   * this long before another instance may take them.
+   */
+  turnLockLeaseMs: number;
   /** Locale used when neither the customer nor the channel names one. */
   defaultLocale: SupportedLocale;
   /** Structured log level. */
@@ -746,6 +752,9 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     storage,
     database: parseDatabase(env, storage, problems),
     redisUrl: parseRedisUrl(env, storage, problems),
+    // NOTE: at least a second: a lease shorter than a garbage-collection pause or a slow Redis
+    // answer would be lost in the middle of ordinary turns.
+    turnLockLeaseMs: wholeNumberFrom(env, 'TURN_LOCK_LEASE_MS', 15_000, 1_000, 600_000, problems),
     metrics: parseMetrics(env, problems),
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', SUPPORTED_LOCALES, 'en', problems),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', problems),

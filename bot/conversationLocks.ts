@@ -26,7 +26,10 @@ export class ConversationBusyError extends Error {
 }
 
 export interface RedisLockOptions {
-  /** How long a lock lives without renewal; a crashed holder's lock frees itself after this. */
+  /**
+   * How long a lock lives without renewal (`TURN_LOCK_LEASE_MS`); a crashed holder's lock frees
+   * itself after this, and a running turn renews it every third of it.
+   */
   leaseMs: number;
   /** How long a turn waits for the lock before giving up with {@link ConversationBusyError}. */
   waitMs: number;

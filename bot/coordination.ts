@@ -25,12 +25,21 @@ export interface Coordination {
   close(): Promise<void>;
 }
 
+export interface CoordinationOptions {
+  /** `TURN_LOCK_LEASE_MS`: how long a turn lock lives without renewal. */
+  lockLeaseMs: number;
+}
+
 /**
  * Connects to `REDIS_URL`. Commands fail at once while the connection is down (no offline
  * queue), so a turn that cannot take its lock fails with an apology instead of hanging, and the
  * client keeps reconnecting in the background until Redis is back.
  */
-export function openCoordination(redisUrl: string, logger: Logger): Coordination {
+export function openCoordination(
+  redisUrl: string,
+  logger: Logger,
+  options: CoordinationOptions,
+): Coordination {
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -89,7 +98,7 @@ export function openCoordination(redisUrl: string, logger: Logger): Coordination
     };
   };
   return {
-    locks: new RedisConversationLocks(redis),
+    locks: new RedisConversationLocks(redis, { leaseMs: options.lockLeaseMs }),
     fanOut,
     isReady: () => redis.status === 'ready' && subscriber.status === 'ready',
     async close(): Promise<void> {

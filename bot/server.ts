@@ -132,7 +132,10 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   const turnQueue = new TurnQueue();
   // Several instances on one store: turns take the conversation's lock in Redis, and state is
   // written with the eTag it was read with, so a turn that lost its lock cannot overwrite.
-  const coordination = config.redisUrl === undefined ? undefined : openCoordination(config.redisUrl, logger);
+  const coordination =
+    config.redisUrl === undefined
+      ? undefined
+      : openCoordination(config.redisUrl, logger, { lockLeaseMs: config.turnLockLeaseMs });
   const language =
     deps.language ?? makeLanguageServices({ config, logger, localDetector: deps.languageDetector });
   const redactor = deps.redactor ?? language.redactor;

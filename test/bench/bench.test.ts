@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { createTestDatabase } from '../support/postgres';
+import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
@@ -67,6 +70,9 @@ function assertRecognitionShape(recognition: unknown): void {
     assert.equal(typeof targets[key]?.met, 'boolean');
   }
 }
+
+/** The server test/support/postgres.ts creates its databases on. */
+const POSTGRES_SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const CHANNELS = ['botframework', 'directline', 'telegram', 'whatsapp'];
 
@@ -138,7 +144,13 @@ describe('npm run bench', () => {
   });
 
   it('refuses --repeat without a whole number and --baseline without a checkout, with status 2', async () => {
-    for (const args of [['--repeat', 'five'], ['--repeat'], ['--baseline', path.join(root, 'no-such-dir')]]) {
+    for (const args of [
+      ['--repeat', 'five'],
+      ['--repeat'],
+      ['--baseline', path.join(root, 'no-such-dir')],
+      ['--storage', 'mongo'],
+      ['--storage', 'postgres', '--scale'],
+    ]) {
       await assert.rejects(
         run(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: root, timeout: 30_000 }),
         (error: { code?: number; stderr?: string }) => error.code === 2 && /bench: /.test(error.stderr ?? ''),
@@ -179,5 +191,58 @@ describe('npm run bench', () => {
     for (const level of levels)
       assert.equal(level.trained.turns, level.keyword.turns, 'both bots ran the same turns');
     assertRecognitionShape(result.recognition);
+  });
+
+  it("--storage postgres --quick --json compares SQLite with one and two instances on PostgreSQL + Redis, counts a turn's round trips, and drops its database", async function () {
+    this.timeout(240_000);
+    // Skipped with the reason printed when the servers are not there (failing under CI).
+    const redis = await connectTestRedis(this);
+    redis.disconnect();
+    await (await createTestDatabase(this)).drop();
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--storage', 'postgres', '--quick', '--json'],
+      {
+        cwd: root,
+        timeout: 235_000,
+        maxBuffer: 10 * 1024 * 1024,
+        env: { ...process.env, BENCH_POSTGRES_URL: POSTGRES_SERVER, BENCH_REDIS_URL: TEST_REDIS_URL },
+      },
+    );
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(result.scenario, 'postgres');
+    for (const key of ['sqliteTurnsPerSec', 'postgresTurnsPerSec', 'twoInstancesTurnsPerSec'])
+      assertFigure(result[key], key);
+    for (const ratio of ['postgresToSqlite', 'twoToOneInstance'] as const)
+      for (const key of ['throughput', 'cpuPerTurn', 'p99'])
+        assertFigure((result[ratio] as Record<string, unknown>)[key], `${ratio}.${key}`);
+    const windows = result.roundTrips as {
+      instances: number;
+      turns: number;
+      postgres: { roundTripsPerTurn: number; kinds: { kind: string; perTurn: number }[] };
+      redis: { lockRoundTripsPerTurn: number; kinds: { kind: string; perTurn: number }[] };
+    }[];
+    assert.deepEqual(
+      windows.map((w) => w.instances),
+      [1, 1, 2],
+    );
+    for (const w of windows) {
+      assertFigure(w.turns, 'counted turns');
+      // Every turn takes the lock and releases it; turns of one conversation never overlap here.
+      for (const kind of ['set', 'incr', 'eval release'])
+        assert.equal(w.redis.kinds.find((entry) => entry.kind === kind)?.perTurn, 1, `${kind} once a turn`);
+      const stateReads = w.postgres.kinds.find((entry) => entry.kind === 'select state')?.perTurn ?? 0;
+      assert.ok(stateReads >= 1, `the state is read from PostgreSQL every turn (${stateReads})`);
+    }
+    const created = /created database (\w+)/.exec(stderr)?.[1];
+    assert.ok(created, 'the run names the database it created');
+    const admin = new pg.Client({ connectionString: POSTGRES_SERVER });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [created]);
+      assert.equal(rowCount, 0, `${created} was dropped`);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -23,6 +23,7 @@ describe('parseConfig()', () => {
       dataDir: path.resolve('/srv/bot', 'data'),
       database: undefined,
       redisUrl: undefined,
+      turnLockLeaseMs: 15_000,
       metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
       publicUrl: 'http://localhost:3978',
       storage: 'sqlite',
@@ -97,6 +98,19 @@ describe('parseConfig()', () => {
       parseConfig({ RECOGNIZER_ROUTE_THRESHOLD: '0.7', RECOGNIZER_SUGGEST_THRESHOLD: '0.4' }).recognizer,
       { routeThreshold: 0.7, suggestThreshold: 0.4 },
     );
+  });
+
+  it('reads the shared-storage variables and the turn lock lease', () => {
+    const config = parseConfig({
+      STORAGE: 'postgres',
+      DATABASE_URL: 'postgres://switchboard@db:5432/switchboard',
+      DATABASE_POOL_SIZE: '4',
+      REDIS_URL: 'redis://cache:6379',
+      TURN_LOCK_LEASE_MS: '5000',
+    });
+    assert.deepEqual(config.database, { url: 'postgres://switchboard@db:5432/switchboard', poolSize: 4 });
+    assert.equal(config.redisUrl, 'redis://cache:6379');
+    assert.equal(config.turnLockLeaseMs, 5000);
   });
 
   it('reads the commerce backend variables', () => {
@@ -263,6 +277,14 @@ describe('parseConfig()', () => {
       'REDIS_URL must be set when STORAGE is postgres (redis://host:6379): instances take turns of a conversation through it',
     ],
     [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL (value hidden)'],
+    [
+      { TURN_LOCK_LEASE_MS: '500' },
+      'TURN_LOCK_LEASE_MS must be a whole number from 1000 to 600000 (received "500")',
+    ],
+    [
+      { TURN_LOCK_LEASE_MS: '15s' },
+      'TURN_LOCK_LEASE_MS must be a whole number from 1000 to 600000 (received "15s")',
+    ],
     [
       { STORAGE: 'postgres', DATABASE_URL: 'mysql://root:secret@db/shop', REDIS_URL: 'redis://cache' },
       'DATABASE_URL must be a postgres:// or postgresql:// URL with a host (value hidden)',

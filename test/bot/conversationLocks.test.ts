@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { ConversationBusyError, RedisConversationLocks } from '../../bot/conversationLocks';
-import { connectTestRedis, redisClient, testPrefix } from '../support/redis';
+import { openCoordination } from '../../bot/coordination';
+import { createLogger } from '../../bot/logger';
+import { connectTestRedis, redisClient, TEST_REDIS_URL, testPrefix } from '../support/redis';
 
 /** A promise with its resolver, to hold work open until the test lets it go. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -148,6 +150,23 @@ describe('RedisConversationLocks (real Redis)', function () {
       assert.equal(ran, false);
     } finally {
       unreachable.disconnect();
+    }
+  });
+
+  it('openCoordination() gives the turn lock the lease of TURN_LOCK_LEASE_MS', async () => {
+    const coordination = openCoordination(TEST_REDIS_URL, createLogger('silent'), { lockLeaseMs: 1234 });
+    try {
+      for (let waited = 0; !coordination.isReady(); waited += 10) {
+        if (waited > 5000) assert.fail('openCoordination(): not connected to Redis within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // NOTE: openCoordination has no key prefix setting: the lock keys are switchboard:turn:<key>.
+      const key = `${testPrefix()}conversation`;
+      const ttl = await coordination.locks.run(key, () => one.pttl(`switchboard:turn:${key}`));
+      assert.ok(ttl > 0 && ttl <= 1234, `the lock lives 1234 ms at most (PTTL ${ttl})`);
+      await one.del(`switchboard:turn:${key}:fence`);
+    } finally {
+      await coordination.close();
     }
   });
 });
