@@ -26,8 +26,8 @@ describe('desk events across instances (Redis fan-out)', function () {
   });
 
   beforeEach(() => {
-    first = openCoordination(TEST_REDIS_URL, silentLogger());
-    second = openCoordination(TEST_REDIS_URL, silentLogger());
+    first = openCoordination(TEST_REDIS_URL, silentLogger(), { lockLeaseMs: 15_000 });
+    second = openCoordination(TEST_REDIS_URL, silentLogger(), { lockLeaseMs: 15_000 });
     // A topic of this test alone: other runs on the same Redis never hear it.
     topic = `desk-test-${randomBytes(4).toString('hex')}`;
   });
