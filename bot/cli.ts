@@ -11,6 +11,7 @@ import { TrainedRecognizer } from './language/trainedRecognizer';
 import { checkLocales } from './localeCheck';
 import { customersCommand } from './privacy/customersCommand';
 import { contentCommand } from './contentCommand';
+import { openSharedDeps } from './sharedDeps';
 import {
   defaultLocaleFromEnv,
   readPhraseRequests,
@@ -101,10 +102,14 @@ async function agentsCommand(
     );
     return 1;
   }
+  // With STORAGE=postgres the audit log (with the cases) is in the shared database.
+  const shared = await openSharedDeps(config);
   let database: HandoffDatabase;
   try {
-    database = openHandoffDatabase(config.dataDir);
+    database = openHandoffDatabase(config.dataDir, shared.secrets, shared.database);
+    await database.ready;
   } catch (error) {
+    await shared.database?.close();
     throw new Error(
       `cannot open the handoff database in ${config.dataDir} (${error instanceof Error ? error.message : String(error)})`,
     );
@@ -206,7 +211,8 @@ async function agentsCommand(
       }
     }
   } finally {
-    database.close();
+    await database.close();
+    await shared.database?.close();
   }
 }
 

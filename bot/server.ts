@@ -183,8 +183,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       nonReturnableCategories: config.commerce.nonReturnableCategories,
     },
   });
-  // Human handoff: the desk reaches customers through the adapter of their own channel.
-  const handoffDb = openHandoffDatabase(config.dataDir, secrets);
+  // Human handoff: the desk reaches customers through the adapter of their own channel. With a
+  // shared database (STORAGE=postgres) the cases live there, so every instance sees one queue.
+  const handoffDb = openHandoffDatabase(config.dataDir, secrets, deps.database);
   const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
   /** The channel that reaches conversations of `channelId`: the first that serves it. */
@@ -268,8 +269,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     ...(deps.database ? { database: deps.database } : {}),
     ...(coordination ? { fanOut: (topic: string) => coordination.fanOut(topic) } : {}),
     isClosing: () => closing,
-    conversationGone: (gone) => {
-      const ended = desk.customerUnreachable(
+    conversationGone: async (gone) => {
+      const ended = await desk.customerUnreachable(
         conversationKeyOf(gone.channelId, gone.conversationId),
         gone.reason,
       );
@@ -277,7 +278,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         { channelId: gone.channelId, reason: gone.reason, caseEnded: ended },
         'customer unreachable',
       );
-      return Promise.resolve();
     },
     channelFor,
   };
@@ -412,6 +412,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     });
   let metricsListener: MetricsListener | undefined;
   const listen = async (port: number, host?: string): Promise<string> => {
+    // A handoff schema that cannot be migrated stops the start here, with the migration's error.
+    await handoffDb.ready;
     await content.live.start();
     const url = await listenOnly(port, host);
     try {
@@ -447,7 +449,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     await retention.close();
     for (const channel of channels) await channel.close();
     await insights.close();
-    handoffDb.close();
+    await handoffDb.close();
     await content.close();
     await stateStore.close();
     await coordination?.close();

@@ -135,7 +135,7 @@ describe('cli agents', function () {
     try {
       return await check(database);
     } finally {
-      database.close();
+      await database.close();
     }
   }
 
@@ -145,10 +145,12 @@ describe('cli agents', function () {
     return match[1];
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
     // As the server leaves it on its first start: the database, and the teams the shop defined.
-    openHandoffDatabase(dataDir).close();
+    const first = openHandoffDatabase(dataDir);
+    await first.ready;
+    await first.close();
     const teams = JSON.parse(fs.readFileSync(path.join(root, 'handoff', 'teams.json'), 'utf8')) as {
       teams: { id: string }[];
     };
@@ -277,10 +279,12 @@ describe('cli agents', function () {
     assert.equal(issued.code, 0, issued.stderr);
     const token = issued.stdout.trim();
     assert.match(token, /^[\w-]{40,}$/);
-    await inDatabase((database) => {
+    await inDatabase(async (database) => {
       assert.equal(database.agents.session(token, 'bearer')?.agent.username, 'ana');
       assert.ok(
-        database.store.auditLog().some((entry) => entry.actor === 'cli' && entry.action === 'tokenIssued'),
+        (await database.store.auditLog()).some(
+          (entry) => entry.actor === 'cli' && entry.action === 'tokenIssued',
+        ),
       );
     });
     await agents('disable', 'ana');
