@@ -106,7 +106,6 @@ export type HandoffRecords = Pick<
   | 'originalText'
   | 'tickets'
   | 'ticket'
-  | 'queuedCount'
   | 'auditLog'
   | 'caseHistory'
   | 'cannedReplies'
@@ -387,17 +386,6 @@ export class HandoffStore {
     if (teams !== undefined) query = query.where('team', 'in', teams);
     const rows = await query.orderBy(credited).orderBy('id').execute();
     return rows.map(toCase);
-  }
-
-  /** How many cases wait in the queue (for the metrics gauge). */
-  async queuedCount(): Promise<number> {
-    const db = await this.db();
-    const row = await db
-      .selectFrom('cases')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('state', '=', 'queued')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
   }
 
   /** Cases with an agent, of one agent or all. */
