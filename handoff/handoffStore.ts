@@ -267,7 +267,7 @@ const ROWS_PER_INSERT = 500;
 /** Sealed originals opened per query when searching them. */
 const SEALED_PAGE = 1000;
 
-/** A unique index refused a row (another instance queued the same conversation at the same moment). */
+/** A unique index refused a row (a canned reply renamed to a name its locale and team already have). */
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -322,40 +322,40 @@ export class HandoffStore {
 
   /**
    * Puts a conversation in the queue. A conversation already queued or with an agent keeps its
-   * case: that one is returned with `created: false`. NOTE: race-safe across instances: the
-   * unique index on open cases refuses a second one, and the loser returns the winner's case.
+   * case: that one is returned with `created: false`. Race-safe across instances: of two at
+   * once, the loser returns the winner's case.
    */
   async enqueue(newCase: NewCase): Promise<{ handoffCase: HandoffCase; created: boolean }> {
     const db = await this.db();
     // A case ending between the refused insert and the read leaves no open case: try again.
     for (let attempt = 0; attempt < 3; attempt += 1) {
+      // NOTE: insert first (one query when the conversation has no open case, the usual path);
+      // the unique index refuses a second open case, also from another instance at the same
+      // moment, and then the open case is read.
+      const row = await db
+        .insertInto('cases')
+        .values({
+          conversation_key: newCase.conversationKey,
+          state: 'queued',
+          channel_id: newCase.channelId,
+          reference: JSON.stringify(newCase.reference),
+          locale: newCase.locale,
+          customer_name: newCase.customerName ?? null,
+          reason: newCase.reason,
+          topic: newCase.topic,
+          sentiment: newCase.sentiment ?? null,
+          tags: JSON.stringify(newCase.tags),
+          team: newCase.team,
+          boost_ms: newCase.boostMs,
+          collected: JSON.stringify(newCase.collected),
+          queued_at: this.now(),
+        })
+        .onConflict((conflict) => conflict.column('conversation_key').where(isOpenCase).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return { handoffCase: toCase(row), created: true };
       const active = await this.activeCase(newCase.conversationKey);
       if (active) return { handoffCase: active, created: false };
-      try {
-        const row = await db
-          .insertInto('cases')
-          .values({
-            conversation_key: newCase.conversationKey,
-            state: 'queued',
-            channel_id: newCase.channelId,
-            reference: JSON.stringify(newCase.reference),
-            locale: newCase.locale,
-            customer_name: newCase.customerName ?? null,
-            reason: newCase.reason,
-            topic: newCase.topic,
-            sentiment: newCase.sentiment ?? null,
-            tags: JSON.stringify(newCase.tags),
-            team: newCase.team,
-            boost_ms: newCase.boostMs,
-            collected: JSON.stringify(newCase.collected),
-            queued_at: this.now(),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { handoffCase: toCase(row), created: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
     }
     throw new Error(`HandoffStore.enqueue(): ${newCase.conversationKey} kept changing; try again`);
   }
