@@ -2,22 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AGENT_ROLES, generatePassword, type AgentAccount, type AgentRole } from '../handoff/agentDirectory';
-import {
-  AGENT_MIGRATIONS,
-  HANDOFF_DATABASE_FILE,
-  openHandoffDatabase,
-  type HandoffDatabase,
-} from '../handoff';
+import { HANDOFF_DATABASE_FILE, openHandoffDatabase, type HandoffDatabase } from '../handoff';
 import { loadTeamsConfig } from '../handoff/teams';
 import { SUPPORTED_LOCALES, loadConfig } from './config';
-import { SharedDatabase } from './database';
 import { localesDir } from './i18n';
 import { LocalLanguageDetector } from './language/languageDetection';
 import { TrainedRecognizer } from './language/trainedRecognizer';
 import { checkLocales } from './localeCheck';
-import { fileSecrets } from './secrets';
 import { customersCommand } from './privacy/customersCommand';
 import { contentCommand } from './contentCommand';
+import { openSharedDeps } from './sharedDeps';
 import {
   defaultLocaleFromEnv,
   readPhraseRequests,
@@ -89,16 +83,13 @@ async function agentsCommand(
   if (extra.length > 0) return usage(`unexpected arguments: ${extra.join(' ')}`);
 
   const config = loadConfig();
-  // With STORAGE=postgres the accounts and sessions are the shared database's, as the servers'.
-  const shared =
-    config.storage === 'postgres' && config.database
-      ? new SharedDatabase({ dialect: 'postgres', ...config.database }, [AGENT_MIGRATIONS])
-      : undefined;
-  if (shared) {
+  // With STORAGE=postgres the accounts, sessions and the audit log are the shared database's,
+  // as the servers'.
+  let shared: Awaited<ReturnType<typeof openSharedDeps>> = {};
+  if (config.storage === 'postgres') {
     try {
-      await shared.ready;
+      shared = await openSharedDeps(config);
     } catch (error) {
-      await shared.close();
       throw new Error(
         `cannot open the database at DATABASE_URL (${error instanceof Error ? error.message : String(error)})`,
       );
@@ -107,7 +98,7 @@ async function agentsCommand(
   // NOTE: opening would create an empty database wherever DATA_DIR happens to point (./data
   // when unset): accounts added there would never reach the running server.
   const file = path.join(config.dataDir, HANDOFF_DATABASE_FILE);
-  if (!shared && !fs.existsSync(file)) {
+  if (!shared.database && !fs.existsSync(file)) {
     const where =
       process.env.DATA_DIR === undefined || process.env.DATA_DIR === ''
         ? `DATA_DIR is not set, so ${config.dataDir}`
@@ -128,11 +119,10 @@ async function agentsCommand(
   }
   let database: HandoffDatabase;
   try {
-    // NOTE: the audit entries still go to DATA_DIR/handoff.sqlite until the case store moves
-    // to the shared database too.
-    database = openHandoffDatabase(config.dataDir, fileSecrets(config.dataDir), shared);
+    database = openHandoffDatabase(config.dataDir, shared.secrets, shared.database);
+    await database.ready;
   } catch (error) {
-    await shared?.close();
+    await shared.database?.close();
     throw new Error(
       `cannot open the handoff database in ${config.dataDir} (${error instanceof Error ? error.message : String(error)})`,
     );
@@ -235,7 +225,7 @@ async function agentsCommand(
     }
   } finally {
     await database.close();
-    await shared?.close();
+    await shared.database?.close();
   }
 }
 

@@ -189,9 +189,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
       nonReturnableCategories: config.commerce.nonReturnableCategories,
     },
   });
-  // Human handoff: the desk reaches customers through the adapter of their own channel.
-  // The agents' accounts and sessions in the shared database when instances share one, so a
-  // console session one instance started is valid on every other.
+  // Human handoff: the desk reaches customers through the adapter of their own channel. With a
+  // shared database (STORAGE=postgres) the cases and the agents' accounts and sessions live
+  // there, so every instance sees one queue and a console session is valid on every instance.
   const handoffDb = openHandoffDatabase(config.dataDir, secrets, deps.database);
   const knownPii = new KnownPiiMemory();
   let channels: Channel[] = [];
@@ -282,8 +282,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     ...(deps.database ? { database: deps.database } : {}),
     ...(coordination ? { fanOut: (topic: string) => coordination.fanOut(topic) } : {}),
     isClosing: () => closing,
-    conversationGone: (gone) => {
-      const ended = desk.customerUnreachable(
+    conversationGone: async (gone) => {
+      const ended = await desk.customerUnreachable(
         conversationKeyOf(gone.channelId, gone.conversationId),
         gone.reason,
       );
@@ -291,7 +291,6 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
         { channelId: gone.channelId, reason: gone.reason, caseEnded: ended },
         'customer unreachable',
       );
-      return Promise.resolve();
     },
     channelFor,
   };
@@ -426,6 +425,8 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     });
   let metricsListener: MetricsListener | undefined;
   const listen = async (port: number, host?: string): Promise<string> => {
+    // A handoff schema that cannot be migrated stops the start here, with the migration's error.
+    await handoffDb.ready;
     await content.live.start();
     const url = await listenOnly(port, host);
     try {

@@ -64,7 +64,7 @@ class AwaitHumanDialog extends Dialog {
     const signal = handoffSignal(dc.context);
     if (signal) return dc.endDialog(signal);
     // NOTE: the case may have ended without its signal reaching us (a restart in between).
-    if (!this.desk.records.activeCase(conversationKey(dc.context)))
+    if (!(await this.desk.records.activeCase(conversationKey(dc.context))))
       return dc.endDialog('ended' satisfies HandoffSignal);
     return Dialog.EndOfTurn;
   }
@@ -176,7 +176,7 @@ export class HandoffDialog extends ComponentDialog {
     }
     const choice = step.result as FoundChoice;
     if (choice.index < 5) {
-      this.desk.recordSatisfaction(conversationKey(step.context), choice.index + 1);
+      await this.desk.recordSatisfaction(conversationKey(step.context), choice.index + 1);
       await step.context.sendActivity(t('handoff.surveyThanks'));
     }
     return step.endDialog({ outcome: 'completed' } satisfies TaskOutcome);

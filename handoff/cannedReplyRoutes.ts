@@ -116,9 +116,9 @@ export function mountCannedReplyRoutes(server: restify.Server, deps: CannedReply
         return new HttpProblem(400, 'BadArgument', 'give locale and team once each');
       }
       const teams = readableTeams(agent);
-      const replies = desk.records
-        .cannedReplies({ ...(locale ? { locale } : {}), ...(teams ? { teams } : {}) })
-        .filter((reply) => !team || reply.team === team);
+      const replies = (
+        await desk.records.cannedReplies({ ...(locale ? { locale } : {}), ...(teams ? { teams } : {}) })
+      ).filter((reply) => !team || reply.team === team);
       send(res, 200, {
         cannedReplies: replies.map(cannedReplyView),
         placeholders: CANNED_REPLY_PLACEHOLDERS,
@@ -133,7 +133,7 @@ export function mountCannedReplyRoutes(server: restify.Server, deps: CannedReply
       const fields = readFields(req, res);
       if (fields === 'answered') return;
       if (fields instanceof HttpProblem) return fields;
-      const created = desk.createCannedReply(fields, agent);
+      const created = await desk.createCannedReply(fields, agent);
       if (created === 'conflict') return taken(fields);
       send(res, 201, { cannedReply: cannedReplyView(created) });
     }, LEADS),
@@ -148,7 +148,7 @@ export function mountCannedReplyRoutes(server: restify.Server, deps: CannedReply
       const fields = readFields(req, res);
       if (fields === 'answered') return;
       if (fields instanceof HttpProblem) return fields;
-      const updated = desk.updateCannedReply(id, fields, agent);
+      const updated = await desk.updateCannedReply(id, fields, agent);
       if (updated === 'notFound') return notFound(req);
       if (updated === 'conflict') return taken(fields);
       send(res, 200, { cannedReply: cannedReplyView(updated) });
@@ -159,7 +159,7 @@ export function mountCannedReplyRoutes(server: restify.Server, deps: CannedReply
     `${BASE}/canned-replies/:id`,
     authed(async (req, res, { agent }) => {
       const id = idParam(req);
-      if (id === undefined || !desk.deleteCannedReply(id, agent)) return notFound(req);
+      if (id === undefined || !(await desk.deleteCannedReply(id, agent))) return notFound(req);
       send(res, 204);
     }, LEADS),
   );
@@ -168,13 +168,16 @@ export function mountCannedReplyRoutes(server: restify.Server, deps: CannedReply
     `${BASE}/cases/:id/canned-replies`,
     authed(async (req, res, { agent }) => {
       const id = idParam(req);
-      const handoffCase = id === undefined ? undefined : desk.records.getCase(id);
+      const handoffCase = id === undefined ? undefined : await desk.records.getCase(id);
       if (!handoffCase) return new HttpProblem(404, 'NotFound', `case ${rawId(req)} does not exist`);
       if (!desk.canSee(agent, handoffCase) && handoffCase.agentId !== agent.id) {
         return new HttpProblem(403, 'Forbidden', 'this case belongs to another team or agent');
       }
       const values = placeholderValues(handoffCase, agent.name);
-      const replies = desk.records.cannedReplies({ locale: handoffCase.locale, teams: [handoffCase.team] });
+      const replies = await desk.records.cannedReplies({
+        locale: handoffCase.locale,
+        teams: [handoffCase.team],
+      });
       send(res, 200, {
         cannedReplies: replies.map((reply) => ({
           id: reply.id,

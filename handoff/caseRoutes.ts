@@ -20,7 +20,7 @@ import {
   rawId,
   send,
 } from './consoleHttp';
-import { caseView, transcriptLineView, type CaseView, type ViewContext } from './consoleViews';
+import { caseView, caseViews, transcriptLineView, type CaseView, type ViewContext } from './consoleViews';
 import type { ActionResult, AgentRef, HandoffDesk } from './handoffDesk';
 import type { HandoffCase } from './handoffStore';
 import { openTicketsOf } from './historyRoutes';
@@ -74,9 +74,9 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   const body = jsonBodyParser();
 
   /** The case named in the path, or 404. */
-  const findCase = (req: Request): HandoffCase | HttpProblem => {
+  const findCase = async (req: Request): Promise<HandoffCase | HttpProblem> => {
     const id = idParam(req);
-    return (id === undefined ? undefined : store.getCase(id)) ?? caseNotFound(rawId(req));
+    return (id === undefined ? undefined : await store.getCase(id)) ?? caseNotFound(rawId(req));
   };
 
   /**
@@ -85,7 +85,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
    */
   const caseRoute = (handler: CaseHandler) =>
     authed(async (req, res, caller) => {
-      const handoffCase = findCase(req);
+      const handoffCase = await findCase(req);
       if (handoffCase instanceof HttpProblem) return handoffCase;
       if (!desk.canSee(caller.agent, handoffCase) && handoffCase.agentId !== caller.agent.id) {
         return new HttpProblem(403, 'Forbidden', 'this case belongs to another team or agent');
@@ -105,7 +105,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     try {
       return { result: await action(), delivered: true };
     } catch (error) {
-      const after = store.getCase(handoffCase.id);
+      const after = await store.getCase(handoffCase.id);
       if (!after || !happened(after)) throw error;
       logger.warn(
         { err: error, caseId: handoffCase.id },
@@ -116,15 +116,14 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   };
 
   const currentCase = async (id: number): Promise<CaseView | undefined> => {
-    const found = store.getCase(id);
+    const found = await store.getCase(id);
     return found ? caseView(found, await views()) : undefined;
   };
 
   server.get(
     `${BASE}/queue`,
     authed(async (_req, res, caller) => {
-      const context = await views();
-      send(res, 200, { cases: desk.visibleCases(caller.agent).map((c) => caseView(c, context)) });
+      send(res, 200, { cases: await caseViews(await desk.visibleCases(caller.agent), await views()) });
     }),
   );
 
@@ -132,7 +131,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
     `${BASE}/cases/:id`,
     caseRoute(async (_req, res, _caller, handoffCase) => {
       // An ended case shows its own transcript, not what the conversation said after it.
-      const transcript = store.transcript(handoffCase.conversationKey, 200, handoffCase.endedAt);
+      const transcript = await store.transcript(handoffCase.conversationKey, 200, handoffCase.endedAt);
       const conversationId = handoffCase.reference.conversation?.id;
       const reports =
         conversationId === undefined
@@ -144,12 +143,12 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       const context = await views();
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
-        case: caseView(handoffCase, context),
+        case: await caseView(handoffCase, context),
         // The latest few: enough for an agent to see whether their replies arrive.
         ...(reports ? { delivery: reports.slice(-10) } : {}),
         transcript: transcript.map((line) => transcriptLineView(line, context)),
         collected: handoffCase.collected,
-        openTickets: openTicketsOf(handoffCase, store.tickets('open')),
+        openTickets: openTicketsOf(handoffCase, await store.tickets('open')),
         sentiment: handoffCase.sentiment,
         summary: summarizeCase(handoffCase, transcript, now(), desk.caseDigest(handoffCase, transcript)),
       });
@@ -159,7 +158,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
   server.post(
     `${BASE}/cases/:id/claim`,
     authed(async (req, res, { agent }) => {
-      const handoffCase = findCase(req);
+      const handoffCase = await findCase(req);
       if (handoffCase instanceof HttpProblem) return handoffCase;
       // NOTE: checked here, not only by desk.canSee: a case a colleague just claimed is no
       // longer visible to this agent, but losing the race is a 409, not a 403.
@@ -185,7 +184,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (result === 'ok')
         return send(res, 200, { case: await currentCase(handoffCase.id), delivered, held });
       if (result === 'notFound') return caseNotFound(handoffCase.id);
-      return lost(store.getCase(handoffCase.id));
+      return lost(await store.getCase(handoffCase.id));
     }),
   );
 
@@ -236,7 +235,9 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return notYours();
       const messageId = idParam(req, 'messageId');
       const line =
-        messageId === undefined ? undefined : store.transcriptLine(handoffCase.conversationKey, messageId);
+        messageId === undefined
+          ? undefined
+          : await store.transcriptLine(handoffCase.conversationKey, messageId);
       if (!line) {
         return new HttpProblem(
           404,
@@ -245,7 +246,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         );
       }
       // NOTE: what the customer said during an earlier case (to another agent) stays sealed.
-      const earlier = store.lastEndedCase(handoffCase.conversationKey);
+      const earlier = await store.lastEndedCase(handoffCase.conversationKey);
       if (earlier?.endedAt !== undefined && line.at < earlier.endedAt) {
         return new HttpProblem(
           403,
@@ -254,7 +255,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
         );
       }
       const original =
-        line.role === 'customer' ? store.originalText(handoffCase.conversationKey, line.id) : undefined;
+        line.role === 'customer' ? await store.originalText(handoffCase.conversationKey, line.id) : undefined;
       if (original === undefined) {
         return new HttpProblem(409, 'NothingToReveal', `nothing was redacted in message ${line.id}`);
       }
@@ -329,7 +330,7 @@ export function mountCaseRoutes(server: restify.Server, deps: CaseRouteDeps): vo
       if (result === 'ok')
         return send(res, 200, { case: await currentCase(handoffCase.id), delivered, held });
       if (result === 'forbidden') return notYours();
-      return store.getCase(handoffCase.id)?.state === 'ended'
+      return (await store.getCase(handoffCase.id))?.state === 'ended'
         ? ended()
         : new HttpProblem(409, 'Conflict', 'the case changed meanwhile; reload it');
     }),

@@ -260,7 +260,7 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
       if (raw !== undefined && status === undefined) {
         return new HttpProblem(400, 'BadArgument', 'status must be open or closed');
       }
-      send(res, 200, { tickets: store.tickets(status, ticketTeams(caller.agent)).map(ticketView) });
+      send(res, 200, { tickets: (await store.tickets(status, ticketTeams(caller.agent))).map(ticketView) });
     }),
   );
 
@@ -268,12 +268,12 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
     `${BASE}/tickets/:id/close`,
     authed(async (req, res, caller) => {
       const id = idParam(req);
-      const ticket = id === undefined ? undefined : findTicket(store, id);
+      const ticket = id === undefined ? undefined : await findTicket(store, id);
       if (!ticket) return new HttpProblem(404, 'NotFound', `ticket ${rawId(req)} does not exist`);
       if (!canSeeTicket(caller.agent, ticket)) {
         return new HttpProblem(403, 'Forbidden', 'this ticket belongs to another team');
       }
-      const closed = desk.closeTicket(ticket, caller.agent);
+      const closed = await desk.closeTicket(ticket, caller.agent);
       if (closed === 'conflict') {
         return new HttpProblem(409, 'AlreadyClosed', 'the ticket is already closed');
       }
@@ -300,7 +300,9 @@ export function mountConsoleApi(server: restify.Server, deps: ConsoleApiDeps): C
           return new HttpProblem(400, 'BadArgument', 'limit must be a whole number from 1 to 1000');
         }
         const views: ViewContext = { store, agentNames: await agents.names(), now };
-        send(res, 200, { entries: store.auditLog(limit).map((entry) => auditEntryView(entry, views)) });
+        send(res, 200, {
+          entries: (await store.auditLog(limit)).map((entry) => auditEntryView(entry, views)),
+        });
       },
       ['lead', 'admin'],
     ),

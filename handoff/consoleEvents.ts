@@ -15,6 +15,7 @@ import { authenticateUpgrade, type Caller } from './consoleAuth';
 import { CONSOLE_API_BASE, HttpProblem } from './consoleHttp';
 import { canSeeTicket, findTicket } from './consoleViews';
 import type { HandoffDesk } from './handoffDesk';
+import type { HandoffCase } from './handoffStore';
 
 /** Path of the event stream (WebSocket). */
 export const CONSOLE_EVENTS_PATH = `${CONSOLE_API_BASE}/events`;
@@ -54,8 +55,16 @@ export class ConsoleEvents {
   private heartbeat: NodeJS.Timeout | undefined;
   private checking = false;
 
+  // NOTE: the desk's events are plain listeners; what they read is awaited here and a failure
+  // (the database) is logged, never left unhandled.
   private readonly onChanged = (caseId: number): void => {
-    const handoffCase = this.deps.desk.records.getCase(caseId);
+    this.deps.desk.records.getCase(caseId).then(
+      (handoffCase) => this.pushChanged(caseId, handoffCase),
+      (error: unknown) => this.readFailed(error),
+    );
+  };
+
+  private pushChanged(caseId: number, handoffCase: HandoffCase | undefined): void {
     for (const client of this.clients) {
       const visible = handoffCase !== undefined && this.deps.desk.canSee(client.caller.agent, handoffCase);
       // NOTE: a case claimed by a colleague leaves this agent's view; they still need to hear
@@ -64,25 +73,37 @@ export class ConsoleEvents {
       if (visible) client.known.add(caseId);
       else client.known.delete(caseId);
     }
-  };
+  }
 
   private readonly onCustomerMessage = (event: { caseId: number; text: string }): void => {
-    const handoffCase = this.deps.desk.records.getCase(event.caseId);
-    if (!handoffCase) return;
-    for (const client of this.clients) {
-      if (this.deps.desk.canSee(client.caller.agent, handoffCase)) {
-        this.push(client, { type: 'customerMessage', caseId: event.caseId, text: event.text });
-      }
-    }
+    this.deps.desk.records.getCase(event.caseId).then(
+      (handoffCase) => {
+        if (!handoffCase) return;
+        for (const client of this.clients) {
+          if (this.deps.desk.canSee(client.caller.agent, handoffCase)) {
+            this.push(client, { type: 'customerMessage', caseId: event.caseId, text: event.text });
+          }
+        }
+      },
+      (error: unknown) => this.readFailed(error),
+    );
   };
 
   private readonly onTicket = (ticketId: number): void => {
-    const ticket = findTicket(this.deps.desk.records, ticketId);
-    if (!ticket) return;
-    for (const client of this.clients) {
-      if (canSeeTicket(client.caller.agent, ticket)) this.push(client, { type: 'ticket', ticketId });
-    }
+    findTicket(this.deps.desk.records, ticketId).then(
+      (ticket) => {
+        if (!ticket) return;
+        for (const client of this.clients) {
+          if (canSeeTicket(client.caller.agent, ticket)) this.push(client, { type: 'ticket', ticketId });
+        }
+      },
+      (error: unknown) => this.readFailed(error),
+    );
   };
+
+  private readFailed(error: unknown): void {
+    this.deps.logger.warn({ err: error }, 'console event not pushed: the handoff store could not be read');
+  }
 
   constructor(private readonly deps: ConsoleEventsDeps) {}
 
@@ -156,9 +177,15 @@ export class ConsoleEvents {
 
   private attach(socket: WebSocket, caller: Caller): void {
     if (this.clients.size === 0) this.start();
-    const known = new Set(this.deps.desk.visibleCases(caller.agent).map((c) => c.id));
-    const client: EventClient = { socket, caller, known, alive: true };
+    const client: EventClient = { socket, caller, known: new Set(), alive: true };
     this.clients.add(client);
+    // The cases the agent sees now: a change to one is pushed even when it leaves their view.
+    this.deps.desk.visibleCases(caller.agent).then(
+      (cases) => {
+        for (const visible of cases) client.known.add(visible.id);
+      },
+      (error: unknown) => this.readFailed(error),
+    );
     socket.on('pong', () => {
       client.alive = true;
     });

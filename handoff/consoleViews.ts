@@ -58,7 +58,7 @@ export interface ViewContext {
   now: () => number;
 }
 
-type AuditEntry = ReturnType<HandoffStore['auditLog']>[number];
+type AuditEntry = Awaited<ReturnType<HandoffStore['auditLog']>>[number];
 
 const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : new Date(ms).toISOString();
@@ -87,7 +87,35 @@ export function agentView(agent: AgentAccount): AgentView {
 }
 
 /** A case as the queue and the case page show it. */
-export function caseView(handoffCase: HandoffCase, { store, agentNames, now }: ViewContext): CaseView {
+export async function caseView(handoffCase: HandoffCase, views: ViewContext): Promise<CaseView> {
+  const position = handoffCase.state === 'queued' ? await views.store.position(handoffCase) : undefined;
+  return caseViewAt(handoffCase, position, views);
+}
+
+/**
+ * Cases as the queue shows them, in one query for every queue place (rather than one per
+ * case): a queued case's place is its rank in its team's queue.
+ */
+export async function caseViews(cases: readonly HandoffCase[], views: ViewContext): Promise<CaseView[]> {
+  const places = new Map<number, number>();
+  if (cases.some((handoffCase) => handoffCase.state === 'queued')) {
+    const ahead = new Map<string, number>();
+    for (const waiting of await views.store.queued()) {
+      const place = (ahead.get(waiting.team) ?? 0) + 1;
+      ahead.set(waiting.team, place);
+      places.set(waiting.id, place);
+    }
+  }
+  return cases.map((handoffCase) =>
+    caseViewAt(handoffCase, handoffCase.state === 'queued' ? places.get(handoffCase.id) : undefined, views),
+  );
+}
+
+function caseViewAt(
+  handoffCase: HandoffCase,
+  position: number | undefined,
+  { agentNames, now }: ViewContext,
+): CaseView {
   const waitedUntil =
     handoffCase.state === 'queued' ? now() : (handoffCase.assignedAt ?? handoffCase.endedAt ?? now());
   return {
@@ -112,7 +140,7 @@ export function caseView(handoffCase: HandoffCase, { store, agentNames, now }: V
     dispositionText:
       handoffCase.disposition === undefined ? undefined : outcomeWords(handoffCase.disposition),
     waitingSeconds: Math.max(0, Math.round((waitedUntil - handoffCase.queuedAt) / 1000)),
-    position: handoffCase.state === 'queued' ? store.position(handoffCase) : undefined,
+    position,
   };
 }
 
@@ -182,6 +210,6 @@ export function canSeeTicket(agent: AgentRef, ticket: Ticket): boolean {
 }
 
 /** The ticket with this id, if any. */
-export function findTicket(store: HandoffRecords, id: number): Ticket | undefined {
-  return store.tickets().find((ticket) => ticket.id === id);
+export function findTicket(store: HandoffRecords, id: number): Promise<Ticket | undefined> {
+  return store.ticket(id);
 }

@@ -157,7 +157,7 @@ export class HandoffDesk extends EventEmitter {
     const team = routeToTeam(this.deps.teams, locale, input.topic);
     const now = this.now();
     const key = conversationKey(context);
-    const existing = this.deps.store.activeCase(key);
+    const existing = await this.deps.store.activeCase(key);
     const requested = {
       kind: 'requested',
       conversationKey: key,
@@ -180,7 +180,7 @@ export class HandoffDesk extends EventEmitter {
     const reference = { ...TurnContext.getConversationReference(context.activity), locale };
     // The agent gets the case with the transcript up to this very message.
     flushPendingTranscript(context, this);
-    const { handoffCase, created } = this.deps.store.enqueue({
+    const { handoffCase, created } = await this.deps.store.enqueue({
       conversationKey: key,
       channelId: context.activity.channelId,
       reference,
@@ -194,22 +194,23 @@ export class HandoffDesk extends EventEmitter {
       boostMs: boostMinutes * 60_000,
       collected: input.collected,
     });
-    const position = this.deps.store.position(handoffCase);
+    const position = await this.deps.store.position(handoffCase);
     this.emitCase({ ...requested, handoffCase, created });
     if (created) {
       this.deps.store.audit('customer', 'queued', handoffCase.id, { reason: input.reason, team: team.id });
-      this.deps.store.markPositionSent(handoffCase.id, position);
+      await this.deps.store.markPositionSent(handoffCase.id, position);
       // Off the reply path: the summary is for the agent, later.
-      this.deps.summaries?.prepare(handoffCase, this.deps.store.transcript(key));
+      if (this.deps.summaries)
+        this.deps.summaries.prepare(handoffCase, await this.deps.store.transcript(key));
       this.emit('changed', handoffCase.id);
       if (this.deps.announcesHandoff?.(context.activity.channelId)) await this.announce(context, handoffCase);
     }
-    return { kind: 'queued', handoffCase, position, etaMinutes: this.etaMinutes(position) };
+    return { kind: 'queued', handoffCase, position, etaMinutes: await this.etaMinutes(position) };
   }
 
   /** Sends Bot Framework's `handoff.initiate` event with the case and its transcript. */
   private async announce(context: TurnContext, handoffCase: HandoffCase): Promise<void> {
-    const activities = this.deps.store.transcript(handoffCase.conversationKey).map((line) => ({
+    const activities = (await this.deps.store.transcript(handoffCase.conversationKey)).map((line) => ({
       type: ActivityTypes.Message,
       text: line.text,
       timestamp: new Date(line.at),
@@ -228,15 +229,15 @@ export class HandoffDesk extends EventEmitter {
   }
 
   /** Expected wait for a place in the queue, from the rolling average of recent pickups. */
-  etaMinutes(position: number): number {
-    const average = this.deps.store.averagePickupMs() ?? DEFAULT_PICKUP_MS;
+  async etaMinutes(position: number): Promise<number> {
+    const average = (await this.deps.store.averagePickupMs()) ?? DEFAULT_PICKUP_MS;
     return Math.max(1, Math.ceil((position * average) / 60_000));
   }
 
   /** The customer left the queue ("cancel" while waiting). */
-  cancelByCustomer(handoffCase: HandoffCase): boolean {
-    const ended = this.close(handoffCase, 'cancelledByCustomer', 'customer', 'cancelled');
-    if (ended) void this.updatePositions(handoffCase.team);
+  async cancelByCustomer(handoffCase: HandoffCase): Promise<boolean> {
+    const ended = await this.close(handoffCase, 'cancelledByCustomer', 'customer', 'cancelled');
+    if (ended) this.updatePositionsLater(handoffCase.team);
     return ended;
   }
 
@@ -250,12 +251,14 @@ export class HandoffDesk extends EventEmitter {
    * blocked the bot): an open case ends with `reason` and no message is sent to the customer.
    * @returns whether an open case was ended.
    */
-  customerUnreachable(conversationKey: string, reason: string): boolean {
-    const handoffCase = this.deps.store.activeCase(conversationKey);
+  async customerUnreachable(conversationKey: string, reason: string): Promise<boolean> {
+    const handoffCase = await this.deps.store.activeCase(conversationKey);
     if (!handoffCase) return false;
-    if (!this.close(handoffCase, `customerUnreachable:${reason}`, 'customer', 'unreachable', { reason }))
+    if (
+      !(await this.close(handoffCase, `customerUnreachable:${reason}`, 'customer', 'unreachable', { reason }))
+    )
       return false;
-    void this.updatePositions(handoffCase.team);
+    this.updatePositionsLater(handoffCase.team);
     return true;
   }
 
@@ -272,22 +275,22 @@ export class HandoffDesk extends EventEmitter {
   }
 
   /** Cases an agent sees: the queues of their teams and the cases they hold. */
-  visibleCases(agent: AgentRef): HandoffCase[] {
-    const queued = this.deps.store.queued().filter((c) => this.canSee(agent, c));
-    const held = this.deps.store.withAgent(agent.role === 'agent' ? agent.id : undefined);
+  async visibleCases(agent: AgentRef): Promise<HandoffCase[]> {
+    const queued = (await this.deps.store.queued()).filter((c) => this.canSee(agent, c));
+    const held = await this.deps.store.withAgent(agent.role === 'agent' ? agent.id : undefined);
     return [...queued, ...held];
   }
 
   /** Takes a queued case. Exactly one of two agents claiming at once gets `ok`; the other `conflict`. */
   async claim(caseId: number, agent: AgentRef): Promise<ActionResult> {
-    const handoffCase = this.deps.store.getCase(caseId);
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (!handoffCase) return 'notFound';
     // Team membership, not current visibility: the loser of a claim race gets `conflict`.
     if (agent.role === 'agent' && !agent.teams.includes(handoffCase.team)) return 'forbidden';
-    if (!this.deps.store.claim(caseId, agent.id)) return 'conflict';
+    if (!(await this.deps.store.claim(caseId, agent.id))) return 'conflict';
     this.deps.store.audit(agent.id, 'claimed', caseId);
     this.emit('changed', caseId);
-    this.emitCaseOf('claimed', caseId);
+    await this.emitCaseOf('claimed', caseId);
     await this.deliver(handoffCase, async (context) => {
       setProactivePurpose(context, 'agentJoined');
       await context.sendActivity(localize(context)('handoff.agentJoined', { agentName: agent.name }));
@@ -298,7 +301,7 @@ export class HandoffDesk extends EventEmitter {
 
   /** Sends an agent's reply through the customer's own channel. */
   async reply(caseId: number, agent: AgentRef, text: string): Promise<ActionResult> {
-    const handoffCase = this.deps.store.getCase(caseId);
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (!handoffCase) return 'notFound';
     if (handoffCase.state === 'ended') return 'conflict';
     if (handoffCase.state !== 'withAgent' || handoffCase.agentId !== agent.id) return 'forbidden';
@@ -317,13 +320,13 @@ export class HandoffDesk extends EventEmitter {
       });
     });
     this.deps.store.audit(agent.id, 'replied', caseId);
-    this.emitCaseOf('replied', caseId);
+    await this.emitCaseOf('replied', caseId);
     return 'ok';
   }
 
   /** Shows the agent typing, on channels that show it. */
   async typing(caseId: number, agent: AgentRef): Promise<ActionResult> {
-    const handoffCase = this.deps.store.getCase(caseId);
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (!handoffCase) return 'notFound';
     if (handoffCase.state === 'ended') return 'conflict';
     if (handoffCase.agentId !== agent.id) return 'forbidden';
@@ -339,15 +342,15 @@ export class HandoffDesk extends EventEmitter {
     agent: AgentRef,
     to: { agent: AgentRef } | { team: string },
   ): Promise<ActionResult> {
-    const handoffCase = this.deps.store.getCase(caseId);
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (!handoffCase) return 'notFound';
     if (handoffCase.state === 'ended') return 'conflict';
     if (handoffCase.agentId !== agent.id) return 'forbidden';
     const moved =
       'agent' in to
-        ? this.deps.store.reassign(caseId, agent.id, to.agent.id)
+        ? await this.deps.store.reassign(caseId, agent.id, to.agent.id)
         : this.deps.teams.teams.some((team) => team.id === to.team) &&
-          this.deps.store.requeue(caseId, agent.id, to.team);
+          (await this.deps.store.requeue(caseId, agent.id, to.team));
     if (!moved) return 'conflict';
     this.deps.store.audit(
       agent.id,
@@ -369,13 +372,13 @@ export class HandoffDesk extends EventEmitter {
    * then resumes the task that was interrupted.
    */
   async end(caseId: number, actor: AgentRef | 'external', disposition: string): Promise<ActionResult> {
-    const handoffCase = this.deps.store.getCase(caseId);
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (!handoffCase) return 'notFound';
     if (handoffCase.state === 'ended') return 'conflict';
     if (actor !== 'external' && handoffCase.agentId !== actor.id && actor.role === 'agent')
       return 'forbidden';
     const actorId = actor === 'external' ? 'external' : actor.id;
-    if (!this.close(handoffCase, disposition, actorId, 'ended', { disposition })) return 'conflict';
+    if (!(await this.close(handoffCase, disposition, actorId, 'ended', { disposition }))) return 'conflict';
     try {
       await this.signal(handoffCase, 'ended');
     } finally {
@@ -395,10 +398,10 @@ export class HandoffDesk extends EventEmitter {
    * it is with an agent outside Switchboard, and the customers behind move up.
    */
   async acceptedByHub(handoffCase: HandoffCase): Promise<void> {
-    if (this.deps.store.claim(handoffCase.id, 'external')) {
+    if (await this.deps.store.claim(handoffCase.id, 'external')) {
       this.deps.store.audit('external', 'accepted', handoffCase.id);
       this.emit('changed', handoffCase.id);
-      this.emitCaseOf('claimed', handoffCase.id);
+      await this.emitCaseOf('claimed', handoffCase.id);
       await this.updatePositions(handoffCase.team);
     }
   }
@@ -414,23 +417,23 @@ export class HandoffDesk extends EventEmitter {
     message?: string,
   ): Promise<boolean> {
     const detail = outcome === 'failed' ? { message } : undefined;
-    if (!this.close(handoffCase, outcome, 'external', outcome, detail)) return false;
+    if (!(await this.close(handoffCase, outcome, 'external', outcome, detail))) return false;
     await this.updatePositions(handoffCase.team);
     return true;
   }
 
   /** Ends an open case in the store, audits and announces it; false when it had ended already. */
-  private close(
+  private async close(
     handoffCase: HandoffCase,
     disposition: string,
     actor: string,
     action: string,
     detail?: Record<string, unknown>,
-  ): boolean {
-    if (!this.deps.store.end(handoffCase.id, disposition)) return false;
+  ): Promise<boolean> {
+    if (!(await this.deps.store.end(handoffCase.id, disposition))) return false;
     this.deps.store.audit(actor, action, handoffCase.id, detail);
     this.emit('changed', handoffCase.id);
-    this.emitCaseOf('ended', handoffCase.id);
+    await this.emitCaseOf('ended', handoffCase.id);
     return true;
   }
 
@@ -438,20 +441,23 @@ export class HandoffDesk extends EventEmitter {
     this.emit('case', event);
   }
 
-  private emitCaseOf(kind: 'claimed' | 'replied' | 'ended', caseId: number): void {
-    const handoffCase = this.deps.store.getCase(caseId);
+  private async emitCaseOf(kind: 'claimed' | 'replied' | 'ended', caseId: number): Promise<void> {
+    const handoffCase = await this.deps.store.getCase(caseId);
     if (handoffCase) this.emitCase({ kind, handoffCase });
   }
 
   /** Records the customer's 1–5 answer to the satisfaction question, on their last ended case. */
-  recordSatisfaction(conversationKey: string, rating: number): void {
-    const ended = this.deps.store.lastEndedCase(conversationKey);
+  async recordSatisfaction(conversationKey: string, rating: number): Promise<void> {
+    const ended = await this.deps.store.lastEndedCase(conversationKey);
     if (!ended) return;
-    this.deps.store.recordSatisfaction(ended.id, rating);
+    await this.deps.store.recordSatisfaction(ended.id, rating);
     this.emitCase({ kind: 'rated', handoffCase: ended, rating });
   }
 
-  /** Appends lines to a conversation's transcript (already redacted), in one transaction. */
+  /**
+   * Appends lines to a conversation's transcript (already redacted), with the next batch of
+   * appends (one transaction, off the reply path); every read of the transcript sees them.
+   */
   recordTranscript(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
     this.deps.store.appendTranscriptLines(conversationKey, lines);
   }
@@ -465,39 +471,39 @@ export class HandoffDesk extends EventEmitter {
    * Closes an open ticket for an agent, audits it and announces it.
    * @returns the closed ticket, or `conflict` when it was closed already.
    */
-  closeTicket(ticket: Ticket, agent: AgentRef): Ticket | 'conflict' {
-    if (!this.deps.store.closeTicket(ticket.id, agent.id)) return 'conflict';
+  async closeTicket(ticket: Ticket, agent: AgentRef): Promise<Ticket | 'conflict'> {
+    if (!(await this.deps.store.closeTicket(ticket.id, agent.id))) return 'conflict';
     this.deps.store.audit(agent.id, 'ticketClosed', undefined, { ticket: ticket.id, team: ticket.team });
     this.emit('ticket', ticket.id);
-    return this.deps.store.tickets().find((t) => t.id === ticket.id) ?? ticket;
+    return (await this.deps.store.ticket(ticket.id)) ?? ticket;
   }
 
   /** Adds a canned reply for a lead; `conflict` when the name is taken for that locale and team. */
-  createCannedReply(
+  async createCannedReply(
     reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
     lead: AgentRef,
-  ): CannedReply | 'conflict' {
-    const created = this.deps.store.createCannedReply({ ...reply, updatedBy: lead.id });
+  ): Promise<CannedReply | 'conflict'> {
+    const created = await this.deps.store.createCannedReply({ ...reply, updatedBy: lead.id });
     if (!created) return 'conflict';
     this.deps.store.audit(lead.id, 'cannedReplyCreated', undefined, { cannedReply: created.id });
     return created;
   }
 
   /** Changes a canned reply for a lead. */
-  updateCannedReply(
+  async updateCannedReply(
     id: number,
     reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text'>,
     lead: AgentRef,
-  ): CannedReply | 'notFound' | 'conflict' {
-    const updated = this.deps.store.updateCannedReply(id, { ...reply, updatedBy: lead.id });
+  ): Promise<CannedReply | 'notFound' | 'conflict'> {
+    const updated = await this.deps.store.updateCannedReply(id, { ...reply, updatedBy: lead.id });
     if (typeof updated !== 'string')
       this.deps.store.audit(lead.id, 'cannedReplyChanged', undefined, { cannedReply: id });
     return updated;
   }
 
   /** Deletes a canned reply for a lead; false when there was none. */
-  deleteCannedReply(id: number, lead: AgentRef): boolean {
-    const deleted = this.deps.store.deleteCannedReply(id);
+  async deleteCannedReply(id: number, lead: AgentRef): Promise<boolean> {
+    const deleted = await this.deps.store.deleteCannedReply(id);
     if (deleted) this.deps.store.audit(lead.id, 'cannedReplyDeleted', undefined, { cannedReply: id });
     return deleted;
   }
@@ -521,7 +527,7 @@ export class HandoffDesk extends EventEmitter {
   ): Promise<Ticket> {
     const { locale } = turnLanguage(context);
     const redactor = this.deps.redactor ?? new LocalPiiRedactor();
-    const ticket = this.deps.store.createTicket({
+    const ticket = await this.deps.store.createTicket({
       conversationKey: conversationKey(context),
       team,
       locale,
@@ -539,8 +545,8 @@ export class HandoffDesk extends EventEmitter {
    */
   async updatePositions(team: string): Promise<void> {
     const now = this.now().getTime();
-    for (const waiting of this.deps.store.queued([team])) {
-      const position = this.deps.store.position(waiting);
+    for (const waiting of await this.deps.store.queued([team])) {
+      const position = await this.deps.store.position(waiting);
       if (position === waiting.positionSent) continue;
       if (waiting.positionSentAt !== undefined && now - waiting.positionSentAt < this.positionUpdateMinMs)
         continue;
@@ -548,14 +554,21 @@ export class HandoffDesk extends EventEmitter {
         await this.deliver(waiting, async (context) => {
           setProactivePurpose(context, 'queueUpdate');
           await context.sendActivity(
-            localize(context)('handoff.position', { position, minutes: this.etaMinutes(position) }),
+            localize(context)('handoff.position', { position, minutes: await this.etaMinutes(position) }),
           );
         });
-        this.deps.store.markPositionSent(waiting.id, position);
+        await this.deps.store.markPositionSent(waiting.id, position);
       } catch (error) {
         this.deps.logger.warn({ err: error, caseId: waiting.id }, 'queue position update not delivered');
       }
     }
+  }
+
+  /** {@link updatePositions} off the customer's turn; a failure (the database) is logged. */
+  private updatePositionsLater(team: string): void {
+    this.updatePositions(team).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, team }, 'queue positions not updated');
+    });
   }
 
   private async deliver(

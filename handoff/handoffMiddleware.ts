@@ -128,14 +128,18 @@ export class HandoffMiddleware implements Middleware {
         ...(redacted !== text ? { original: withoutCardNumbers(text) } : {}),
       });
 
-    const active = desk.records.activeCase(key);
+    const active = await desk.records.activeCase(key);
     if (!active) return next();
     // The agent is told of the message right away, so it must be in the transcript already.
     flushPendingTranscript(context, desk);
 
     if (active.state === 'queued' && activity.text) {
       const { intent, score } = await this.deps.recognizer.recognize(activity.text, locale);
-      if (intent === 'cancel' && score >= CANCEL_MIN_SCORE && this.deps.desk.cancelByCustomer(active)) {
+      if (
+        intent === 'cancel' &&
+        score >= CANCEL_MIN_SCORE &&
+        (await this.deps.desk.cancelByCustomer(active))
+      ) {
         // The waiting handoff dialog says so and the interrupted task resumes.
         setHandoffSignal(context, 'cancelled');
         return next();
@@ -143,9 +147,12 @@ export class HandoffMiddleware implements Middleware {
     }
     this.deps.desk.customerWrote(active, redacted);
     if (active.state === 'queued') {
-      const position = desk.records.position(active);
+      const position = await desk.records.position(active);
       await context.sendActivity(
-        localize(context)('handoff.stillWaiting', { position, minutes: this.deps.desk.etaMinutes(position) }),
+        localize(context)('handoff.stillWaiting', {
+          position,
+          minutes: await this.deps.desk.etaMinutes(position),
+        }),
       );
     }
   }
@@ -158,7 +165,7 @@ export class HandoffMiddleware implements Middleware {
     value: HandoffStatusValue,
   ): Promise<boolean> {
     const { desk } = this.deps;
-    const active = desk.records.activeCase(key);
+    const active = await desk.records.activeCase(key);
     if (!active) {
       this.deps.logger.warn(
         { conversationKey: key, state: value.state },

@@ -1,8 +1,15 @@
-import type Database from 'better-sqlite3';
-import { BatchedWriter } from '../bot/batchedWriter';
-import { WalCheckpointer } from '../bot/storage/walCheckpointer';
-import { openSqlite } from '../bot/sqlite';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { ConversationReference } from 'botbuilder';
+import { BatchedWriter } from '../bot/batchedWriter';
+import type { SharedDatabase, Tables } from '../bot/database';
+import type {
+  HandoffAuditTable,
+  HandoffCannedReplyTable,
+  HandoffCaseTable,
+  HandoffTicketTable,
+  HandoffTranscriptTable,
+} from '../bot/database/schema';
+import { handoffSchemaReady } from './migrations';
 import type { TextSeal } from './sealedText';
 
 /** Where a conversation stands with the humans: waiting in the queue, or talking to an agent. */
@@ -98,6 +105,7 @@ export type HandoffRecords = Pick<
   | 'transcriptLine'
   | 'originalText'
   | 'tickets'
+  | 'ticket'
   | 'auditLog'
   | 'caseHistory'
   | 'cannedReplies'
@@ -149,423 +157,411 @@ export type NewCase = Pick<
   | 'collected'
 >;
 
-interface CaseRow {
-  id: number;
-  conversation_key: string;
-  state: CaseState;
-  channel_id: string;
-  reference: string;
-  locale: string;
-  customer_name: string | null;
-  reason: string;
-  topic: string;
-  sentiment: number | null;
-  tags: string;
-  team: string;
-  agent_id: string | null;
-  boost_ms: number;
-  collected: string;
-  queued_at: number;
-  assigned_at: number | null;
-  ended_at: number | null;
-  disposition: string | null;
-  satisfaction: number | null;
-  position_sent: number | null;
-  position_sent_at: number | null;
-}
+type CaseRow = Selectable<HandoffCaseTable>;
+type Db = Kysely<Tables>;
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+/** A number PostgreSQL may return as a string (`bigint` columns, counts, averages). */
+const numberOrUndefined = (value: number | string | null): number | undefined =>
+  value === null ? undefined : Number(value);
 
 function toCase(row: CaseRow): HandoffCase {
   return {
     id: row.id,
     conversationKey: row.conversation_key,
-    state: row.state,
+    state: row.state as CaseState,
     channelId: row.channel_id,
     reference: JSON.parse(row.reference) as Partial<ConversationReference>,
     locale: row.locale,
     customerName: orUndefined(row.customer_name),
     reason: row.reason,
     topic: row.topic,
-    sentiment: orUndefined(row.sentiment),
+    sentiment: numberOrUndefined(row.sentiment),
     tags: JSON.parse(row.tags) as string[],
     team: row.team,
     agentId: orUndefined(row.agent_id),
-    boostMs: row.boost_ms,
+    boostMs: Number(row.boost_ms),
     collected: JSON.parse(row.collected) as Record<string, unknown>,
-    queuedAt: row.queued_at,
-    assignedAt: orUndefined(row.assigned_at),
-    endedAt: orUndefined(row.ended_at),
+    queuedAt: Number(row.queued_at),
+    assignedAt: numberOrUndefined(row.assigned_at),
+    endedAt: numberOrUndefined(row.ended_at),
     disposition: orUndefined(row.disposition),
-    satisfaction: orUndefined(row.satisfaction),
-    positionSent: orUndefined(row.position_sent),
-    positionSentAt: orUndefined(row.position_sent_at),
+    satisfaction: numberOrUndefined(row.satisfaction),
+    positionSent: numberOrUndefined(row.position_sent),
+    positionSentAt: numberOrUndefined(row.position_sent_at),
   };
 }
 
-interface CannedReplyRow {
-  id: number;
-  name: string;
-  locale: string;
-  team: string;
-  text: string;
-  updated_at: number;
-  updated_by: string;
-}
-
-function toCannedReply(row: CannedReplyRow): CannedReply {
+function toCannedReply(row: Selectable<HandoffCannedReplyTable>): CannedReply {
   return {
     id: row.id,
     name: row.name,
     locale: row.locale,
     team: row.team,
     text: row.text,
-    updatedAt: row.updated_at,
+    updatedAt: Number(row.updated_at),
     updatedBy: row.updated_by,
   };
 }
 
-/** Queue order: longest (credited) wait first, then first come. */
-const QUEUE_ORDER = '(queued_at - boost_ms) ASC, id ASC';
+function toTicket(row: Selectable<HandoffTicketTable>): Ticket {
+  return {
+    id: row.id,
+    conversationKey: row.conversation_key,
+    team: row.team,
+    locale: row.locale,
+    text: row.text,
+    collected: JSON.parse(row.collected) as Record<string, unknown>,
+    createdAt: Number(row.created_at),
+    status: row.status as Ticket['status'],
+    closedBy: orUndefined(row.closed_by),
+  };
+}
 
 interface TranscriptRow {
   id: number;
-  at: number;
-  role: TranscriptRole;
+  at: number | string;
+  role: string;
   agent_id: string | null;
   text: string;
-  redacted: number;
+  /** 1 when an original was sealed (an integer in both dialects). */
+  redacted: number | string;
 }
-
-const TRANSCRIPT_COLUMNS = 'id, at, role, agent_id, text, original IS NOT NULL AS redacted';
 
 function toTranscriptLine(row: TranscriptRow): TranscriptLine {
   return {
     id: row.id,
-    at: row.at,
-    role: row.role,
+    at: Number(row.at),
+    role: row.role as TranscriptRole,
     agentId: orUndefined(row.agent_id),
     text: row.text,
-    redacted: row.redacted === 1,
+    redacted: Number(row.redacted) === 1,
   };
 }
 
-/** Statements on the tables whose appends are batched: they commit the queue first. */
-const BATCHED_TABLES = /\b(transcript|audit)\b/i;
+/** The columns of a transcript line as agents see it: whether it was redacted, never the original. */
+const transcriptColumns = [
+  'id',
+  'at',
+  'role',
+  'agent_id',
+  'text',
+  sql<number>`case when original is null then 0 else 1 end`.as('redacted'),
+] as const;
 
 /**
- * The persisted side of human handoff (SQLite, `DATA_DIR/handoff.sqlite`): cases and their
- * queue, the transcript of every conversation (redacted; the originals of redacted customer
- * lines sealed with a key from `secrets.json`, when a {@link TextSeal} is given), tickets left outside
- * business hours, pickup times for wait estimates, and the audit log. Every state change is a
- * single conditional UPDATE, so two agents racing for one case cannot both win.
+ * A case still open (queued or with an agent). NOTE: written out with literals, as the partial
+ * index `cases_one_active` is: only then can SQLite and PostgreSQL see that a query of one
+ * conversation's open case is answered by that index (with parameters they cannot).
+ */
+const isOpenCase = sql<SqlBool>`state in ('queued', 'withAgent')`;
+
+/** Queue order: longest (credited) wait first, then first come. */
+const credited = sql<number>`(queued_at - boost_ms)`;
+
+/** A `LIKE … ESCAPE '\'` pattern for text that contains `text`. */
+const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Rows per INSERT of a batch (well below either dialect's limit of parameters per statement). */
+const ROWS_PER_INSERT = 500;
+/** Sealed originals opened per query when searching them. */
+const SEALED_PAGE = 1000;
+
+/** A unique index refused a row (a canned reply renamed to a name its locale and team already have). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** A transcript line or an audit entry waiting for the next batch. */
+type QueuedAppend =
+  | { table: 'transcript'; row: Insertable<HandoffTranscriptTable> }
+  | { table: 'audit'; row: Insertable<HandoffAuditTable> };
+
+/**
+ * The persisted side of human handoff, on the shared database layer (a SQLite file,
+ * `DATA_DIR/handoff.sqlite`, by default; the shared PostgreSQL database with
+ * `STORAGE=postgres`, so instances share one queue): cases and their queue, the transcript of
+ * every conversation (redacted; the originals of redacted customer lines sealed with a key
+ * from the secrets, when a {@link TextSeal} is given), tickets left outside business hours,
+ * pickup times for wait estimates, canned replies, and the audit log. Every state change is a
+ * single conditional UPDATE, so two agents racing for one case cannot both win, in one process
+ * or across instances.
  */
 export class HandoffStore {
-  /** The connection; {@link db} is how code outside the store reaches it. */
-  private readonly connection: Database.Database;
-  /**
-   * Statements prepared once: preparing on every call was the largest cost of a turn. Those that
-   * touch the transcript or the audit log commit the queued appends first (`flushFirst`).
-   */
-  private readonly statements = new Map<string, { statement: Database.Statement; flushFirst: boolean }>();
   /** Transcript lines and audit entries, committed once per event-loop turn (see {@link flushWrites}). */
-  private readonly writes: BatchedWriter;
-  private readonly checkpointer: WalCheckpointer | undefined;
+  private readonly writes: BatchedWriter<QueuedAppend>;
+  private readonly schema: Promise<void>;
+  private closed = false;
 
   /**
    * Without `seal`, originals are not kept and nothing can be revealed. `onWriteError` hears of
    * a queued transcript line or audit entry that could not be written (the database closed or
-   * the disk is full); by default it becomes a process warning. `checkpointInBackground` (the
-   * server's store) checkpoints the write-ahead log in a worker thread on a timer.
+   * the disk is full); by default it becomes a process warning.
    */
   constructor(
-    file: string,
+    private readonly database: SharedDatabase,
     private readonly now: () => number = Date.now,
     private readonly seal?: TextSeal,
-    options: { onWriteError?: (error: unknown) => void; checkpointInBackground?: boolean } = {},
+    options: { onWriteError?: (error: unknown) => void } = {},
   ) {
-    this.connection = openSqlite(file);
-    this.writes = new BatchedWriter(this.connection, {
+    this.schema = handoffSchemaReady(database);
+    this.writes = new BatchedWriter((appends) => this.commitAppends(appends), {
       onError:
         options.onWriteError ??
         ((error) =>
           process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'HandoffStore')),
     });
-    this.connection.exec(`
-      CREATE TABLE IF NOT EXISTS cases (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_key TEXT NOT NULL,
-        state TEXT NOT NULL,
-        channel_id TEXT NOT NULL,
-        reference TEXT NOT NULL,
-        locale TEXT NOT NULL,
-        customer_name TEXT,
-        reason TEXT NOT NULL,
-        topic TEXT NOT NULL,
-        sentiment REAL,
-        tags TEXT NOT NULL,
-        team TEXT NOT NULL,
-        agent_id TEXT,
-        boost_ms INTEGER NOT NULL,
-        collected TEXT NOT NULL,
-        queued_at INTEGER NOT NULL,
-        assigned_at INTEGER,
-        ended_at INTEGER,
-        disposition TEXT,
-        satisfaction INTEGER,
-        position_sent INTEGER,
-        position_sent_at INTEGER
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS cases_one_active ON cases (conversation_key) WHERE state IN ('queued', 'withAgent');
-      CREATE INDEX IF NOT EXISTS cases_queue ON cases (state, team);
-      CREATE TABLE IF NOT EXISTS transcript (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_key TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        role TEXT NOT NULL,
-        agent_id TEXT,
-        text TEXT NOT NULL,
-        original TEXT
-      );
-      CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (conversation_key, id);
-      CREATE TABLE IF NOT EXISTS pickups (at INTEGER NOT NULL, wait_ms INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS tickets (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_key TEXT NOT NULL,
-        team TEXT NOT NULL,
-        locale TEXT NOT NULL,
-        text TEXT NOT NULL,
-        collected TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        closed_by TEXT,
-        closed_at INTEGER
-      );
-      CREATE INDEX IF NOT EXISTS cases_history ON cases (state, ended_at);
-      CREATE TABLE IF NOT EXISTS canned_replies (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        locale TEXT NOT NULL,
-        team TEXT NOT NULL,
-        text TEXT NOT NULL,
-        updated_at INTEGER NOT NULL,
-        updated_by TEXT NOT NULL
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS canned_replies_unique ON canned_replies (name, locale, team);
-      CREATE TABLE IF NOT EXISTS audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at INTEGER NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        case_id INTEGER,
-        detail TEXT
-      );
-    `);
-    this.addMissingColumns();
-    this.checkpointer =
-      options.checkpointInBackground && file !== ':memory:'
-        ? new WalCheckpointer(this.connection, file)
-        : undefined;
+  }
+
+  /** The query builder, once the handoff tables exist. */
+  private async db(): Promise<Db> {
+    await this.schema;
+    return this.database.db;
   }
 
   /**
    * Puts a conversation in the queue. A conversation already queued or with an agent keeps its
-   * case: that one is returned with `created: false`.
+   * case: that one is returned with `created: false`. Race-safe across instances: of two at
+   * once, the loser returns the winner's case.
    */
-  enqueue(newCase: NewCase): { handoffCase: HandoffCase; created: boolean } {
-    const run = this.connection.transaction(() => {
-      const active = this.activeCase(newCase.conversationKey);
+  async enqueue(newCase: NewCase): Promise<{ handoffCase: HandoffCase; created: boolean }> {
+    const db = await this.db();
+    // A case ending between the refused insert and the read leaves no open case: try again.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      // NOTE: insert first (one query when the conversation has no open case, the usual path);
+      // the unique index refuses a second open case, also from another instance at the same
+      // moment, and then the open case is read.
+      const row = await db
+        .insertInto('cases')
+        .values({
+          conversation_key: newCase.conversationKey,
+          state: 'queued',
+          channel_id: newCase.channelId,
+          reference: JSON.stringify(newCase.reference),
+          locale: newCase.locale,
+          customer_name: newCase.customerName ?? null,
+          reason: newCase.reason,
+          topic: newCase.topic,
+          sentiment: newCase.sentiment ?? null,
+          tags: JSON.stringify(newCase.tags),
+          team: newCase.team,
+          boost_ms: newCase.boostMs,
+          collected: JSON.stringify(newCase.collected),
+          queued_at: this.now(),
+        })
+        .onConflict((conflict) => conflict.column('conversation_key').where(isOpenCase).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row) return { handoffCase: toCase(row), created: true };
+      const active = await this.activeCase(newCase.conversationKey);
       if (active) return { handoffCase: active, created: false };
-      const info = this.stmt(
-        `INSERT INTO cases (conversation_key, state, channel_id, reference, locale, customer_name, reason, topic,
-             sentiment, tags, team, boost_ms, collected, queued_at)
-           VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        newCase.conversationKey,
-        newCase.channelId,
-        JSON.stringify(newCase.reference),
-        newCase.locale,
-        newCase.customerName ?? null,
-        newCase.reason,
-        newCase.topic,
-        newCase.sentiment ?? null,
-        JSON.stringify(newCase.tags),
-        newCase.team,
-        newCase.boostMs,
-        JSON.stringify(newCase.collected),
-        this.now(),
-      );
-      return { handoffCase: this.requireCase(Number(info.lastInsertRowid)), created: true };
-    });
-    return run();
+    }
+    throw new Error(`HandoffStore.enqueue(): ${newCase.conversationKey} kept changing; try again`);
   }
 
-  getCase(id: number): HandoffCase | undefined {
-    const row = this.stmt<[number], CaseRow>('SELECT * FROM cases WHERE id = ?').get(id);
+  async getCase(id: number): Promise<HandoffCase | undefined> {
+    const db = await this.db();
+    const row = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toCase(row) : undefined;
   }
 
-  /** The conversation's open case (queued or with an agent), if any. */
-  activeCase(conversationKey: string): HandoffCase | undefined {
-    const row = this.stmt<[string], CaseRow>(
-      `SELECT * FROM cases WHERE conversation_key = ? AND state IN ('queued', 'withAgent')`,
-    ).get(conversationKey);
+  /** The conversation's open case (queued or with an agent), if any: one indexed query, as every turn asks. */
+  async activeCase(conversationKey: string): Promise<HandoffCase | undefined> {
+    const db = await this.db();
+    const row = await db
+      .selectFrom('cases')
+      .selectAll()
+      .where('conversation_key', '=', conversationKey)
+      .where(isOpenCase)
+      .executeTakeFirst();
     return row ? toCase(row) : undefined;
   }
 
   /** Queued cases in queue order, of some teams or all. */
-  queued(teams?: readonly string[]): HandoffCase[] {
-    const rows = this.stmt<[], CaseRow>(
-      `SELECT * FROM cases WHERE state = 'queued' ORDER BY ${QUEUE_ORDER}`,
-    ).all();
-    return rows.map(toCase).filter((c) => teams === undefined || teams.includes(c.team));
+  async queued(teams?: readonly string[]): Promise<HandoffCase[]> {
+    if (teams?.length === 0) return [];
+    const db = await this.db();
+    let query = db.selectFrom('cases').selectAll().where('state', '=', 'queued');
+    if (teams !== undefined) query = query.where('team', 'in', teams);
+    const rows = await query.orderBy(credited).orderBy('id').execute();
+    return rows.map(toCase);
   }
 
   /** Cases with an agent, of one agent or all. */
-  withAgent(agentId?: string): HandoffCase[] {
-    const rows = this.stmt<[], CaseRow>(
-      `SELECT * FROM cases WHERE state = 'withAgent' ORDER BY assigned_at`,
-    ).all();
-    return rows.map(toCase).filter((c) => agentId === undefined || c.agentId === agentId);
+  async withAgent(agentId?: string): Promise<HandoffCase[]> {
+    const db = await this.db();
+    let query = db.selectFrom('cases').selectAll().where('state', '=', 'withAgent');
+    if (agentId !== undefined) query = query.where('agent_id', '=', agentId);
+    const rows = await query.orderBy('assigned_at').orderBy('id').execute();
+    return rows.map(toCase);
   }
 
   /** 1-based place of a queued case within its team's queue. */
-  position(handoffCase: HandoffCase): number {
-    const ahead = this.stmt<[string, number, number, number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM cases WHERE state = 'queued' AND team = ?
-           AND ((queued_at - boost_ms) < ? OR ((queued_at - boost_ms) = ? AND id < ?))`,
-    ).get(
-      handoffCase.team,
-      handoffCase.queuedAt - handoffCase.boostMs,
-      handoffCase.queuedAt - handoffCase.boostMs,
-      handoffCase.id,
-    );
-    return (ahead?.n ?? 0) + 1;
+  async position(handoffCase: HandoffCase): Promise<number> {
+    const db = await this.db();
+    const waited = handoffCase.queuedAt - handoffCase.boostMs;
+    const row = await db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('state', '=', 'queued')
+      .where('team', '=', handoffCase.team)
+      .where((eb) =>
+        eb.or([
+          eb(credited, '<', waited),
+          eb.and([eb(credited, '=', waited), eb('id', '<', handoffCase.id)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n) + 1;
   }
 
   /** Assigns a queued case to an agent; false when it is no longer queued (someone else won). */
-  claim(id: number, agentId: string): boolean {
-    const run = this.connection.transaction(() => {
+  async claim(id: number, agentId: string): Promise<boolean> {
+    const db = await this.db();
+    return db.transaction().execute(async (trx) => {
       const now = this.now();
-      const changed = this.stmt(
-        `UPDATE cases SET state = 'withAgent', agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'queued'`,
-      ).run(agentId, now, id).changes;
-      if (changed === 1) {
-        const queuedAt = this.requireCase(id).queuedAt;
-        this.stmt('INSERT INTO pickups (at, wait_ms) VALUES (?, ?)').run(now, now - queuedAt);
-      }
-      return changed === 1;
+      // NOTE: one conditional UPDATE: of two claims at once (two processes on PostgreSQL
+      // included), the second finds the row no longer queued and changes nothing.
+      const claimed = await trx
+        .updateTable('cases')
+        .set({ state: 'withAgent', agent_id: agentId, assigned_at: now })
+        .where('id', '=', id)
+        .where('state', '=', 'queued')
+        .returning('queued_at')
+        .executeTakeFirst();
+      if (!claimed) return false;
+      await trx
+        .insertInto('pickups')
+        .values({ at: now, wait_ms: now - Number(claimed.queued_at) })
+        .execute();
+      return true;
     });
-    return run();
   }
 
   /** Hands a case to another agent directly; false unless it is with `fromAgent` now. */
-  reassign(id: number, fromAgent: string, toAgent: string): boolean {
-    return (
-      this.stmt(
-        `UPDATE cases SET agent_id = ?, assigned_at = ? WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
-      ).run(toAgent, this.now(), id, fromAgent).changes === 1
-    );
+  async reassign(id: number, fromAgent: string, toAgent: string): Promise<boolean> {
+    const db = await this.db();
+    const result = await db
+      .updateTable('cases')
+      .set({ agent_id: toAgent, assigned_at: this.now() })
+      .where('id', '=', id)
+      .where('state', '=', 'withAgent')
+      .where('agent_id', '=', fromAgent)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Puts a case back in the queue of a team, keeping its place by original waiting time. */
-  requeue(id: number, fromAgent: string, team: string): boolean {
-    return (
-      this.stmt(
-        `UPDATE cases SET state = 'queued', team = ?, agent_id = NULL, assigned_at = NULL
-           WHERE id = ? AND state = 'withAgent' AND agent_id = ?`,
-      ).run(team, id, fromAgent).changes === 1
-    );
+  async requeue(id: number, fromAgent: string, team: string): Promise<boolean> {
+    const db = await this.db();
+    const result = await db
+      .updateTable('cases')
+      .set({ state: 'queued', team, agent_id: null, assigned_at: null })
+      .where('id', '=', id)
+      .where('state', '=', 'withAgent')
+      .where('agent_id', '=', fromAgent)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Ends an open case; false when it had already ended. `agentId`, when given, must hold it. */
-  end(id: number, disposition: string, agentId?: string): boolean {
-    const condition = agentId === undefined ? '' : ' AND agent_id = ?';
-    const params: (string | number)[] = [this.now(), disposition, id];
-    if (agentId !== undefined) params.push(agentId);
-    return (
-      this.stmt(
-        `UPDATE cases SET state = 'ended', ended_at = ?, disposition = ? WHERE id = ? AND state IN ('queued', 'withAgent')${condition}`,
-      ).run(...params).changes === 1
-    );
+  async end(id: number, disposition: string, agentId?: string): Promise<boolean> {
+    const db = await this.db();
+    let query = db
+      .updateTable('cases')
+      .set({ state: 'ended', ended_at: this.now(), disposition })
+      .where('id', '=', id)
+      .where(isOpenCase);
+    if (agentId !== undefined) query = query.where('agent_id', '=', agentId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Records the customer's 1–5 answer to the satisfaction question. */
-  recordSatisfaction(id: number, rating: number): void {
-    this.stmt('UPDATE cases SET satisfaction = ? WHERE id = ?').run(rating, id);
+  async recordSatisfaction(id: number, rating: number): Promise<void> {
+    const db = await this.db();
+    await db.updateTable('cases').set({ satisfaction: rating }).where('id', '=', id).execute();
   }
 
   /** The last ended case of a conversation (for the satisfaction answer). */
-  lastEndedCase(conversationKey: string): HandoffCase | undefined {
-    const row = this.stmt<[string], CaseRow>(
-      `SELECT * FROM cases WHERE conversation_key = ? AND state = 'ended' ORDER BY id DESC LIMIT 1`,
-    ).get(conversationKey);
+  async lastEndedCase(conversationKey: string): Promise<HandoffCase | undefined> {
+    const db = await this.db();
+    const row = await db
+      .selectFrom('cases')
+      .selectAll()
+      .where('conversation_key', '=', conversationKey)
+      .where('state', '=', 'ended')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? toCase(row) : undefined;
   }
 
-  markPositionSent(id: number, position: number): void {
-    this.stmt('UPDATE cases SET position_sent = ?, position_sent_at = ? WHERE id = ?').run(
-      position,
-      this.now(),
-      id,
-    );
+  async markPositionSent(id: number, position: number): Promise<void> {
+    const db = await this.db();
+    await db
+      .updateTable('cases')
+      .set({ position_sent: position, position_sent_at: this.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Average wait before pickup over the last `sample` pickups, or undefined with none yet. */
-  averagePickupMs(sample = 20): number | undefined {
-    const row = this.stmt<[number], { avg: number | null }>(
-      'SELECT AVG(wait_ms) AS avg FROM (SELECT wait_ms FROM pickups ORDER BY at DESC LIMIT ?)',
-    ).get(sample);
-    return row?.avg ?? undefined;
+  async averagePickupMs(sample = 20): Promise<number | undefined> {
+    const db = await this.db();
+    const recent = db
+      .selectFrom('pickups')
+      .select('wait_ms')
+      .orderBy('at', 'desc')
+      .limit(sample)
+      .as('recent');
+    const row = await db
+      .selectFrom(recent)
+      .select((eb) => eb.fn.avg<number | string | null>('wait_ms').as('average'))
+      .executeTakeFirst();
+    return numberOrUndefined(row?.average ?? null);
   }
 
+  /** Appends one line (batched; see {@link appendTranscriptLines}). */
   appendTranscript(conversationKey: string, role: TranscriptRole, text: string, agentId?: string): void {
     this.appendTranscriptLines(conversationKey, [{ role, text, agentId }]);
   }
 
   /**
-   * Appends the lines of one turn. NOTE: they are committed with every other line and audit
-   * entry queued in the same event-loop turn, after the replies went out (see
-   * {@link flushWrites}); every read of the transcript here commits them first. Each line gets
-   * the time of this call.
+   * Appends the lines of one turn. NOTE: synchronous on purpose, off the reply path: they are
+   * committed with every other line and audit entry queued in the same event-loop turn, after
+   * the replies went out (see {@link flushWrites}); every read of the transcript here awaits
+   * them first. Each line gets the time of this call.
    */
   appendTranscriptLines(conversationKey: string, lines: readonly NewTranscriptLine[]): void {
     if (lines.length === 0) return;
     const at = this.now();
-    // Sealed now, so a seal that cannot be made fails the caller, as before batching.
-    const rows = lines.map((line) => ({
-      role: line.role,
-      agentId: line.agentId ?? null,
-      text: line.text,
-      sealed:
-        this.seal && line.original !== undefined && line.original !== line.text
-          ? this.seal.seal(line.original, conversationKey)
-          : null,
-    }));
-    this.writes.add(() => {
-      const insert = this.stmt(
-        'INSERT INTO transcript (conversation_key, at, role, agent_id, text, original) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const row of rows) insert.run(conversationKey, at, row.role, row.agentId, row.text, row.sealed);
-    });
-  }
-
-  /**
-   * The database, for code that works on it directly (the agent directory shares it). Queued
-   * transcript lines and audit entries are committed first, so that code sees them.
-   */
-  get db(): Database.Database {
-    this.writes.flush();
-    return this.connection;
+    for (const line of lines) {
+      this.writes.add({
+        table: 'transcript',
+        row: {
+          conversation_key: conversationKey,
+          at,
+          role: line.role,
+          agent_id: line.agentId ?? null,
+          text: line.text,
+          // Sealed now, so a seal that cannot be made fails the caller, as before batching.
+          original:
+            this.seal && line.original !== undefined && line.original !== line.text
+              ? this.seal.seal(line.original, conversationKey)
+              : null,
+        },
+      });
+    }
   }
 
   /**
    * Commits the queued transcript lines and audit entries now. The store does it by itself
-   * once per event-loop turn, before any of its own reads of those tables and on {@link close};
-   * code that holds on to {@link db} and reads those tables later calls it first.
+   * once per event-loop turn, before any of its own reads of those tables and on {@link close}.
    */
-  flushWrites(): void {
-    this.writes.flush();
+  flushWrites(): Promise<void> {
+    return this.writes.flush();
   }
 
   /** Transcript lines and audit entries not committed yet (for tests). */
@@ -573,22 +569,63 @@ export class HandoffStore {
     return this.writes.pending;
   }
 
+  /** One batch of appends, in one transaction. */
+  private async commitAppends(appends: readonly QueuedAppend[]): Promise<void> {
+    if (this.closed)
+      throw new Error('HandoffStore: closed; a transcript line or audit entry was not written');
+    const db = await this.db();
+    const lines = appends.flatMap((append) => (append.table === 'transcript' ? [append.row] : []));
+    const entries = appends.flatMap((append) => (append.table === 'audit' ? [append.row] : []));
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < lines.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('transcript')
+          .values(lines.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+      for (let i = 0; i < entries.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('audit')
+          .values(entries.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+    });
+  }
+
+  /** The query builder once this process's queued appends are committed, for reads of those tables. */
+  private async flushedDb(): Promise<Db> {
+    await this.writes.flush();
+    return this.db();
+  }
+
   /**
    * The conversation's transcript, oldest first (the last `limit` lines), redacted; with
    * `until` (ms), only the lines written until then (an ended case's own transcript).
    */
-  transcript(conversationKey: string, limit = 200, until = Number.MAX_SAFE_INTEGER): TranscriptLine[] {
-    const rows = this.stmt<[string, number, number], TranscriptRow>(
-      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
-    ).all(conversationKey, until, limit);
+  async transcript(
+    conversationKey: string,
+    limit = 200,
+    until = Number.MAX_SAFE_INTEGER,
+  ): Promise<TranscriptLine[]> {
+    const db = await this.flushedDb();
+    const rows = await db
+      .selectFrom('transcript')
+      .select(transcriptColumns)
+      .where('conversation_key', '=', conversationKey)
+      .where('at', '<=', until)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.reverse().map(toTranscriptLine);
   }
 
   /** One line of a conversation's transcript, redacted; undefined when it is not in that conversation. */
-  transcriptLine(conversationKey: string, id: number): TranscriptLine | undefined {
-    const row = this.stmt<[string, number], TranscriptRow>(
-      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE conversation_key = ? AND id = ?`,
-    ).get(conversationKey, id);
+  async transcriptLine(conversationKey: string, id: number): Promise<TranscriptLine | undefined> {
+    const db = await this.flushedDb();
+    const row = await db
+      .selectFrom('transcript')
+      .select(transcriptColumns)
+      .where('conversation_key', '=', conversationKey)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toTranscriptLine(row) : undefined;
   }
 
@@ -596,69 +633,76 @@ export class HandoffStore {
    * What the customer wrote in a redacted line, unsealed; undefined when nothing was redacted
    * in it. Only the reveal route calls this, and it audits every call.
    */
-  originalText(conversationKey: string, id: number): string | undefined {
-    const row = this.stmt<[string, number], { original: string | null }>(
-      'SELECT original FROM transcript WHERE conversation_key = ? AND id = ?',
-    ).get(conversationKey, id);
+  async originalText(conversationKey: string, id: number): Promise<string | undefined> {
+    const db = await this.flushedDb();
+    const row = await db
+      .selectFrom('transcript')
+      .select('original')
+      .where('conversation_key', '=', conversationKey)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row?.original || !this.seal) return undefined;
     return this.seal.open(row.original, conversationKey);
   }
 
-  createTicket(ticket: Pick<Ticket, 'conversationKey' | 'team' | 'locale' | 'text' | 'collected'>): Ticket {
-    const info = this.stmt(
-      `INSERT INTO tickets (conversation_key, team, locale, text, collected, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'open')`,
-    ).run(
-      ticket.conversationKey,
-      ticket.team,
-      ticket.locale,
-      ticket.text,
-      JSON.stringify(ticket.collected),
-      this.now(),
-    );
-    const created = this.tickets().find((t) => t.id === Number(info.lastInsertRowid));
-    if (!created) throw new Error('HandoffStore.createTicket(): the ticket was not stored');
-    return created;
+  async createTicket(
+    ticket: Pick<Ticket, 'conversationKey' | 'team' | 'locale' | 'text' | 'collected'>,
+  ): Promise<Ticket> {
+    const db = await this.db();
+    const row = await db
+      .insertInto('tickets')
+      .values({
+        conversation_key: ticket.conversationKey,
+        team: ticket.team,
+        locale: ticket.locale,
+        text: ticket.text,
+        collected: JSON.stringify(ticket.collected),
+        created_at: this.now(),
+        status: 'open',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTicket(row);
   }
 
-  tickets(status?: Ticket['status'], teams?: readonly string[]): Ticket[] {
-    const rows = this.stmt<
-      [],
-      {
-        id: number;
-        conversation_key: string;
-        team: string;
-        locale: string;
-        text: string;
-        collected: string;
-        created_at: number;
-        status: Ticket['status'];
-        closed_by: string | null;
-      }
-    >('SELECT * FROM tickets ORDER BY id').all();
-    return rows
-      .map((row) => ({
-        id: row.id,
-        conversationKey: row.conversation_key,
-        team: row.team,
-        locale: row.locale,
-        text: row.text,
-        collected: JSON.parse(row.collected) as Record<string, unknown>,
-        createdAt: row.created_at,
-        status: row.status,
-        closedBy: orUndefined(row.closed_by),
-      }))
-      .filter(
-        (t) =>
-          (status === undefined || t.status === status) && (teams === undefined || teams.includes(t.team)),
-      );
+  async tickets(status?: Ticket['status'], teams?: readonly string[]): Promise<Ticket[]> {
+    if (teams?.length === 0) return [];
+    const db = await this.db();
+    let query = db.selectFrom('tickets').selectAll();
+    if (status !== undefined) query = query.where('status', '=', status);
+    if (teams !== undefined) query = query.where('team', 'in', teams);
+    const rows = await query.orderBy('id').execute();
+    return rows.map(toTicket);
   }
 
-  closeTicket(id: number, agentId: string): boolean {
-    return (
-      this.stmt(
-        `UPDATE tickets SET status = 'closed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'`,
-      ).run(agentId, this.now(), id).changes === 1
-    );
+  /** One ticket, or undefined. */
+  async ticket(id: number): Promise<Ticket | undefined> {
+    const db = await this.db();
+    const row = await db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toTicket(row) : undefined;
+  }
+
+  async closeTicket(id: number, agentId: string): Promise<boolean> {
+    const db = await this.db();
+    const result = await db
+      .updateTable('tickets')
+      .set({ status: 'closed', closed_by: agentId, closed_at: this.now() })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** A JSON text field of a column holding JSON, as text, in either dialect (`path` is fixed, never input). */
+  private jsonText(column: 'collected' | 'reference', path: readonly string[]): RawBuilder<string | null> {
+    return this.database.dialect === 'sqlite'
+      ? sql<string | null>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${path.join('.')}`)})`
+      : sql<string | null>`(${sql.ref(column)}::json #>> ${sql.lit(`{${path.join(',')}}`)})`;
+  }
+
+  /** Case-insensitive LIKE: SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, ILIKE does. */
+  private get likeAnyCase(): 'like' | 'ilike' {
+    return this.database.dialect === 'sqlite' ? 'like' : 'ilike';
   }
 
   /**
@@ -666,134 +710,152 @@ export class HandoffStore {
    * match in all. The text matches the customer's name and the order number, RMA and booking
    * reference the bot collected.
    */
-  caseHistory(
+  async caseHistory(
     query: HistoryQuery,
     page: { limit: number; offset: number },
-  ): { cases: HandoffCase[]; total: number } {
-    const where: string[] = ["state = 'ended'"];
-    const params: (string | number)[] = [];
+  ): Promise<{ cases: HandoffCase[]; total: number }> {
+    if (query.teams?.length === 0 && query.orHeldBy === undefined) return { cases: [], total: 0 };
+    const db = await this.db();
+    let matching = db.selectFrom('cases').where('state', '=', 'ended');
     if (query.text !== undefined && query.text !== '') {
-      const pattern = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = sql<string>`${containsPattern(query.text)} escape '\\'`;
+      const like = this.likeAnyCase;
       const fields = [
-        'customer_name',
-        "json_extract(collected, '$.orderNumber')",
-        "json_extract(collected, '$.rma')",
-        "json_extract(collected, '$.bookingReference')",
+        sql.ref<string | null>('customer_name'),
+        this.jsonText('collected', ['orderNumber']),
+        this.jsonText('collected', ['rma']),
+        this.jsonText('collected', ['bookingReference']),
       ];
-      where.push(`(${fields.map((field) => `${field} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-      params.push(...fields.map(() => pattern));
+      matching = matching.where((eb) => eb.or(fields.map((field) => eb(field, like, pattern))));
     }
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      where.push(`${column} = ?`);
-      params.push(value);
-    };
-    equal('channel_id', query.channelId);
-    equal('agent_id', query.agentId);
-    equal('disposition', query.disposition);
-    if (query.endedFrom !== undefined) {
-      where.push('ended_at >= ?');
-      params.push(query.endedFrom);
-    }
-    if (query.endedBefore !== undefined) {
-      where.push('ended_at < ?');
-      params.push(query.endedBefore);
-    }
-    if (query.teams !== undefined) {
-      const teams = query.teams.map(() => '?').join(', ');
-      const held = query.orHeldBy === undefined ? '' : ' OR agent_id = ?';
-      where.push(`(team IN (${teams || 'NULL'})${held})`);
-      params.push(...query.teams, ...(query.orHeldBy === undefined ? [] : [query.orHeldBy]));
-    }
-    // NOTE: built from fixed fragments only; every value the caller gave is a parameter. The
-    // few combinations of filters are prepared once each, as every other statement.
-    const clause = where.join(' AND ');
-    const total =
-      this.stmt<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE ${clause}`).get(...params)
-        ?.n ?? 0;
-    const rows = this.stmt<unknown[], CaseRow>(
-      `SELECT * FROM cases WHERE ${clause} ORDER BY ended_at DESC, id DESC LIMIT ? OFFSET ?`,
-    ).all(...params, page.limit, page.offset);
-    return { cases: rows.map(toCase), total };
+    if (query.channelId !== undefined) matching = matching.where('channel_id', '=', query.channelId);
+    if (query.agentId !== undefined) matching = matching.where('agent_id', '=', query.agentId);
+    if (query.disposition !== undefined) matching = matching.where('disposition', '=', query.disposition);
+    if (query.endedFrom !== undefined) matching = matching.where('ended_at', '>=', query.endedFrom);
+    if (query.endedBefore !== undefined) matching = matching.where('ended_at', '<', query.endedBefore);
+    const { teams, orHeldBy } = query;
+    if (teams !== undefined)
+      matching = matching.where((eb) => {
+        const ofTeams = teams.length > 0 ? [eb('team', 'in', teams)] : [];
+        const held = orHeldBy === undefined ? [] : [eb('agent_id', '=', orHeldBy)];
+        return eb.or([...ofTeams, ...held]);
+      });
+    const [count, rows] = await Promise.all([
+      matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+      matching
+        .selectAll()
+        .orderBy('ended_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+    ]);
+    return { cases: rows.map(toCase), total: Number(count.n) };
   }
 
   /** The canned replies of some locales and teams (all when undefined), by name. */
-  cannedReplies(filter: { locale?: string; teams?: readonly string[] } = {}): CannedReply[] {
-    return this.stmt<[], CannedReplyRow>('SELECT * FROM canned_replies ORDER BY name, locale, team')
-      .all()
-      .map(toCannedReply)
-      .filter(
-        (reply) =>
-          (filter.locale === undefined || reply.locale === filter.locale) &&
-          (filter.teams === undefined || filter.teams.includes(reply.team)),
-      );
+  async cannedReplies(filter: { locale?: string; teams?: readonly string[] } = {}): Promise<CannedReply[]> {
+    if (filter.teams?.length === 0) return [];
+    const db = await this.db();
+    let query = db.selectFrom('canned_replies').selectAll();
+    if (filter.locale !== undefined) query = query.where('locale', '=', filter.locale);
+    if (filter.teams !== undefined) query = query.where('team', 'in', filter.teams);
+    const rows = await query.orderBy('name').orderBy('locale').orderBy('team').execute();
+    return rows.map(toCannedReply);
   }
 
-  cannedReply(id: number): CannedReply | undefined {
-    const row = this.stmt<[number], CannedReplyRow>('SELECT * FROM canned_replies WHERE id = ?').get(id);
+  async cannedReply(id: number): Promise<CannedReply | undefined> {
+    const db = await this.db();
+    const row = await db.selectFrom('canned_replies').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toCannedReply(row) : undefined;
   }
 
   /** Adds a canned reply; undefined when one of that name exists already for the locale and team. */
-  createCannedReply(
+  async createCannedReply(
     reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text' | 'updatedBy'>,
-  ): CannedReply | undefined {
-    const info = this.stmt(
-      `INSERT INTO canned_replies (name, locale, team, text, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (name, locale, team) DO NOTHING`,
-    ).run(reply.name, reply.locale, reply.team, reply.text, this.now(), reply.updatedBy);
-    return info.changes === 1 ? this.cannedReply(Number(info.lastInsertRowid)) : undefined;
+  ): Promise<CannedReply | undefined> {
+    const db = await this.db();
+    const row = await db
+      .insertInto('canned_replies')
+      .values({
+        name: reply.name,
+        locale: reply.locale,
+        team: reply.team,
+        text: reply.text,
+        updated_at: this.now(),
+        updated_by: reply.updatedBy,
+      })
+      .onConflict((conflict) => conflict.columns(['name', 'locale', 'team']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toCannedReply(row) : undefined;
   }
 
   /** Changes a canned reply; `conflict` when another one has that name for the locale and team. */
-  updateCannedReply(
+  async updateCannedReply(
     id: number,
     reply: Pick<CannedReply, 'name' | 'locale' | 'team' | 'text' | 'updatedBy'>,
-  ): CannedReply | 'notFound' | 'conflict' {
-    const clash = this.stmt<[string, string, string, number], { id: number }>(
-      'SELECT id FROM canned_replies WHERE name = ? AND locale = ? AND team = ? AND id <> ?',
-    ).get(reply.name, reply.locale, reply.team, id);
-    if (clash) return 'conflict';
-    const changed = this.stmt(
-      'UPDATE canned_replies SET name = ?, locale = ?, team = ?, text = ?, updated_at = ?, updated_by = ? WHERE id = ?',
-    ).run(reply.name, reply.locale, reply.team, reply.text, this.now(), reply.updatedBy, id).changes;
-    return changed === 1 ? (this.cannedReply(id) ?? 'notFound') : 'notFound';
+  ): Promise<CannedReply | 'notFound' | 'conflict'> {
+    const db = await this.db();
+    try {
+      const row = await db
+        .updateTable('canned_replies')
+        .set({
+          name: reply.name,
+          locale: reply.locale,
+          team: reply.team,
+          text: reply.text,
+          updated_at: this.now(),
+          updated_by: reply.updatedBy,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toCannedReply(row) : 'notFound';
+    } catch (error) {
+      // The unique index on (name, locale, team): another reply has that name.
+      if (isUniqueViolation(error)) return 'conflict';
+      throw error;
+    }
   }
 
-  deleteCannedReply(id: number): boolean {
-    return this.stmt('DELETE FROM canned_replies WHERE id = ?').run(id).changes === 1;
+  async deleteCannedReply(id: number): Promise<boolean> {
+    const db = await this.db();
+    const result = await db.deleteFrom('canned_replies').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
-  /** Appends to the audit log: who did what to which case (committed as transcript lines are). */
+  /** Appends to the audit log: who did what to which case (batched as transcript lines are). */
   audit(actor: string, action: string, caseId?: number, detail?: Record<string, unknown>): void {
-    const at = this.now();
-    const detailJson = detail ? JSON.stringify(detail) : null;
-    this.writes.add(() => {
-      this.stmt('INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)').run(
-        at,
+    this.writes.add({
+      table: 'audit',
+      row: {
+        at: this.now(),
         actor,
         action,
-        caseId ?? null,
-        detailJson,
-      );
+        case_id: caseId ?? null,
+        detail: detail ? JSON.stringify(detail) : null,
+      },
     });
   }
 
-  auditLog(
+  async auditLog(
     limit = 100,
-  ): { at: number; actor: string; action: string; caseId: number | undefined; detail: unknown }[] {
-    return this.stmt<
-      [number],
-      { at: number; actor: string; action: string; case_id: number | null; detail: string | null }
-    >('SELECT at, actor, action, case_id, detail FROM audit ORDER BY id DESC LIMIT ?')
-      .all(limit)
-      .map((row) => ({
-        at: row.at,
-        actor: row.actor,
-        action: row.action,
-        caseId: orUndefined(row.case_id),
-        detail: row.detail ? (JSON.parse(row.detail) as unknown) : undefined,
-      }));
+  ): Promise<{ at: number; actor: string; action: string; caseId: number | undefined; detail: unknown }[]> {
+    const db = await this.flushedDb();
+    const rows = await db
+      .selectFrom('audit')
+      .select(['at', 'actor', 'action', 'case_id', 'detail'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      at: Number(row.at),
+      actor: row.actor,
+      action: row.action,
+      caseId: orUndefined(row.case_id),
+      detail: row.detail ? (JSON.parse(row.detail) as unknown) : undefined,
+    }));
   }
 
   // --- privacy: one customer's records, their erasure, and retention -------------------------
@@ -804,69 +866,110 @@ export class HandoffStore {
    * one of `mentions` (any case; the sealed originals of redacted lines are opened and searched
    * too, since redaction removed exactly such addresses from the text).
    */
-  conversationsOf(match: { users?: readonly string[]; mentions?: readonly string[] }): string[] {
+  async conversationsOf(match: {
+    users?: readonly string[];
+    mentions?: readonly string[];
+  }): Promise<string[]> {
+    const db = await this.flushedDb();
     const found = new Set<string>();
     for (const user of match.users ?? []) {
       const slash = user.indexOf('/');
-      const rows = this.stmt<[string, string], { conversation_key: string }>(
-        `SELECT DISTINCT conversation_key FROM cases WHERE channel_id = ? AND json_extract(reference, '$.user.id') = ?`,
-      ).all(user.slice(0, slash), user.slice(slash + 1));
+      const rows = await db
+        .selectFrom('cases')
+        .select('conversation_key')
+        .distinct()
+        .where('channel_id', '=', user.slice(0, slash))
+        .where(this.jsonText('reference', ['user', 'id']), '=', user.slice(slash + 1))
+        .execute();
       for (const row of rows) found.add(row.conversation_key);
     }
     const mentions = (match.mentions ?? []).map((text) => text.toLowerCase()).filter(Boolean);
     for (const text of mentions) {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      const rows = this.stmt<string[], { conversation_key: string }>(
-        `SELECT conversation_key FROM cases WHERE lower(coalesce(customer_name, '') || collected) LIKE ? ESCAPE '\\'
-         UNION SELECT conversation_key FROM tickets WHERE lower(text || collected) LIKE ? ESCAPE '\\'
-         UNION SELECT conversation_key FROM transcript WHERE lower(text) LIKE ? ESCAPE '\\'`,
-      ).all(pattern, pattern, pattern);
+      const pattern = sql<string>`${containsPattern(text)} escape '\\'`;
+      const rows = await db
+        .selectFrom('cases')
+        .select('conversation_key')
+        .where(sql<string>`lower(coalesce(customer_name, '') || collected)`, 'like', pattern)
+        .union(
+          db
+            .selectFrom('tickets')
+            .select('conversation_key')
+            .where(sql<string>`lower(text || collected)`, 'like', pattern),
+        )
+        .union(
+          db
+            .selectFrom('transcript')
+            .select('conversation_key')
+            .where(sql<string>`lower(text)`, 'like', pattern),
+        )
+        .execute();
       for (const row of rows) found.add(row.conversation_key);
     }
     if (mentions.length > 0 && this.seal) {
-      const sealed = this.stmt<[], { conversation_key: string; original: string }>(
-        'SELECT conversation_key, original FROM transcript WHERE original IS NOT NULL',
-      ).iterate();
-      for (const row of sealed) {
-        if (found.has(row.conversation_key)) continue;
-        const original = this.openOriginal(row.original, row.conversation_key)?.toLowerCase();
-        if (original !== undefined && mentions.some((text) => original.includes(text)))
-          found.add(row.conversation_key);
+      // A page at a time, by id: every sealed original is opened, and there may be many.
+      for (let after = 0; ;) {
+        const sealed = await db
+          .selectFrom('transcript')
+          .select(['id', 'conversation_key', 'original'])
+          .where('original', 'is not', null)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(SEALED_PAGE)
+          .execute();
+        for (const row of sealed) {
+          if (row.original === null || found.has(row.conversation_key)) continue;
+          const original = this.openOriginal(row.original, row.conversation_key)?.toLowerCase();
+          if (original !== undefined && mentions.some((text) => original.includes(text)))
+            found.add(row.conversation_key);
+        }
+        const last = sealed.at(-1);
+        if (last === undefined || sealed.length < SEALED_PAGE) break;
+        after = last.id;
       }
     }
     return [...found].sort();
   }
 
   /** The customers (`channelId/userId`) that cases of these conversations name. */
-  usersOf(conversationKeys: readonly string[]): string[] {
+  async usersOf(conversationKeys: readonly string[]): Promise<string[]> {
+    if (conversationKeys.length === 0) return [];
+    const db = await this.db();
+    const rows = await db
+      .selectFrom('cases')
+      .select(['channel_id', this.jsonText('reference', ['user', 'id']).as('user_id')])
+      .distinct()
+      .where('conversation_key', 'in', conversationKeys)
+      .execute();
     const users = new Set<string>();
-    for (const key of conversationKeys) {
-      const rows = this.stmt<[string], { channel_id: string; user_id: string | null }>(
-        `SELECT DISTINCT channel_id, json_extract(reference, '$.user.id') AS user_id FROM cases WHERE conversation_key = ?`,
-      ).all(key);
-      for (const row of rows) if (row.user_id) users.add(`${row.channel_id}/${row.user_id}`);
-    }
+    for (const row of rows) if (row.user_id) users.add(`${row.channel_id}/${row.user_id}`);
     return [...users].sort();
   }
 
   /** Everything kept of some conversations: cases, transcript lines (originals opened) and tickets. */
-  recordsOf(conversationKeys: readonly string[]): {
+  async recordsOf(conversationKeys: readonly string[]): Promise<{
     cases: HandoffCase[];
     transcript: (TranscriptLine & { conversationKey: string; original: string | undefined })[];
     tickets: Ticket[];
-  } {
-    const keys = new Set(conversationKeys);
+  }> {
+    const keys = [...new Set(conversationKeys)];
+    const db = await this.flushedDb();
     const cases: HandoffCase[] = [];
     const transcript: (TranscriptLine & { conversationKey: string; original: string | undefined })[] = [];
+    const tickets: Ticket[] = [];
     for (const key of keys) {
-      cases.push(
-        ...this.stmt<[string], CaseRow>('SELECT * FROM cases WHERE conversation_key = ? ORDER BY id')
-          .all(key)
-          .map(toCase),
-      );
-      const lines = this.stmt<[string], TranscriptRow & { sealed: string | null }>(
-        `SELECT ${TRANSCRIPT_COLUMNS}, original AS sealed FROM transcript WHERE conversation_key = ? ORDER BY id`,
-      ).all(key);
+      const caseRows = await db
+        .selectFrom('cases')
+        .selectAll()
+        .where('conversation_key', '=', key)
+        .orderBy('id')
+        .execute();
+      cases.push(...caseRows.map(toCase));
+      const lines = await db
+        .selectFrom('transcript')
+        .select([...transcriptColumns, 'original as sealed'])
+        .where('conversation_key', '=', key)
+        .orderBy('id')
+        .execute();
       for (const row of lines) {
         transcript.push({
           ...toTranscriptLine(row),
@@ -875,27 +978,37 @@ export class HandoffStore {
         });
       }
     }
-    return {
-      cases,
-      transcript,
-      tickets: this.tickets().filter((ticket) => keys.has(ticket.conversationKey)),
-    };
+    if (keys.length > 0) {
+      const ticketRows = await db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('conversation_key', 'in', keys)
+        .orderBy('id')
+        .execute();
+      tickets.push(...ticketRows.map(toTicket));
+    }
+    return { cases, transcript, tickets };
   }
 
   /** Deletes the cases, transcripts and tickets of some conversations; returns how many of each. */
-  erase(conversationKeys: readonly string[]): { cases: number; transcriptLines: number; tickets: number } {
-    const run = this.db.transaction(() => {
-      const counts = { cases: 0, transcriptLines: 0, tickets: 0 };
-      for (const key of conversationKeys) {
-        counts.transcriptLines += this.stmt('DELETE FROM transcript WHERE conversation_key = ?').run(
-          key,
-        ).changes;
-        counts.tickets += this.stmt('DELETE FROM tickets WHERE conversation_key = ?').run(key).changes;
-        counts.cases += this.stmt('DELETE FROM cases WHERE conversation_key = ?').run(key).changes;
-      }
+  async erase(
+    conversationKeys: readonly string[],
+  ): Promise<{ cases: number; transcriptLines: number; tickets: number }> {
+    const counts = { cases: 0, transcriptLines: 0, tickets: 0 };
+    if (conversationKeys.length === 0) return counts;
+    const db = await this.flushedDb();
+    return db.transaction().execute(async (trx) => {
+      const keys = [...conversationKeys];
+      const deleted = async (table: 'transcript' | 'tickets' | 'cases'): Promise<number> =>
+        Number(
+          (await trx.deleteFrom(table).where('conversation_key', 'in', keys).executeTakeFirst())
+            .numDeletedRows,
+        );
+      counts.transcriptLines = await deleted('transcript');
+      counts.tickets = await deleted('tickets');
+      counts.cases = await deleted('cases');
       return counts;
     });
-    return run();
   }
 
   /**
@@ -903,30 +1016,42 @@ export class HandoffStore {
    * conversations with an open case, which an agent may be reading), ended cases ended and
    * tickets created before `recordsBefore`. Times in ms.
    */
-  expire(cutoffs: { transcriptsBefore: number; recordsBefore: number }): {
+  async expire(cutoffs: { transcriptsBefore: number; recordsBefore: number }): Promise<{
     transcriptLines: number;
     cases: number;
     tickets: number;
-  } {
-    const run = this.db.transaction(() => ({
-      transcriptLines: this.stmt(
-        `DELETE FROM transcript WHERE at < ? AND conversation_key NOT IN
-           (SELECT conversation_key FROM cases WHERE state IN ('queued', 'withAgent'))`,
-      ).run(cutoffs.transcriptsBefore).changes,
-      cases: this.stmt(`DELETE FROM cases WHERE state = 'ended' AND ended_at < ?`).run(cutoffs.recordsBefore)
-        .changes,
-      tickets: this.stmt('DELETE FROM tickets WHERE created_at < ?').run(cutoffs.recordsBefore).changes,
-    }));
-    return run();
+  }> {
+    const db = await this.flushedDb();
+    return db.transaction().execute(async (trx) => {
+      const lines = await trx
+        .deleteFrom('transcript')
+        .where('at', '<', cutoffs.transcriptsBefore)
+        .where('conversation_key', 'not in', (eb) =>
+          eb.selectFrom('cases').select('conversation_key').where(isOpenCase),
+        )
+        .executeTakeFirst();
+      const cases = await trx
+        .deleteFrom('cases')
+        .where('state', '=', 'ended')
+        .where('ended_at', '<', cutoffs.recordsBefore)
+        .executeTakeFirst();
+      const tickets = await trx
+        .deleteFrom('tickets')
+        .where('created_at', '<', cutoffs.recordsBefore)
+        .executeTakeFirst();
+      return {
+        transcriptLines: Number(lines.numDeletedRows),
+        cases: Number(cases.numDeletedRows),
+        tickets: Number(tickets.numDeletedRows),
+      };
+    });
   }
 
   /** Conversations with an open case (queued or with an agent). */
-  activeConversationKeys(): string[] {
-    return this.stmt<[], { conversation_key: string }>(
-      `SELECT conversation_key FROM cases WHERE state IN ('queued', 'withAgent')`,
-    )
-      .all()
-      .map((row) => row.conversation_key);
+  async activeConversationKeys(): Promise<string[]> {
+    const db = await this.db();
+    const rows = await db.selectFrom('cases').select('conversation_key').where(isOpenCase).execute();
+    return rows.map((row) => row.conversation_key);
   }
 
   /** A sealed original opened, or undefined when there is no seal or it no longer opens. */
@@ -939,40 +1064,18 @@ export class HandoffStore {
     }
   }
 
+  /** False after {@link close}, or while the database is unreachable. */
   get isOpen(): boolean {
-    return this.connection.open;
+    return !this.closed && this.database.isOpen;
   }
 
-  /** Commits what is queued, then closes the database. Safe to call twice. */
-  close(): void {
-    if (!this.connection.open) return;
-    this.writes.flush();
-    void this.checkpointer?.stop();
-    this.connection.close();
-  }
-
-  /** Columns added after the first release, for databases created before them. */
-  private addMissingColumns(): void {
-    const columns = this.connection.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();
-    if (!columns.some((column) => column.name === 'original')) {
-      this.connection.exec('ALTER TABLE transcript ADD COLUMN original TEXT');
-    }
-  }
-
-  private stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = { statement: this.connection.prepare(sql), flushFirst: BATCHED_TABLES.test(sql) };
-      this.statements.set(sql, prepared);
-    }
-    // Read what this process wrote: queued appends go first (a no-op inside the batch itself).
-    if (prepared.flushFirst) this.writes.flush();
-    return prepared.statement as unknown as Database.Statement<P, R>;
-  }
-
-  private requireCase(id: number): HandoffCase {
-    const found = this.getCase(id);
-    if (!found) throw new Error(`HandoffStore: case ${id} does not exist`);
-    return found;
+  /**
+   * Commits what is queued; after it the store writes nothing more. Safe to call twice. The
+   * database is not closed here: whoever opened it closes it (see `openHandoffDatabase`).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writes.flush();
+    this.closed = true;
   }
 }

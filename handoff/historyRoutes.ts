@@ -8,7 +8,7 @@ import type { Request } from 'restify';
 import type { AgentDirectory } from './agentDirectory';
 import { requireAgent } from './consoleAuth';
 import { CONSOLE_API_BASE as BASE, HttpProblem, queryParam, send } from './consoleHttp';
-import { caseView, type ViewContext } from './consoleViews';
+import { caseViews, type ViewContext } from './consoleViews';
 import type { AgentRef, HandoffDesk } from './handoffDesk';
 import type { HandoffCase, HandoffRecords, HistoryQuery, Ticket } from './handoffStore';
 
@@ -135,16 +135,17 @@ export function mountHistoryRoute(server: restify.Server, deps: HistoryRouteDeps
       if (page instanceof HttpProblem) return page;
       const pageSize = wholeParam(req, 'pageSize', 1, MAX_HISTORY_PAGE_SIZE, HISTORY_PAGE_SIZE);
       if (pageSize instanceof HttpProblem) return pageSize;
-      const { cases, total } = store.caseHistory(
+      const { cases, total } = await store.caseHistory(
         { ...query, ...scope(agent) },
         { limit: pageSize, offset: (page - 1) * pageSize },
       );
-      const open = store.tickets('open');
+      const open = await store.tickets('open');
       const views: ViewContext = { store, agentNames: await agents.names(), now };
+      const shown = await caseViews(cases, views);
       res.header('Cache-Control', 'no-store');
       send(res, 200, {
-        cases: cases.map((handoffCase) => ({
-          ...caseView(handoffCase, views),
+        cases: cases.map((handoffCase, index) => ({
+          ...shown[index],
           collected: handoffCase.collected,
           openTickets: openTicketsOf(handoffCase, open),
         })),

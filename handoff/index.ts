@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { sql } from 'kysely';
+import { SharedDatabase } from '../bot/database';
 import type { Logger } from '../bot/logger';
 import { fileSecrets, type SecretSource } from '../bot/secrets';
-import { SharedDatabase } from '../bot/database';
+import { WalCheckpointer, WAL_SAFETY_NET_PAGES } from '../bot/storage/walCheckpointer';
 import { AgentDirectory, generatePassword } from './agentDirectory';
 import { AGENT_MIGRATIONS, agentsSchemaReady } from './agentMigrations';
 import { HandoffStore } from './handoffStore';
+import { HANDOFF_MIGRATIONS, handoffSchemaReady } from './migrations';
 import { TextSeal } from './sealedText';
 
 export {
@@ -16,6 +19,7 @@ export {
 } from './agentDirectory';
 export { AGENT_MIGRATIONS, agentsSchemaReady } from './agentMigrations';
 export { HandoffStore, type HandoffCase, type Ticket, type TranscriptLine } from './handoffStore';
+export { HANDOFF_MIGRATIONS, handoffSchemaReady } from './migrations';
 // NOTE: the desk, console API and page are imported from their own files: this module stays
 // free of restify and botbuilder so the CLI starts fast and quietly.
 
@@ -28,46 +32,57 @@ export const TRANSCRIPT_SEAL_SECRET = 'transcriptSeal';
 export interface HandoffDatabase {
   store: HandoffStore;
   agents: AgentDirectory;
-  /** Closes the database (the agents' connection too, unless it is the shared one). */
+  /** Where the cases live: `DATA_DIR/handoff.sqlite`, or the shared database given to {@link openHandoffDatabase}. */
+  database: SharedDatabase;
+  /** Settles when the handoff tables exist; rejects when they could not be migrated. */
+  ready: Promise<void>;
+  /** Commits what the store has queued and closes what was opened here (never a shared database). */
   close(): Promise<void>;
 }
 
 /**
- * Opens (creating when missing) `DATA_DIR/handoff.sqlite` with the case store and the agent
- * directory. The server and the CLI both use it. Originals of redacted transcript lines are
- * sealed with the `transcriptSeal` secret of `DATA_DIR/secrets.json`. With `shared` (the
- * PostgreSQL database of `STORAGE=postgres`, which belongs to the caller) the agent accounts and
- * sessions live there, so every instance knows every session; otherwise in handoff.sqlite.
- * NOTE: until the case store moves to the shared SQL layer too, it keeps its own connection to
- * handoff.sqlite and the agents use a second one on the same file. better-sqlite3 waits for a
- * lock synchronously, so this works because the agents' transactions do no I/O between their
- * statements: neither connection ever holds a lock while the other asks for it.
+ * Opens the handoff store and the agent directory on one database. The server and the CLI both
+ * use it. Without `database`, they live in `DATA_DIR/handoff.sqlite` (created when missing; its
+ * write-ahead log checkpointed in a worker thread); with one (the shared PostgreSQL database of
+ * `STORAGE=postgres`), they live there, so instances share one queue and every instance knows
+ * every agent session, and `close()` leaves it open for its owner. Originals of redacted
+ * transcript lines are sealed with the `transcriptSeal` secret.
  */
 export function openHandoffDatabase(
   dataDir: string,
   secrets: SecretSource = fileSecrets(dataDir),
-  shared?: SharedDatabase,
+  database?: SharedDatabase,
 ): HandoffDatabase {
   const seal = new TextSeal(() => secrets(TRANSCRIPT_SEAL_SECRET));
   const file = path.join(dataDir, HANDOFF_DATABASE_FILE);
-  const store = new HandoffStore(file, Date.now, seal, { checkpointInBackground: true });
-  let database: SharedDatabase;
-  try {
-    database = shared ?? new SharedDatabase({ dialect: 'sqlite', file }, [AGENT_MIGRATIONS]);
-  } catch (error) {
-    store.close();
-    throw error;
-  }
+  const owned = database === undefined;
+  const cases =
+    database ?? new SharedDatabase({ dialect: 'sqlite', file }, [HANDOFF_MIGRATIONS, AGENT_MIGRATIONS]);
+  const store = new HandoffStore(cases, Date.now, seal);
+  const agents = new AgentDirectory(cases);
+  let checkpointer: WalCheckpointer | undefined;
+  const ready = Promise.all([handoffSchemaReady(cases), agentsSchemaReady(cases)]).then(async () => {
+    if (!owned) return;
+    // Kysely's connection is the only one that writes: its own automatic checkpoint becomes the
+    // safety net, and a worker thread checkpoints on a timer.
+    await sql`pragma wal_autocheckpoint = ${sql.lit(WAL_SAFETY_NET_PAGES)}`.execute(cases.db);
+    checkpointer = new WalCheckpointer(undefined, file);
+  });
+  ready.catch(() => undefined);
+  let closing: Promise<void> | undefined;
   return {
     store,
-    agents: new AgentDirectory(database),
-    close: async () => {
-      store.close();
-      if (database === shared) return;
-      // NOTE: the directory's own schema check may still run; it settles before the file closes.
-      await agentsSchemaReady(database).catch(() => undefined);
-      await database.close();
-    },
+    agents,
+    database: cases,
+    ready,
+    close: () =>
+      (closing ??= (async () => {
+        await store.close();
+        // NOTE: the schema checks may still run; they settle before the file closes.
+        await ready.catch(() => undefined);
+        await checkpointer?.stop();
+        if (owned) await cases.close();
+      })()),
   };
 }
 

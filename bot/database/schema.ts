@@ -31,6 +31,99 @@ export interface Tables {
   shop_opening_hours: ShopOpeningHoursTable;
   shop_holidays: ShopHolidayTable;
   shop_bookings: ShopBookingTable;
+  /** Human handoff: cases and their queue, transcripts, pickup times, tickets, canned replies, audit log. */
+  cases: HandoffCaseTable;
+  transcript: HandoffTranscriptTable;
+  pickups: HandoffPickupTable;
+  tickets: HandoffTicketTable;
+  canned_replies: HandoffCannedReplyTable;
+  audit: HandoffAuditTable;
+}
+
+/**
+ * NOTE: PostgreSQL returns `bigint` columns (the times) and counts as strings; the handoff store
+ * reads them through `Number()`.
+ */
+export interface HandoffCaseTable {
+  id: Generated<number>;
+  conversation_key: string;
+  /** `queued`, `withAgent` or `ended`. */
+  state: string;
+  channel_id: string;
+  /** The conversation reference, as JSON. */
+  reference: string;
+  locale: string;
+  customer_name: string | null;
+  reason: string;
+  topic: string;
+  sentiment: number | null;
+  /** JSON array. */
+  tags: string;
+  team: string;
+  agent_id: string | null;
+  boost_ms: number;
+  /** JSON object. */
+  collected: string;
+  queued_at: number;
+  assigned_at: number | null;
+  ended_at: number | null;
+  disposition: string | null;
+  satisfaction: number | null;
+  position_sent: number | null;
+  position_sent_at: number | null;
+}
+
+export interface HandoffTranscriptTable {
+  id: Generated<number>;
+  conversation_key: string;
+  at: number;
+  /** `customer`, `bot`, `agent` or `system`. */
+  role: string;
+  agent_id: string | null;
+  /** Redacted. */
+  text: string;
+  /** The sealed original of a redacted customer line. */
+  original: string | null;
+}
+
+export interface HandoffPickupTable {
+  at: number;
+  wait_ms: number;
+}
+
+export interface HandoffTicketTable {
+  id: Generated<number>;
+  conversation_key: string;
+  team: string;
+  locale: string;
+  text: string;
+  /** JSON object. */
+  collected: string;
+  created_at: number;
+  /** `open` or `closed`. */
+  status: string;
+  closed_by: string | null;
+  closed_at: number | null;
+}
+
+export interface HandoffCannedReplyTable {
+  id: Generated<number>;
+  name: string;
+  locale: string;
+  team: string;
+  text: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface HandoffAuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  case_id: number | null;
+  /** JSON object. */
+  detail: string | null;
 }
 
 export interface AgentTable {

@@ -4,16 +4,17 @@ import type { SwitchboardMetrics } from './registry';
 export interface HandoffGaugeSources {
   /** Every team id, so a team with an empty queue reports 0 rather than nothing. */
   teams(): readonly string[];
-  queued(): readonly HandoffCase[];
+  /** The queue, read from the handoff store at scrape time (shared by instances on PostgreSQL). */
+  queued(): Promise<readonly HandoffCase[]>;
   agentsOnline(): number;
   now(): number;
 }
 
 /** Queue length and oldest wait per team, and agents online, read at scrape time. */
 export function registerHandoffGauges(metrics: SwitchboardMetrics, sources: HandoffGaugeSources): void {
-  const perTeam = (value: (cases: HandoffCase[]) => number): [{ team: string }, number][] => {
+  const perTeam = async (value: (cases: HandoffCase[]) => number): Promise<[{ team: string }, number][]> => {
     const byTeam = new Map<string, HandoffCase[]>(sources.teams().map((team) => [team, []]));
-    for (const queued of sources.queued()) {
+    for (const queued of await sources.queued()) {
       const cases = byTeam.get(queued.team);
       if (cases) cases.push(queued);
       else byTeam.set(queued.team, [queued]);

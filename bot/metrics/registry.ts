@@ -54,23 +54,27 @@ export class SwitchboardMetrics {
   }
 
   /**
-   * A gauge whose values are read at scrape time: `read` returns one value per label set
-   * (an empty label set for a gauge without labels).
+   * A gauge whose values are read at scrape time: `read` returns (or resolves to) one value per
+   * label set (an empty label set for a gauge without labels). NOTE: prom-client awaits an async
+   * `collect`; the old values are replaced only once the new ones are read.
    */
   gauge<Label extends string>(
     name: string,
     help: string,
     labelNames: readonly Label[],
-    read: () => Iterable<[labels: Partial<Record<Label, string>>, value: number]>,
+    read: () =>
+      | Iterable<[labels: Partial<Record<Label, string>>, value: number]>
+      | Promise<Iterable<[labels: Partial<Record<Label, string>>, value: number]>>,
   ): void {
     new Gauge<Label>({
       name,
       help,
       labelNames,
       registers: [this.registry],
-      collect(this: Gauge<Label>) {
+      async collect(this: Gauge<Label>) {
+        const values = await read();
         this.reset();
-        for (const [labels, value] of read()) this.set(labels, value);
+        for (const [labels, value] of values) this.set(labels, value);
       },
     });
   }

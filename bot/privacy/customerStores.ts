@@ -80,7 +80,7 @@ function footprintOfKey(key: string): FoundFootprint {
  */
 export function botStateRecords(
   storage: Storage,
-  options: { activeConversations?: () => readonly string[] } = {},
+  options: { activeConversations?: () => Promise<readonly string[]> } = {},
 ): CustomerStore {
   const records: StateRecords | undefined = hasStateRecords(storage) ? storage : undefined;
   const read = async (keys: string[]): Promise<{ key: string; value: unknown }[]> => {
@@ -135,7 +135,10 @@ export function botStateRecords(
       if (!records) return {};
       const before = cutoffs.transcriptsBefore;
       // A conversation waiting for (or talking to) a person keeps its state, however long it waits.
-      const active = stateKeys({ conversations: [...(options.activeConversations?.() ?? [])], users: [] });
+      const active = stateKeys({
+        conversations: [...((await options.activeConversations?.()) ?? [])],
+        users: [],
+      });
       return {
         conversationState: await records.expire(
           { prefix: '', contains: '/conversations/', suffix: '/' },
@@ -230,30 +233,30 @@ export function handoffRecords(
 ): CustomerStore {
   return {
     name: 'handoff',
-    find(identity) {
+    async find(identity) {
       if (identity.kind === 'channelUser') {
-        return Promise.resolve({
-          conversations: store.conversationsOf({ users: [`${identity.channelId}/${identity.userId}`] }),
-        });
+        return {
+          conversations: await store.conversationsOf({ users: [`${identity.channelId}/${identity.userId}`] }),
+        };
       }
-      return Promise.resolve({ conversations: store.conversationsOf({ mentions: mentionsOf(identity) }) });
+      return { conversations: await store.conversationsOf({ mentions: mentionsOf(identity) }) };
     },
-    linked(footprint) {
-      return Promise.resolve({
-        users: store.usersOf(footprint.conversations),
-        conversations: store.conversationsOf({ users: footprint.users }),
-      });
+    async linked(footprint) {
+      return {
+        users: await store.usersOf(footprint.conversations),
+        conversations: await store.conversationsOf({ users: footprint.users }),
+      };
     },
     recordsOf(footprint) {
-      return Promise.resolve(store.recordsOf(footprint.conversations));
+      return store.recordsOf(footprint.conversations);
     },
-    erase(footprint) {
-      const counts = store.erase(footprint.conversations);
+    async erase(footprint) {
+      const counts = await store.erase(footprint.conversations);
       for (const key of footprint.conversations) forget(key);
-      return Promise.resolve(counts);
+      return counts;
     },
     expire(cutoffs) {
-      return Promise.resolve(store.expire(cutoffs));
+      return store.expire(cutoffs);
     },
   };
 }

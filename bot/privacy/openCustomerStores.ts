@@ -24,8 +24,8 @@ export interface OpenedCustomerStores {
 
 /**
  * Opens the stores of the server whose configuration is `config` (SQLite files in `DATA_DIR`,
- * or the shared database with `STORAGE=postgres`; the handoff database is always a file in
- * `DATA_DIR`). Never creates a store: a missing one is reported instead, since DATA_DIR
+ * or the shared database with `STORAGE=postgres`, which also holds the handoff cases; the agent
+ * accounts are always in `DATA_DIR/handoff.sqlite`). Never creates a store: a missing one is reported instead, since DATA_DIR
  * pointing elsewhere than the server's is the usual mistake. Returns a message when it cannot.
  */
 export async function openCustomerStores(config: Config): Promise<OpenedCustomerStores | string> {
@@ -47,6 +47,7 @@ export async function openCustomerStores(config: Config): Promise<OpenedCustomer
     let stateStore: StateStore;
     let directLine: ConversationStore;
     let secrets: SecretSource | undefined;
+    let sharedDatabase: SharedDatabase | undefined;
     if (config.storage === 'postgres') {
       const shared = await openSharedDeps(config);
       if (!shared.stateStore || !shared.database) throw new Error('STORAGE=postgres needs DATABASE_URL');
@@ -54,6 +55,7 @@ export async function openCustomerStores(config: Config): Promise<OpenedCustomer
       closers.push(() => stateStore.close());
       directLine = new ConversationStore(shared.database);
       secrets = shared.secrets;
+      sharedDatabase = shared.database;
     } else {
       const stateFile = path.join(config.dataDir, STATE_DB_FILE);
       const directLineFile = path.join(config.dataDir, DIRECT_LINE_DB_FILE);
@@ -69,10 +71,10 @@ export async function openCustomerStores(config: Config): Promise<OpenedCustomer
       closers.push(() => database.close());
       directLine = new ConversationStore(database);
     }
-    const handoff = secrets
-      ? openHandoffDatabase(config.dataDir, secrets)
-      : openHandoffDatabase(config.dataDir);
+    // With STORAGE=postgres the cases are in the shared database; the agent accounts stay in DATA_DIR.
+    const handoff = openHandoffDatabase(config.dataDir, secrets, sharedDatabase);
     closers.push(() => handoff.close());
+    await handoff.ready;
     const privacy = customerPrivacy({
       state: stateStore.storage,
       directLine: () => directLine,

@@ -8,7 +8,7 @@ const DEFAULT_INTERVAL_MS = 1_000;
  * Pages after which a commit on the main thread still checkpoints by itself (SQLite's default
  * is 1,000): a safety net for when the checkpointer falls behind, never the usual path.
  */
-const SAFETY_NET_PAGES = 20_000;
+export const WAL_SAFETY_NET_PAGES = 20_000;
 
 /**
  * NOTE: plain JavaScript run with `eval`, so it works the same from the TypeScript sources
@@ -55,9 +55,13 @@ export class WalCheckpointer {
   /** The last checkpoint failure (another connection held a lock too long), if any. */
   lastFailure: string | undefined;
 
-  /** `db` is the main connection: its own automatic checkpoint becomes the rare safety net. */
-  constructor(db: Database.Database, file: string, intervalMs = DEFAULT_INTERVAL_MS) {
-    db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  /**
+   * `db` is the main connection: its own automatic checkpoint becomes the rare safety net. A
+   * connection this cannot reach (Kysely's) is given `wal_autocheckpoint = WAL_SAFETY_NET_PAGES`
+   * by its owner, and `db` is undefined.
+   */
+  constructor(db: Database.Database | undefined, file: string, intervalMs = DEFAULT_INTERVAL_MS) {
+    db?.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
     const driver = createRequire(__filename).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_CODE, { eval: true, workerData: { file, intervalMs, driver } });
     // NOTE: the worker must not keep the process alive on its own (the server closes it anyway).
@@ -83,6 +87,9 @@ export class WalCheckpointer {
   /** Stops the timer and closes the worker's connection; resolves once the worker is gone. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
+      // Held until it is gone: with nothing else left (the CLI), an unref'd worker would let the
+      // process end before the promise settles, mid-close.
+      this.worker.ref();
       this.worker.once('exit', () => resolve());
       this.worker.postMessage('stop');
     });

@@ -153,7 +153,9 @@ describe('cli agents', function () {
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
     // As the server leaves it on its first start: the database, and the teams the shop defined.
-    await openHandoffDatabase(dataDir).close();
+    const first = openHandoffDatabase(dataDir);
+    await first.ready;
+    await first.close();
     const teams = JSON.parse(fs.readFileSync(path.join(root, 'handoff', 'teams.json'), 'utf8')) as {
       teams: { id: string }[];
     };
@@ -285,7 +287,9 @@ describe('cli agents', function () {
     await inDatabase(async (database) => {
       assert.equal((await database.agents.session(token, 'bearer'))?.agent.username, 'ana');
       assert.ok(
-        database.store.auditLog().some((entry) => entry.actor === 'cli' && entry.action === 'tokenIssued'),
+        (await database.store.auditLog()).some(
+          (entry) => entry.actor === 'cli' && entry.action === 'tokenIssued',
+        ),
       );
     });
     await agents('disable', 'ana');

@@ -171,7 +171,7 @@ describe('HandoffDialog (through MainDialog)', () => {
 
   afterEach(async () => {
     await commerce.store.close();
-    store.close();
+    await store.close();
   });
 
   describe('negative sentiment', () => {
@@ -186,7 +186,7 @@ describe('HandoffDialog (through MainDialog)', () => {
 
     it('records the sentiment and the reason on the queued case', async () => {
       await runDialogCase(sentimentCases('en', english)[0]!, mainDialog);
-      const [queued] = store.queued();
+      const [queued] = await store.queued();
       assert.equal(queued?.reason, 'negativeSentiment');
       assert.equal(queued?.sentiment, 0.95);
       assert.equal(
@@ -209,17 +209,17 @@ describe('HandoffDialog (through MainDialog)', () => {
 
     it('the message becomes an open ticket for the team, with what the bot collected', async () => {
       await runDialogCase(closedCases('en', english)[0]!, mainDialog);
-      const [ticket] = store.tickets('open');
+      const [ticket] = await store.tickets('open');
       assert.equal(ticket?.team, 'weekdays');
       assert.equal(ticket?.text, english.message);
-      assert.equal(store.queued().length, 0, 'nobody is queued for a closed team');
+      assert.equal((await store.queued()).length, 0, 'nobody is queued for a closed team');
     });
 
     it('the message is redacted before it becomes a ticket, as the transcript is', async () => {
       const message = `Refund to ${spaced(IBANS.DE)} or call +34 612 345 678`;
       await runDialogCase(closedCases('en', { ...english, message })[0]!, mainDialog);
       assert.deepEqual(
-        store.tickets('open').map((ticket) => ticket.text),
+        (await store.tickets('open')).map((ticket) => ticket.text),
         ['Refund to [iban] or call [phone]'],
       );
     });

@@ -122,7 +122,7 @@ describe('human handoff end to end (Direct Line customer, console API agent)', f
     await customer.say('5');
     // The survey is thanked and the interrupted order-status question comes back.
     assert.deepEqual(await customer.botSays(2), [en('handoff.surveyThanks'), en('orders.askNumber')]);
-    assert.equal(server.app.handoff.store.getCase(waiting.id)?.satisfaction, 5);
+    assert.equal((await server.app.handoff.store.getCase(waiting.id))?.satisfaction, 5);
 
     // An agent replying to the ended conversation gets a clear 409.
     const late = await ana.post(`/api/console/cases/${waiting.id}/messages`, { text: 'one more thing' });
@@ -279,10 +279,10 @@ describe('handoff.status from outside an agent hub', () => {
     const customer = await WebCustomer.start(server.url, webOf(server.app).settings.secret);
     await customer.say('agent');
     const key = `directline/${customer.conversationId}`;
-    assert.equal(server.app.handoff.store.activeCase(key)?.state, 'queued');
+    assert.equal((await server.app.handoff.store.activeCase(key))?.state, 'queued');
     for (const state of ['accepted', 'completed', 'failed']) {
       await customer.post({ type: 'event', name: 'handoff.status', value: { state } });
-      assert.equal(server.app.handoff.store.activeCase(key)?.state, 'queued', state);
+      assert.equal((await server.app.handoff.store.activeCase(key))?.state, 'queued', state);
     }
   });
 
@@ -299,10 +299,10 @@ describe('handoff.status from outside an agent hub', () => {
       });
     await status({ state: 'taken-over' });
     await status('completed');
-    assert.equal(server.app.handoff.store.activeCase('test/hub')?.state, 'queued');
+    assert.equal((await server.app.handoff.store.activeCase('test/hub'))?.state, 'queued');
     await status({ state: 'failed', message: 'card 4111 1111 1111 1111, IBAN DE89370400440532013000' });
-    assert.equal(server.app.handoff.store.activeCase('test/hub'), undefined);
-    const failed = server.app.handoff.store.auditLog(10).find((entry) => entry.action === 'failed');
+    assert.equal(await server.app.handoff.store.activeCase('test/hub'), undefined);
+    const failed = (await server.app.handoff.store.auditLog(10)).find((entry) => entry.action === 'failed');
     assert.deepEqual(failed?.detail, { message: 'card [card], IBAN [iban]' });
   });
 });
@@ -355,7 +355,7 @@ describe("customers the shop vouches for (Direct Line token minted by the shop's
     const vip = await vouchedConversation({ tags: ['vip'] });
     await say(plain.conversationId!, plain.token!, 'agent');
     await say(vip.conversationId!, vip.token!, 'agent');
-    const queuedCases = server.app.handoff.store.queued();
+    const queuedCases = await server.app.handoff.store.queued();
     assert.deepEqual(
       queuedCases.map((c) => c.tags),
       [['vip'], []],
@@ -394,7 +394,7 @@ describe("customers the shop vouches for (Direct Line token minted by the shop's
     );
     assert.equal(posted.status, 200);
     assert.deepEqual(
-      server.app.handoff.store.queued().map((c) => c.customerName),
+      (await server.app.handoff.store.queued()).map((c) => c.customerName),
       ['Ana García', undefined],
     );
   });

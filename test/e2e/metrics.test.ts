@@ -88,6 +88,12 @@ describe('GET /metrics (Prometheus)', () => {
     }
     assert.equal(sample(after, 'switchboard_agents_online'), 0);
     assert.ok(sample(after, 'switchboard_nodejs_eventloop_lag_seconds') >= 0);
+
+    // The queue gauges read the handoff store at scrape time (an async read).
+    await say(server.url, 'm3', 'agent');
+    const queued = await scrape(server.url, auth);
+    assert.equal(sample(queued, 'switchboard_handoff_queue_length', { team: 'support' }), 1);
+    assert.ok(sample(queued, 'switchboard_handoff_oldest_wait_seconds', { team: 'support' }) >= 0);
   });
 
   it('with METRICS_PORT: served there without a token, only GET /metrics, and not on the main port', async () => {

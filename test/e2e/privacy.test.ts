@@ -86,7 +86,7 @@ describe('planted IBANs of five countries never reach the transcript, the consol
     const answers = [
       JSON.stringify(details),
       JSON.stringify((await ana.get('/api/console/queue')).body),
-      JSON.stringify(server.app.handoff.store.transcript(`directline/${customer.conversationId}`)),
+      JSON.stringify(await server.app.handoff.store.transcript(`directline/${customer.conversationId}`)),
     ];
     assert.deepEqual(answers.flatMap(leaks), [], 'console API and transcript');
 
@@ -177,7 +177,7 @@ describe('planted personal data (30 of each kind in five languages) never reache
         assert.ok(caseId !== undefined, JSON.stringify(queue.body));
         const details = (await ana.get<CaseAnswer>(`/api/console/cases/${caseId}`)).body;
         // The console shows the latest 200 lines; the store holds them all.
-        const transcript = server.app.handoff.store.transcript(
+        const transcript = await server.app.handoff.store.transcript(
           `directline/${customer.conversationId}`,
           10_000,
         );

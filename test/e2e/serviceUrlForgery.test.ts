@@ -170,7 +170,7 @@ describe('Bot Framework service URLs without MicrosoftAppId', () => {
     );
     assert.equal(response.status, 403);
     assert.equal((response.body as { code: string }).code, 'ChannelNotServed');
-    assert.equal(server.app.handoff.store.activeCase(`directline/${victim.conversationId}`), undefined);
+    assert.equal(await server.app.handoff.store.activeCase(`directline/${victim.conversationId}`), undefined);
     // Channel ids no Switchboard channel serves are still Bot Framework channels.
     assert.deepEqual(await say(server.url, victim.conversationId, 'hello', { channelId: 'msteams' }), [
       en('welcome.greeting'),

@@ -5,15 +5,17 @@ import { DatabaseStorage } from '../../bot/storage';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 import { WebSocket } from 'ws';
+import { PASSWORD, login } from '../handoff/consoleFixture';
 import { expectedText } from '../support/dialogTable';
-import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
+import { removeDataDir, say, startServer, webOf, type RunningServer } from '../support/testServer';
+import { WebCustomer } from '../support/webCustomer';
 import { postLogin } from '../handoff/consoleFixture';
 
 /** What a customer says, in order, in the conversations below: an order-status lookup. */
 const SCRIPT = ['hello', 'where is my order', 'SB-10001', 'help', 'cancel', 'hello'];
 
 /** Logs in to a server's console; the cookie and CSRF token of the session. */
-async function login(url: string, username: string, password: string) {
+async function cookieLogin(url: string, username: string, password: string) {
   const result = await postLogin(url, username, password);
   assert.equal(result.status, 200, JSON.stringify(result.body));
   return { cookie: result.setCookie?.split(';')[0] ?? '', csrfToken: String(result.body.csrfToken) };
@@ -150,7 +152,7 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
       teams: ['support'],
       password: 'a long enough secret',
     });
-    const session = await login(two.url, 'shared-ana', 'a long enough secret');
+    const session = await cookieLogin(two.url, 'shared-ana', 'a long enough secret');
     const me = await fetch(`${one.url}/api/console/me`, { headers: { cookie: session.cookie } });
     assert.equal(me.status, 200, await me.text());
     const logout = await fetch(`${one.url}/api/console/logout`, {
@@ -160,5 +162,60 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
     assert.equal(logout.status, 204);
     const after = await fetch(`${two.url}/api/console/me`, { headers: { cookie: session.cookie } });
     assert.equal(after.status, 401);
+  });
+
+  it('a customer queued through one instance is in the queue of the other; two agents, one on each, claim at once: one wins', async () => {
+    // Accounts, cases and the queue are all in the shared database.
+    for (const [server, username] of [
+      [one, 'ana'],
+      [two, 'bo'],
+    ] as const) {
+      await server.app.handoff.agents.create({
+        username,
+        name: username === 'ana' ? 'Ana' : 'Bo',
+        role: 'agent',
+        teams: ['support'],
+        password: PASSWORD,
+      });
+    }
+    const customer = await WebCustomer.start(one.url, webOf(one.app).settings.secret);
+    await customer.say('agent');
+    assert.deepEqual(await customer.botSays(1), [
+      expectedText('en', { key: 'handoff.queued', vars: { position: 1, minutes: 3 } }),
+    ]);
+    const [ana, bo] = await Promise.all([login(one.url, 'ana'), login(two.url, 'bo')]);
+    type Queue = { cases: { id: number; state: string; position?: number }[] };
+    const seenByBo = await bo.get<Queue>('/api/console/queue');
+    assert.equal(seenByBo.status, 200);
+    const [waiting] = seenByBo.body.cases;
+    assert.deepEqual(
+      { state: waiting?.state, position: waiting?.position },
+      { state: 'queued', position: 1 },
+    );
+    assert.deepEqual(
+      (await ana.get<Queue>('/api/console/queue')).body.cases.map((c) => c.id),
+      [waiting!.id],
+      'both instances show the one queue',
+    );
+
+    const claims = await Promise.all([
+      ana.post(`/api/console/cases/${waiting!.id}/claim`),
+      bo.post(`/api/console/cases/${waiting!.id}/claim`),
+    ]);
+    assert.deepEqual(claims.map((claim) => claim.status).sort(), [200, 409]);
+    const winner = claims[0]?.status === 200 ? 'Ana' : 'Bo';
+    assert.deepEqual(
+      await customer.botSays(1),
+      [expectedText('en', { key: 'handoff.agentJoined', vars: { agentName: winner } })],
+      'the customer hears of one agent only',
+    );
+    // The winner holds it on both instances' records; the loser no longer sees it.
+    const [held, lost] = winner === 'Ana' ? [ana, bo] : [bo, ana];
+    const holding = await held.get<{ case: { state: string; agentName?: string } }>(
+      `/api/console/cases/${waiting!.id}`,
+    );
+    assert.deepEqual([holding.body.case.state, holding.body.case.agentName], ['withAgent', winner]);
+    assert.equal((await lost.get(`/api/console/cases/${waiting!.id}`)).status, 403);
+    assert.deepEqual((await lost.get<Queue>('/api/console/queue')).body.cases, []);
   });
 });

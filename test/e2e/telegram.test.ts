@@ -422,12 +422,12 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
     assert.deepEqual(await bob.say('agent'), [
       en({ key: 'handoff.queued', vars: { position: 1, minutes: 3 } }),
     ]);
-    const [queued] = running.app.handoff.store.queued();
+    const [queued] = await running.app.handoff.store.queued();
     assert.equal(queued?.channelId, 'telegram');
     fake.block(bob.chatId);
     // The customer writes once more; the "still waiting" reply is refused with 403.
     await bob.deliver(bob.message('hello?'));
-    const after = running.app.handoff.store.getCase(queued.id);
+    const after = await running.app.handoff.store.getCase(queued.id);
     assert.equal(after?.state, 'ended');
     assert.equal(after?.disposition, 'customerUnreachable:blocked');
   });
@@ -480,6 +480,6 @@ describe('Telegram channel through the real server (fake Bot API)', function () 
     );
     await fake.until('survey', () => fake.textsTo(bob.chatId).includes(en('handoff.survey')));
     assert.equal((await bob.press('5'))[0], en('handoff.surveyThanks'));
-    assert.equal(running.app.handoff.store.getCase(waiting.id)?.satisfaction, 5);
+    assert.equal((await running.app.handoff.store.getCase(waiting.id))?.satisfaction, 5);
   });
 });

@@ -94,8 +94,7 @@ describe('canned replies', () => {
       });
       assert.equal(again.status, 404);
       assert.equal(((await again.json()) as { code: string }).code, 'NotFound');
-      const actions = fixture.database.store
-        .auditLog(20)
+      const actions = (await fixture.database.store.auditLog(20))
         .map((entry) => entry.action)
         .filter((action) => action.startsWith('canned'));
       assert.deepEqual(actions, [
@@ -117,7 +116,7 @@ describe('canned replies', () => {
       });
       assert.equal(noCsrf.status, 403);
       assert.equal(noCsrf.body.code, 'CsrfRejected');
-      assert.deepEqual(fixture.database.store.cannedReplies(), []);
+      assert.deepEqual(await fixture.database.store.cannedReplies(), []);
     });
 
     it('refuses unknown placeholders with 422 listing them, and bad fields with 400', async () => {
@@ -167,7 +166,7 @@ describe('canned replies', () => {
         locale: 'es',
         text: 'Hola {{customerName}}',
       });
-      const handoffCase = queueCase(fixture, {
+      const handoffCase = await queueCase(fixture, {
         customerName: 'Maria Lopez',
         collected: { orderNumber: 'SB-10042' },
       });

@@ -33,8 +33,8 @@ const queueIds = async (session: ConsoleSession): Promise<number[]> => {
   return body.cases.map((c) => c.id).sort((a, b) => a - b);
 };
 
-const auditActions = (fixture: ConsoleFixture): string[] =>
-  fixture.database.store.auditLog(1000).map((entry) => `${entry.actor}:${entry.action}`);
+const auditActions = async (fixture: ConsoleFixture): Promise<string[]> =>
+  (await fixture.database.store.auditLog(1000)).map((entry) => `${entry.actor}:${entry.action}`);
 
 describe('console API', function () {
   // Password hashing (scrypt) makes logins take tens of milliseconds each.
@@ -70,7 +70,7 @@ describe('console API', function () {
       assert.ok(attributes.includes('SameSite=Strict'), result.setCookie);
       assert.ok(attributes.includes('Path=/'), result.setCookie);
       assert.ok(!attributes.includes('Secure'), 'plain http gets no Secure flag');
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:login`));
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:login`));
     });
 
     it('POST /login marks the cookie Secure behind an https proxy', async () => {
@@ -97,7 +97,7 @@ describe('console API', function () {
         assert.equal(result.body.code, 'InvalidCredentials');
         assert.equal(result.setCookie, undefined);
       }
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:loginFailed`));
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:loginFailed`));
     });
 
     it("POST /login refuses a form post (login CSRF) and another site's Origin", async () => {
@@ -201,7 +201,7 @@ describe('console API', function () {
       assert.equal(out.status, 204);
       assert.match(out.headers.get('set-cookie') ?? '', /^sb_console=;.*Max-Age=0/);
       assert.equal((await ana.get('/api/console/me')).status, 401);
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:logout`));
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:logout`));
     });
 
     it('POST /tokens issues a bearer token that works without cookie or CSRF token; a token cannot mint tokens', async () => {
@@ -209,8 +209,8 @@ describe('console API', function () {
       const issued = await ana.post<{ token: string; expiresAt: string }>('/api/console/tokens');
       assert.equal(issued.status, 200);
       assert.ok(Date.parse(issued.body.expiresAt) > Date.now());
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:tokenIssued`));
-      const handoffCase = queueCase(fixture);
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:tokenIssued`));
+      const handoffCase = await queueCase(fixture);
       const headers = { authorization: `Bearer ${issued.body.token}` };
       const claim = await fetch(`${fixture.url}/api/console/cases/${handoffCase.id}/claim`, {
         method: 'POST',
@@ -218,7 +218,7 @@ describe('console API', function () {
         headers: { ...headers, origin: 'https://helpdesk.example' },
       });
       assert.equal(claim.status, 200);
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.agentId, fixture.accounts.ana?.id);
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.agentId, fixture.accounts.ana?.id);
       const again = await fetch(`${fixture.url}/api/console/tokens`, { method: 'POST', headers });
       assert.equal(again.status, 403);
       const wrong = await fetch(`${fixture.url}/api/console/queue`, {
@@ -231,7 +231,7 @@ describe('console API', function () {
   describe('CSRF and access rules', () => {
     it('a cookie request that changes state without X-CSRF-Token is refused with 403 and changes nothing', async () => {
       const ana = await login(fixture.url, 'ana');
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       const response = await fetch(`${fixture.url}/api/console/cases/${handoffCase.id}/claim`, {
         method: 'POST',
         headers: { cookie: ana.cookie },
@@ -242,18 +242,18 @@ describe('console API', function () {
         'x-csrf-token': 'x',
       });
       assert.equal(wrong.status, 403);
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.state, 'queued');
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.state, 'queued');
     });
 
     it('a cookie request from another Origin is refused with 403 even with the CSRF token', async () => {
       const ana = await login(fixture.url, 'ana');
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       const foreign = await ana.post(`/api/console/cases/${handoffCase.id}/claim`, undefined, {
         origin: 'https://evil.example',
       });
       assert.equal(foreign.status, 403);
       assert.equal(foreign.body.code, 'OriginRejected');
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.state, 'queued');
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.state, 'queued');
       const own = await ana.post(`/api/console/cases/${handoffCase.id}/claim`, undefined, {
         origin: fixture.url,
       });
@@ -261,7 +261,11 @@ describe('console API', function () {
     });
 
     it('answers 401 without a session, 403 for a case of another team (without its data), 404 for an unknown case', async () => {
-      const spanish = queueCase(fixture, { team: 'orders-es', locale: 'es', customerName: 'Secret Name' });
+      const spanish = await queueCase(fixture, {
+        team: 'orders-es',
+        locale: 'es',
+        customerName: 'Secret Name',
+      });
       assert.equal((await fetch(`${fixture.url}/api/console/queue`)).status, 401);
       assert.equal((await fetch(`${fixture.url}/api/console/cases/${spanish.id}`)).status, 401);
       const ana = await login(fixture.url, 'ana');
@@ -277,8 +281,8 @@ describe('console API', function () {
 
   describe('queue and case', () => {
     it('GET /queue shows each agent the queues of their teams and what they hold; leads see everything', async () => {
-      const english = queueCase(fixture);
-      const spanish = queueCase(fixture, { team: 'orders-es', locale: 'es' });
+      const english = await queueCase(fixture);
+      const spanish = await queueCase(fixture, { team: 'orders-es', locale: 'es' });
       const [ana, bruno, carla, lena] = await Promise.all(
         ['ana', 'bruno', 'carla', 'lena'].map((name) => login(fixture.url, name)),
       );
@@ -295,8 +299,8 @@ describe('console API', function () {
       await fixture.close();
       let clock = Date.now();
       fixture = await startConsole({ now: () => clock });
-      const first = queueCase(fixture, { customerName: 'First' });
-      const second = queueCase(fixture, {
+      const first = await queueCase(fixture, { customerName: 'First' });
+      const second = await queueCase(fixture, {
         customerName: 'Second',
         channelId: 'telegram',
         topic: 'returnItem',
@@ -336,7 +340,7 @@ describe('console API', function () {
     });
 
     it('GET /cases/:id answers the transcript, the collected data, sentiment and a summary', async () => {
-      const handoffCase = queueCase(fixture, {
+      const handoffCase = await queueCase(fixture, {
         reason: 'backendDown',
         topic: 'returnItem',
         sentiment: 0.8,
@@ -372,7 +376,7 @@ describe('console API', function () {
 
   describe('claim', () => {
     it('two agents claiming at once: exactly one gets 200, the other 409 AlreadyClaimed', async () => {
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       const [ana, bruno] = await Promise.all([login(fixture.url, 'ana'), login(fixture.url, 'bruno')]);
       const results = await Promise.all([
         ana.post(`/api/console/cases/${handoffCase.id}/claim`),
@@ -382,15 +386,15 @@ describe('console API', function () {
       const lost = results.find((r) => r.status === 409);
       assert.equal(lost?.body.code, 'AlreadyClaimed');
       const winner = results[0]?.status === 200 ? fixture.accounts.ana : fixture.accounts.bruno;
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.agentId, winner?.id);
-      assert.equal(auditActions(fixture).filter((action) => action.endsWith(':claimed')).length, 1);
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.agentId, winner?.id);
+      assert.equal((await auditActions(fixture)).filter((action) => action.endsWith(':claimed')).length, 1);
       // The customer heard about one agent joining, not two.
       assert.equal(fixture.deliveries.length, 1);
     });
 
     it('claim of an ended case answers 409 ConversationEnded', async () => {
-      const handoffCase = queueCase(fixture);
-      fixture.database.store.end(handoffCase.id, 'cancelledByCustomer');
+      const handoffCase = await queueCase(fixture);
+      await fixture.database.store.end(handoffCase.id, 'cancelledByCustomer');
       const ana = await login(fixture.url, 'ana');
       const result = await ana.post(`/api/console/cases/${handoffCase.id}/claim`);
       assert.equal(result.status, 409);
@@ -398,7 +402,7 @@ describe('console API', function () {
     });
 
     it('claim stands when the customer cannot be told: 200 with delivered false', async () => {
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       fixture.channel.failing = true;
       const ana = await login(fixture.url, 'ana');
       const result = await ana.post<CaseAnswer>(`/api/console/cases/${handoffCase.id}/claim`);
@@ -413,7 +417,7 @@ describe('console API', function () {
     let ana: ConsoleSession;
 
     beforeEach(async () => {
-      handoffCase = queueCase(fixture);
+      handoffCase = await queueCase(fixture);
       ana = await login(fixture.url, 'ana');
       assert.equal((await ana.post(`/api/console/cases/${handoffCase.id}/claim`)).status, 200);
       fixture.deliveries.length = 0;
@@ -434,7 +438,7 @@ describe('console API', function () {
         name: 'Ana García',
         signedText: 'Ana (agent): Your parcel left today.',
       });
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:replied`));
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:replied`));
     });
 
     it('POST /messages refuses empty and over-long text with 400', async () => {
@@ -537,7 +541,7 @@ describe('console API', function () {
         (await lena.post(`/api/console/cases/${handoffCase.id}/transfer`, { team: 'support' })).status,
         403,
       );
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.agentId, fixture.accounts.ana?.id);
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.agentId, fixture.accounts.ana?.id);
     });
 
     it('POST /end with a disposition outside the list answers 400 and leaves the case open', async () => {
@@ -545,7 +549,7 @@ describe('console API', function () {
         const result = await ana.post(`/api/console/cases/${handoffCase.id}/end`, body);
         assert.equal(result.status, 400);
       }
-      assert.equal(fixture.database.store.getCase(handoffCase.id)?.state, 'withAgent');
+      assert.equal((await fixture.database.store.getCase(handoffCase.id))?.state, 'withAgent');
     });
 
     it('POST /end ends the case and hands the customer back to the bot', async () => {
@@ -569,14 +573,14 @@ describe('console API', function () {
   describe('tickets, teams and audit', () => {
     it("GET /tickets lists the tickets of the agent's teams; POST /tickets/:id/close closes one once", async () => {
       const { store } = fixture.database;
-      const english = store.createTicket({
+      const english = await store.createTicket({
         conversationKey: 'whatsapp/34600000000',
         team: 'support',
         locale: 'en',
         text: 'Call me back please',
         collected: { orderNumber: 'A-1' },
       });
-      const spanish = store.createTicket({
+      const spanish = await store.createTicket({
         conversationKey: 'telegram/42',
         team: 'orders-es',
         locale: 'es',
@@ -613,7 +617,7 @@ describe('console API', function () {
         closedList.body.tickets.map((t) => t.id),
         [english.id],
       );
-      assert.ok(auditActions(fixture).includes(`${fixture.accounts.ana?.id}:ticketClosed`));
+      assert.ok((await auditActions(fixture)).includes(`${fixture.accounts.ana?.id}:ticketClosed`));
     });
 
     it('GET /teams lists the teams for the transfer choice', async () => {
@@ -632,7 +636,7 @@ describe('console API', function () {
     });
 
     it('GET /audit is for leads and admins only', async () => {
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       const ana = await login(fixture.url, 'ana');
       await ana.post(`/api/console/cases/${handoffCase.id}/claim`);
       assert.equal((await ana.get('/api/console/audit')).status, 403);
@@ -660,7 +664,7 @@ describe('console API', function () {
     const eventsUrl = () => `${fixture.url.replace('http', 'ws')}/api/console/events`;
 
     it('pushes changed after a claim to agents who see the case, not to an agent of another team', async () => {
-      const english = queueCase(fixture);
+      const english = await queueCase(fixture);
       const [ana, bruno, carla] = await Promise.all(
         ['ana', 'bruno', 'carla'].map((name) => login(fixture.url, name)),
       );
@@ -669,14 +673,14 @@ describe('console API', function () {
       assert.equal((await bruno!.post(`/api/console/cases/${english.id}/claim`)).status, 200);
       assert.deepEqual(await anaEvents.next(), { type: 'changed', caseId: english.id });
       // Carla's first event is one of her own team: she never heard of the English case.
-      const spanish = queueCase(fixture, { team: 'orders-es', locale: 'es' });
+      const spanish = await queueCase(fixture, { team: 'orders-es', locale: 'es' });
       fixture.desk.emit('changed', spanish.id);
       assert.deepEqual(await carlaEvents.next(), { type: 'changed', caseId: spanish.id });
       await Promise.all([anaEvents.close(), carlaEvents.close()]);
     });
 
     it('pushes customer messages and tickets to the agents who may see them', async () => {
-      const handoffCase = queueCase(fixture);
+      const handoffCase = await queueCase(fixture);
       const ana = await login(fixture.url, 'ana');
       const events = await EventSocket.open(eventsUrl(), { cookie: ana.cookie });
       fixture.desk.customerWrote(handoffCase, 'are you there?');
@@ -685,7 +689,7 @@ describe('console API', function () {
         caseId: handoffCase.id,
         text: 'are you there?',
       });
-      const hidden = fixture.database.store.createTicket({
+      const hidden = await fixture.database.store.createTicket({
         conversationKey: 'telegram/1',
         team: 'orders-es',
         locale: 'es',
@@ -693,7 +697,7 @@ describe('console API', function () {
         collected: {},
       });
       fixture.desk.emit('ticket', hidden.id);
-      const visible = fixture.database.store.createTicket({
+      const visible = await fixture.database.store.createTicket({
         conversationKey: 'telegram/2',
         team: 'support',
         locale: 'en',

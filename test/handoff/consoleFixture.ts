@@ -209,11 +209,14 @@ export async function startConsole(
 let conversationCounter = 0;
 
 /** Puts a conversation in the queue directly, as `desk.request` would from a customer's turn. */
-export function queueCase(fixture: ConsoleFixture, overrides: Partial<NewCase> = {}): HandoffCase {
+export async function queueCase(
+  fixture: ConsoleFixture,
+  overrides: Partial<NewCase> = {},
+): Promise<HandoffCase> {
   conversationCounter += 1;
   const conversationId = `conv-${conversationCounter}`;
   const channelId = overrides.channelId ?? 'directline';
-  return fixture.database.store.enqueue({
+  const queued = await fixture.database.store.enqueue({
     conversationKey: `${channelId}/${conversationId}`,
     channelId,
     reference: {
@@ -233,7 +236,8 @@ export function queueCase(fixture: ConsoleFixture, overrides: Partial<NewCase> =
     boostMs: 0,
     collected: {},
     ...overrides,
-  }).handoffCase;
+  });
+  return queued.handoffCase;
 }
 
 /** A JSON answer: status, headers and the parsed body (undefined when empty). */

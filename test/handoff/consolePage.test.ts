@@ -249,7 +249,7 @@ describe('console page in headless Chromium', function () {
   }
 
   it('an agent logs in, takes a conversation, replies, sees the customer answer live and ends it', async () => {
-    const handoffCase = queueCase(fixture, {
+    const handoffCase = await queueCase(fixture, {
       customerName: '<img src=x onerror="window.pwned=1">',
       topic: 'orderStatus',
       collected: { orderNumber: 'A-1001', orderVerified: true, verifiedBy: 'email' },
@@ -282,7 +282,7 @@ describe('console page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Claim this conversation' }).click();
     const reply = page.getByLabel('Reply to the customer');
     await reply.waitFor();
-    assert.equal(fixture.database.store.getCase(handoffCase.id)?.agentId, fixture.accounts.ana?.id);
+    assert.equal((await fixture.database.store.getCase(handoffCase.id))?.agentId, fixture.accounts.ana?.id);
 
     await reply.fill('It left the warehouse this morning.');
     await eventually(
@@ -308,7 +308,7 @@ describe('console page in headless Chromium', function () {
     await page.getByLabel('Outcome').selectOption('resolved');
     await page.getByRole('button', { name: 'End conversation' }).click();
     await eventually(
-      () => fixture.database.store.getCase(handoffCase.id)?.state === 'ended',
+      async () => (await fixture.database.store.getCase(handoffCase.id))?.state === 'ended',
       'the case ends',
     );
     await page.locator('#case-facts', { hasText: 'resolved' }).waitFor();
@@ -331,11 +331,11 @@ describe('console page in headless Chromium', function () {
     await page.locator('#queue-empty').waitFor();
     await eventually(() => fixture.consoleApi.socketCount() === 1, 'the page opened its event socket');
 
-    const handoffCase = queueCase(fixture, { customerName: 'Late Customer' });
+    const handoffCase = await queueCase(fixture, { customerName: 'Late Customer' });
     fixture.desk.emit('changed', handoffCase.id);
     await page.locator(`[data-case-id="${handoffCase.id}"]`, { hasText: 'Late Customer' }).waitFor();
 
-    const ticket = fixture.database.store.createTicket({
+    const ticket = await fixture.database.store.createTicket({
       conversationKey: 'telegram/9',
       team: 'support',
       locale: 'en',
@@ -346,7 +346,7 @@ describe('console page in headless Chromium', function () {
     await page.locator('#ticket-list', { hasText: 'Please call me tomorrow' }).waitFor();
     await page.getByRole('button', { name: `Close ticket ${ticket.id}` }).click();
     await page.locator('#status', { hasText: `Ticket ${ticket.id} closed.` }).waitFor();
-    assert.equal(fixture.database.store.tickets('closed')[0]?.id, ticket.id);
+    assert.equal((await fixture.database.store.tickets('closed'))[0]?.id, ticket.id);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Username', { exact: true }).waitFor();
@@ -354,7 +354,7 @@ describe('console page in headless Chromium', function () {
   });
 
   it('speaks the browser’s language (codes too), and the header picker changes it and is remembered', async () => {
-    const handoffCase = queueCase(fixture, {
+    const handoffCase = await queueCase(fixture, {
       customerName: 'Anna',
       topic: 'orderStatus',
       reason: 'notUnderstood',

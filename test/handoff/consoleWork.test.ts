@@ -46,7 +46,7 @@ describe('console page in headless Chromium: history, canned replies, transcript
   }
 
   it('the History view finds an ended case by its order number and shows it read-only with its open ticket', async () => {
-    const found = queueCase(fixture, {
+    const found = await queueCase(fixture, {
       customerName: 'María López',
       reason: 'notUnderstood',
       collected: { orderNumber: 'SB-10042' },
@@ -60,9 +60,12 @@ describe('console page in headless Chromium: history, canned replies, transcript
       fixture.accounts.ana!.id,
     );
     await fixture.desk.end(found.id, fixture.accounts.ana!, 'notResolved');
-    const other = queueCase(fixture, { customerName: 'Bob Stone', collected: { orderNumber: 'SB-99999' } });
+    const other = await queueCase(fixture, {
+      customerName: 'Bob Stone',
+      collected: { orderNumber: 'SB-99999' },
+    });
     await fixture.desk.end(other.id, fixture.accounts.lena!, 'spam');
-    const ticket = fixture.database.store.createTicket({
+    const ticket = await fixture.database.store.createTicket({
       conversationKey: found.conversationKey,
       team: 'support',
       locale: 'en',
@@ -114,7 +117,7 @@ describe('console page in headless Chromium: history, canned replies, transcript
         201,
       );
     }
-    const handoffCase = queueCase(fixture, {
+    const handoffCase = await queueCase(fixture, {
       customerName: 'María López',
       collected: { orderNumber: 'SB-10042' },
     });
@@ -170,7 +173,7 @@ describe('console page in headless Chromium: history, canned replies, transcript
     await page.locator('#canned-list', { hasText: 'Thanks {{customerName}}!' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-canned-replies.png'), fullPage: true });
     assert.deepEqual(
-      fixture.database.store.cannedReplies().map((r) => [r.name, r.team, r.text]),
+      (await fixture.database.store.cannedReplies()).map((r) => [r.name, r.team, r.text]),
       [['thanks', 'support', 'Thanks {{customerName}}!']],
     );
     // The browser logs the refused save (422) itself; nothing else went wrong.
@@ -181,7 +184,7 @@ describe('console page in headless Chromium: history, canned replies, transcript
   });
 
   it('the transcript follows new messages, stays put when the agent scrolled up, and shows codes as words and the customer by name', async () => {
-    const handoffCase = queueCase(fixture, { customerName: 'Anna', reason: 'notUnderstood' });
+    const handoffCase = await queueCase(fixture, { customerName: 'Anna', reason: 'notUnderstood' });
     for (let n = 1; n <= 40; n += 1) {
       fixture.database.store.appendTranscript(
         handoffCase.conversationKey,

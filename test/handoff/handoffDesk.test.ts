@@ -21,13 +21,13 @@ describe('HandoffDesk', () => {
       .filter((delivery) => delivery.conversationId === conversationId)
       .map((delivery) => delivery.activity.text ?? '');
 
-  const positionText = (position: number) =>
-    t('handoff.position', { position, minutes: fixture.desk.etaMinutes(position) });
+  const positionText = async (position: number) =>
+    t('handoff.position', { position, minutes: await fixture.desk.etaMinutes(position) });
 
   for (const outcome of ['completed', 'failed'] as const) {
     it(`endedByHub() (${outcome}) ends the case, audits it and tells the next customer their new place`, async () => {
-      const first = queueCase(fixture);
-      const second = queueCase(fixture);
+      const first = await queueCase(fixture);
+      const second = await queueCase(fixture);
       const changed: number[] = [];
       fixture.desk.on('changed', (id: number) => changed.push(id));
 
@@ -36,35 +36,35 @@ describe('HandoffDesk', () => {
         true,
       );
 
-      assert.equal(fixture.desk.records.getCase(first.id)?.state, 'ended');
-      assert.equal(fixture.desk.records.getCase(first.id)?.disposition, outcome);
+      assert.equal((await fixture.desk.records.getCase(first.id))?.state, 'ended');
+      assert.equal((await fixture.desk.records.getCase(first.id))?.disposition, outcome);
       assert.deepEqual(changed, [first.id]);
-      const [entry] = fixture.desk.records.auditLog(1);
+      const [entry] = await fixture.desk.records.auditLog(1);
       assert.deepEqual(
         { actor: entry?.actor, action: entry?.action, caseId: entry?.caseId },
         { actor: 'external', action: outcome, caseId: first.id },
       );
-      assert.deepEqual(textsTo(second.reference.conversation?.id), [positionText(1)]);
+      assert.deepEqual(textsTo(second.reference.conversation?.id), [await positionText(1)]);
       // A second report of the same end changes nothing.
       assert.equal(await fixture.desk.endedByHub(first, outcome), false);
     });
   }
 
   it('acceptedByHub() takes the case out of the queue and tells the next customer their new place', async () => {
-    const first = queueCase(fixture);
-    const second = queueCase(fixture);
+    const first = await queueCase(fixture);
+    const second = await queueCase(fixture);
 
     await fixture.desk.acceptedByHub(first);
 
-    assert.equal(fixture.desk.records.getCase(first.id)?.state, 'withAgent');
-    assert.equal(fixture.desk.records.getCase(first.id)?.agentId, 'external');
-    assert.deepEqual(textsTo(second.reference.conversation?.id), [positionText(1)]);
+    assert.equal((await fixture.desk.records.getCase(first.id))?.state, 'withAgent');
+    assert.equal((await fixture.desk.records.getCase(first.id))?.agentId, 'external');
+    assert.deepEqual(textsTo(second.reference.conversation?.id), [await positionText(1)]);
   });
 
   it('recordSatisfaction() rates the last ended case of the conversation', async () => {
-    const handoffCase = queueCase(fixture);
+    const handoffCase = await queueCase(fixture);
     await fixture.desk.endedByHub(handoffCase, 'completed');
-    fixture.desk.recordSatisfaction(handoffCase.conversationKey, 4);
-    assert.equal(fixture.desk.records.getCase(handoffCase.id)?.satisfaction, 4);
+    await fixture.desk.recordSatisfaction(handoffCase.conversationKey, 4);
+    assert.equal((await fixture.desk.records.getCase(handoffCase.id))?.satisfaction, 4);
   });
 });

@@ -32,7 +32,7 @@ describe('GET /api/console/cases/history', () => {
     outcome: string,
     agent?: 'ana' | 'bruno' | 'carla',
   ) => {
-    const handoffCase = queueCase(fixture, overrides);
+    const handoffCase = await queueCase(fixture, overrides);
     const lena = fixture.accounts.lena!;
     if (agent) assert.equal(await fixture.desk.claim(handoffCase.id, fixture.accounts[agent]!), 'ok');
     assert.equal(await fixture.desk.end(handoffCase.id, lena, outcome), 'ok');
@@ -63,7 +63,7 @@ describe('GET /api/console/cases/history', () => {
 
   it('finds ended cases by customer name, order number, RMA and booking reference, newest first', async () => {
     const cases = await seed();
-    queueCase(fixture, { customerName: 'María Queued' });
+    await queueCase(fixture, { customerName: 'María Queued' });
     const lena = await login(fixture.url, 'lena');
     const ids = async (query: string) => {
       const answer = await lena.get<HistoryAnswer>(`/api/console/cases/history${query}`);
@@ -118,15 +118,18 @@ describe('GET /api/console/cases/history', () => {
   });
 
   it('links the open tickets of the conversation, and the case page shows its own transcript only', async () => {
-    const maria = queueCase(fixture, { customerName: 'María López' });
+    const maria = await queueCase(fixture, { customerName: 'María López' });
     fixture.database.store.appendTranscript(maria.conversationKey, 'customer', 'where is my parcel?');
     await fixture.desk.end(maria.id, fixture.accounts.lena!, 'resolved');
     fixture.database.store.appendTranscript(maria.conversationKey, 'customer', 'said after the case');
     // Written after the case ended, in the same millisecond at worst: moved a little later.
-    fixture.database.store.db
-      .prepare("UPDATE transcript SET at = at + 1000 WHERE text = 'said after the case'")
-      .run();
-    const ticket = fixture.database.store.createTicket({
+    await fixture.database.store.flushWrites();
+    await fixture.database.database.db
+      .updateTable('transcript')
+      .set((eb) => ({ at: eb('at', '+', 1000) }))
+      .where('text', '=', 'said after the case')
+      .execute();
+    const ticket = await fixture.database.store.createTicket({
       conversationKey: maria.conversationKey,
       team: 'support',
       locale: 'en',

@@ -46,12 +46,12 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
 
   beforeEach(async () => {
     fixture = await startConsole({ now: () => NOW });
-    handoffCase = queueCase(fixture);
+    handoffCase = await queueCase(fixture);
     fixture.database.store.appendTranscriptLines(handoffCase.conversationKey, [
       { role: 'customer', text: 'hello' },
       { role: 'customer', text: 'call me on [phone], refunds to [iban]', original },
     ]);
-    const lines = fixture.database.store.transcript(handoffCase.conversationKey);
+    const lines = await fixture.database.store.transcript(handoffCase.conversationKey);
     plainLine = lines[0]!.id;
     phoneLine = lines[1]!.id;
     ana = await login(fixture.url, 'ana');
@@ -86,7 +86,9 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
     const after = await ana.get<TranscriptAnswer>(`/api/console/cases/${handoffCase.id}`);
     assert.deepEqual(after.body, before.body);
 
-    const entries = fixture.database.store.auditLog(10).filter((entry) => entry.action === 'revealed');
+    const entries = (await fixture.database.store.auditLog(10)).filter(
+      (entry) => entry.action === 'revealed',
+    );
     assert.deepEqual(
       entries.map(({ actor, caseId, detail }) => ({ actor, caseId, detail })),
       [{ actor: fixture.accounts.ana?.id, caseId: handoffCase.id, detail: { messageId: phoneLine } }],
@@ -97,7 +99,7 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
     assert.equal((await reveal(ana, handoffCase.id, phoneLine)).status, 200);
     assert.equal((await reveal(ana, handoffCase.id, phoneLine)).status, 200);
     assert.equal(
-      fixture.database.store.auditLog(10).filter((entry) => entry.action === 'revealed').length,
+      (await fixture.database.store.auditLog(10)).filter((entry) => entry.action === 'revealed').length,
       2,
     );
   });
@@ -141,18 +143,18 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
     assert.equal(afterEnd.status, 409);
     assert.equal(afterEnd.body.code, 'ConversationEnded');
     assert.equal(
-      fixture.database.store.auditLog(50).filter((entry) => entry.action === 'revealed').length,
+      (await fixture.database.store.auditLog(50)).filter((entry) => entry.action === 'revealed').length,
       0,
       'refused reveals reveal nothing and leave no reveal entry',
     );
   });
 
   it('refuses a queued case nobody holds, a message of another conversation and a line with nothing redacted', async () => {
-    const other = queueCase(fixture);
+    const other = await queueCase(fixture);
     fixture.database.store.appendTranscriptLines(other.conversationKey, [
       { role: 'customer', text: 'mine is [phone]', original: 'mine is +34 699 999 999' },
     ]);
-    const otherLine = fixture.database.store.transcript(other.conversationKey)[0]!.id;
+    const otherLine = (await fixture.database.store.transcript(other.conversationKey))[0]!.id;
     assert.equal((await reveal(ana, other.id, otherLine)).status, 403, 'queued: claim it first');
     assert.equal((await reveal(ana, handoffCase.id, otherLine)).status, 404, 'not in this conversation');
     assert.equal((await reveal(ana, handoffCase.id, 'abc')).status, 404);
@@ -167,17 +169,17 @@ describe('POST /api/console/cases/:id/messages/:messageId/reveal', function () {
     const after = async (at: number): Promise<void> => {
       while (Date.now() <= at) await new Promise((resolve) => setImmediate(resolve));
     };
-    await after(store.transcript(handoffCase.conversationKey).at(-1)!.at);
+    await after((await store.transcript(handoffCase.conversationKey)).at(-1)!.at);
     assert.equal(
       (await ana.post(`/api/console/cases/${handoffCase.id}/end`, { disposition: 'resolved' })).status,
       200,
     );
-    await after(store.getCase(handoffCase.id)!.endedAt!);
-    const again = store.enqueue({ ...handoffCase, reason: 'customerAsked' }).handoffCase;
+    await after((await store.getCase(handoffCase.id))!.endedAt!);
+    const again = (await store.enqueue({ ...handoffCase, reason: 'customerAsked' })).handoffCase;
     store.appendTranscriptLines(handoffCase.conversationKey, [
       { role: 'customer', text: 'now [phone]', original: 'now +34 611 111 111' },
     ]);
-    const newLine = store.transcript(handoffCase.conversationKey).at(-1)!.id;
+    const newLine = (await store.transcript(handoffCase.conversationKey)).at(-1)!.id;
     assert.equal((await ana.post(`/api/console/cases/${again.id}/claim`)).status, 200);
     const earlier = await reveal(ana, again.id, phoneLine);
     assert.equal(earlier.status, 403);

@@ -23,7 +23,7 @@ async function dayReport(bot: InsightsBot): Promise<InsightsReport> {
 /** A customer asks for a person, waits `waitMinutes`, and an agent takes the case. */
 async function handOff(bot: InsightsBot, conversationId: string, waitMinutes: number): Promise<number> {
   await bot.say(conversationId, 'agent');
-  const queued = bot.store.queued().find((c) => c.conversationKey === `test/${conversationId}`);
+  const queued = (await bot.store.queued()).find((c) => c.conversationKey === `test/${conversationId}`);
   assert.ok(queued, `${conversationId} is queued`);
   bot.clock.now += waitMinutes * MINUTE;
   assert.equal(await bot.desk.claim(queued.id, AGENT), 'ok');

@@ -143,8 +143,8 @@ export function insightsBot(
     replies: drain,
     async close() {
       await insights.close();
-      store.close();
-      commerce.store.close();
+      await store.close();
+      await commerce.store.close();
     },
   };
 }

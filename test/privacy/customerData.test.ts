@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { HANDOFF_DATABASE_FILE } from '../../handoff';
 import { PASSWORD, login, type ConsoleSession } from '../handoff/consoleFixture';
 import { expectedText, type ExpectedReply } from '../support/dialogTable';
@@ -161,12 +162,34 @@ async function playCustomers(server: RunningServer, telegram: FakeTelegramApi): 
   return { web, webSpanish, other };
 }
 
-function sqliteCount(file: string, sql: string, ...params: unknown[]): number {
-  const db = new Database(file, { readonly: true });
+/**
+ * Rows of the handoff tables, wherever the server keeps them: `DATA_DIR/handoff.sqlite`, or the
+ * shared PostgreSQL database with STORAGE=postgres. `sql` takes `?` parameters.
+ */
+async function handoffRows<T>(
+  where: { file: string; postgresUrl?: string },
+  sql: string,
+  ...params: unknown[]
+): Promise<T[]> {
+  if (where.postgresUrl === undefined) {
+    const db = new Database(where.file, { readonly: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: where.postgresUrl });
+  await client.connect();
   try {
-    return (db.prepare(sql).get(...params) as { n: number }).n;
+    let n = 0;
+    const result = await client.query(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
+    return result.rows as T[];
   } finally {
-    db.close();
+    await client.end();
   }
 }
 
@@ -276,7 +299,10 @@ for (const backend of backends) {
       assert.ok(document.found.users.includes('test/user-ana-bf'), document.found.users.join());
 
       // Handoff: both cases, every transcript line of the three conversations, the ticket.
-      const handoffFile = path.join(env.DATA_DIR!, HANDOFF_DATABASE_FILE);
+      const handoffTables = {
+        file: path.join(env.DATA_DIR!, HANDOFF_DATABASE_FILE),
+        postgresUrl: database?.url,
+      };
       const inKeys = `conversation_key IN (${keys.map(() => '?').join(', ')})`;
       const { handoff, directLine, botState } = document.stores;
       assert.deepEqual(
@@ -288,7 +314,15 @@ for (const backend of backends) {
       );
       assert.equal(
         handoff.transcript.length,
-        sqliteCount(handoffFile, `SELECT COUNT(*) AS n FROM transcript WHERE ${inKeys}`, ...keys),
+        Number(
+          (
+            await handoffRows<{ n: number | string }>(
+              handoffTables,
+              `SELECT COUNT(*) AS n FROM transcript WHERE ${inKeys}`,
+              ...keys,
+            )
+          )[0]?.n,
+        ),
       );
       assert.ok(handoff.transcript.length >= 10, `${handoff.transcript.length} lines`);
       const typedEmail = handoff.transcript.find(
@@ -391,13 +425,10 @@ for (const backend of backends) {
       assert.equal(gone.code, 1);
       assert.match(gone.stderr, /holds no data/);
 
-      const db = new Database(handoffFile, { readonly: true });
-      const audit = db
-        .prepare<[], { actor: string; detail: string }>(
-          "SELECT actor, detail FROM audit WHERE action = 'customerErased' ORDER BY id",
-        )
-        .all();
-      db.close();
+      const audit = await handoffRows<{ actor: string; detail: string }>(
+        handoffTables,
+        "SELECT actor, detail FROM audit WHERE action = 'customerErased' ORDER BY id",
+      );
       const sha256 = createHash('sha256').update(EMAIL).digest('hex');
       assert.deepEqual(
         audit.map((entry) => {

@@ -10,6 +10,7 @@ import { SqliteStorage } from '../../bot/storage';
 import { ConversationStore } from '../../channels/web/conversationStore';
 import { DIRECT_LINE_MIGRATIONS } from '../../channels/web/migrations';
 import { HandoffStore } from '../../handoff/handoffStore';
+import { HANDOFF_MIGRATIONS } from '../../handoff/migrations';
 import { TextSeal } from '../../handoff/sealedText';
 
 const PHONE = '+371 2000 0000';
@@ -20,6 +21,7 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
   let state: SqliteStorage;
   let dlDatabase: SharedDatabase;
   let directLine: ConversationStore;
+  let handoffDatabase: SharedDatabase;
   let handoff: HandoffStore;
 
   beforeEach(async () => {
@@ -30,7 +32,10 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
     ]);
     directLine = new ConversationStore(dlDatabase);
     const key = randomBytes(32).toString('base64url');
-    handoff = new HandoffStore(path.join(dir, 'handoff.sqlite'), Date.now, new TextSeal(() => key));
+    handoffDatabase = new SharedDatabase({ dialect: 'sqlite', file: path.join(dir, 'handoff.sqlite') }, [
+      HANDOFF_MIGRATIONS,
+    ]);
+    handoff = new HandoffStore(handoffDatabase, Date.now, new TextSeal(() => key));
 
     // WhatsApp: the chat is the number; the bot keeps its state, the channel its per-chat records.
     await state.write({
@@ -57,7 +62,8 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
   afterEach(async () => {
     state.close();
     await dlDatabase.close();
-    handoff.close();
+    await handoff.close();
+    await handoffDatabase.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -84,8 +90,8 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
       ['whatsapp/conversations/37129999999/'],
       "another customer's state stays",
     );
-    assert.equal(handoff.transcript('test/bf-2').length, 1);
-    assert.equal(handoff.transcript('test/bf-1').length, 0);
+    assert.equal((await handoff.transcript('test/bf-2')).length, 1);
+    assert.equal((await handoff.transcript('test/bf-1')).length, 0);
     assert.equal(await directLine.getConversation('dl-1'), undefined);
     assert.equal((await stores.erase({ kind: 'phone', phone: PHONE }, 'test')).total, 0);
   });
@@ -94,7 +100,7 @@ describe('customers found by phone: a WhatsApp chat and a web chat the shop vouc
     const privacy = customerPrivacy({ state, directLine: () => directLine, handoff });
     const document = await privacy.export({ kind: 'email', email: 'nobody@example.com' }, 'root');
     assert.equal(document.total, 0);
-    const [entry] = handoff.auditLog(1);
+    const [entry] = await handoff.auditLog(1);
     assert.equal(entry?.actor, 'root');
     assert.equal(entry?.action, 'customerExported');
     assert.deepEqual((entry?.detail as { total: number }).total, 0);

@@ -13,6 +13,7 @@ import { DatabaseStorage, SqliteStorage } from '../../bot/storage';
 import { ConversationStore } from '../../channels/web/conversationStore';
 import { DIRECT_LINE_MIGRATIONS } from '../../channels/web/migrations';
 import { HandoffStore, type NewCase } from '../../handoff/handoffStore';
+import { HANDOFF_MIGRATIONS } from '../../handoff/migrations';
 import { eventually } from '../support/polling';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -56,7 +57,11 @@ const backends: { name: string; open: (dir: string, database?: TestDatabase) => 
       const dl = new SharedDatabase({ dialect: 'sqlite', file: path.join(dir, 'directline.sqlite') }, [
         DIRECT_LINE_MIGRATIONS,
       ]);
-      const handoff = new HandoffStore(path.join(dir, 'handoff.sqlite'), () => Date.now());
+      const handoffDatabase = new SharedDatabase(
+        { dialect: 'sqlite', file: path.join(dir, 'handoff.sqlite') },
+        [HANDOFF_MIGRATIONS],
+      );
+      const handoff = new HandoffStore(handoffDatabase, () => Date.now());
       return {
         state,
         directLine: new ConversationStore(dl, () => Date.now()),
@@ -64,26 +69,29 @@ const backends: { name: string; open: (dir: string, database?: TestDatabase) => 
         close: async () => {
           state.close();
           await dl.close();
-          handoff.close();
+          await handoff.close();
+          await handoffDatabase.close();
         },
       };
     },
   },
   {
     name: 'PostgreSQL',
-    open: (dir, database) => {
+    // The handoff store in the shared database too, as with STORAGE=postgres.
+    open: (_dir, database) => {
       const shared = new SharedDatabase({ dialect: 'postgres', url: database!.url, poolSize: 2 }, [
         STATE_MIGRATIONS,
         DIRECT_LINE_MIGRATIONS,
+        HANDOFF_MIGRATIONS,
       ]);
-      const handoff = new HandoffStore(path.join(dir, 'handoff.sqlite'), () => Date.now());
+      const handoff = new HandoffStore(shared, () => Date.now());
       return {
         state: new DatabaseStorage(shared),
         directLine: new ConversationStore(shared, () => Date.now()),
         handoff,
         close: async () => {
+          await handoff.close();
           await shared.close();
-          handoff.close();
         },
       };
     },
@@ -146,13 +154,13 @@ for (const backend of backends) {
         [`verification/conversation/${key}`]: { failures: [Date.now()] },
         [`whatsapp/cloud/1/lastInbound/${id}`]: { at: Date.now() },
       });
-      const { handoffCase } = stores.handoff.enqueue(newCase(key));
+      const { handoffCase } = await stores.handoff.enqueue(newCase(key));
       stores.handoff.appendTranscriptLines(key, [
         { role: 'customer', text: 'agent please' },
         { role: 'bot', text: 'queued' },
       ]);
-      if (options.endCase) stores.handoff.end(handoffCase.id, 'resolved');
-      stores.handoff.createTicket({
+      if (options.endCase) await stores.handoff.end(handoffCase.id, 'resolved');
+      await stores.handoff.createTicket({
         conversationKey: key,
         team: 'support',
         locale: 'en',
@@ -171,23 +179,19 @@ for (const backend of backends) {
 
     const stateKeys = async () =>
       (await stores.state.recordsOf({ keys: [{ prefix: '' }] })).map((record) => record.key).sort();
-    const transcriptKeys = () =>
+    const transcriptKeys = async () =>
       [
         ...new Set(
-          stores.handoff
-            .recordsOf(['directline/old', 'directline/recent', 'directline/waiting'])
-            .transcript.map((l) => l.conversationKey),
+          (
+            await stores.handoff.recordsOf(['directline/old', 'directline/recent', 'directline/waiting'])
+          ).transcript.map((l) => l.conversationKey),
         ),
       ].sort();
-    const ticketKeys = () =>
-      stores.handoff
-        .tickets()
-        .map((ticket) => ticket.conversationKey)
-        .sort();
-    const caseKeys = () =>
-      stores.handoff
-        .recordsOf(['directline/old', 'directline/recent', 'directline/waiting'])
-        .cases.map((c) => `${c.conversationKey}:${c.state}`)
+    const ticketKeys = async () =>
+      (await stores.handoff.tickets()).map((ticket) => ticket.conversationKey).sort();
+    const caseKeys = async () =>
+      (await stores.handoff.recordsOf(['directline/old', 'directline/recent', 'directline/waiting'])).cases
+        .map((c) => `${c.conversationKey}:${c.state}`)
         .sort();
 
     it('sweep() removes transcripts after TRANSCRIPT_RETENTION_DAYS and tickets and ended cases after TICKET_RETENTION_DAYS, nothing younger', async () => {
@@ -221,9 +225,9 @@ for (const backend of backends) {
         'verification/conversation/directline/waiting',
         'whatsapp/cloud/1/lastInbound/recent',
       ]);
-      assert.deepEqual(transcriptKeys(), ['directline/recent', 'directline/waiting']);
-      assert.deepEqual(ticketKeys(), ['directline/old', 'directline/recent', 'directline/waiting']);
-      assert.deepEqual(caseKeys(), [
+      assert.deepEqual(await transcriptKeys(), ['directline/recent', 'directline/waiting']);
+      assert.deepEqual(await ticketKeys(), ['directline/old', 'directline/recent', 'directline/waiting']);
+      assert.deepEqual(await caseKeys(), [
         'directline/old:ended',
         'directline/recent:ended',
         'directline/waiting:queued',
@@ -232,9 +236,9 @@ for (const backend of backends) {
       // A year on: the old ticket and case go, the recent ones (340 days) stay; the waiting case stays open.
       const at400 = await sweeperAt(400).sweep();
       assert.deepEqual(at400.handoff, { transcriptLines: 2, cases: 1, tickets: 2 });
-      assert.deepEqual(ticketKeys(), ['directline/recent']);
-      assert.deepEqual(caseKeys(), ['directline/recent:ended', 'directline/waiting:queued']);
-      assert.deepEqual(transcriptKeys(), ['directline/waiting']);
+      assert.deepEqual(await ticketKeys(), ['directline/recent']);
+      assert.deepEqual(await caseKeys(), ['directline/recent:ended', 'directline/waiting:queued']);
+      assert.deepEqual(await transcriptKeys(), ['directline/waiting']);
       // Nothing is left to expire: a sweep again removes nothing.
       const again = await sweeperAt(400).sweep();
       assert.deepEqual(

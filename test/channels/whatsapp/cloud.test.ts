@@ -516,7 +516,7 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     );
     await fake.until('survey', () => fake.textsTo(customer.waId).includes(en('handoff.survey')));
     assert.equal((await customer.press('5'))[0], en('handoff.surveyThanks'));
-    assert.equal(app.app.handoff.store.getCase(waiting?.id ?? 0)?.satisfaction, 5);
+    assert.equal((await app.app.handoff.store.getCase(waiting?.id ?? 0))?.satisfaction, 5);
   });
 
   it('outside the 24-hour window an agent reply goes out as the approved template, or is held and flagged', async () => {
@@ -599,7 +599,7 @@ describe('WhatsApp Cloud API channel through the real server (fake Graph API)', 
     assert.equal(held.body.held, true);
     assert.match(held.body.reason, /no "agentReply" template for en/);
     assert.equal(fake.sent().length, sentBefore);
-    const audit = app.app.handoff.store.auditLog(20).map((entry) => entry.action);
+    const audit = (await app.app.handoff.store.auditLog(20)).map((entry) => entry.action);
     assert.ok(audit.includes('replyHeld'), audit.join(', '));
   });
 });
