@@ -24,16 +24,16 @@ export interface OpenedCustomerStores {
 
 /**
  * Opens the stores of the server whose configuration is `config` (SQLite files in `DATA_DIR`,
- * or the shared database with `STORAGE=postgres`, which also holds the handoff cases; the agent
- * accounts are always in `DATA_DIR/handoff.sqlite`). Never creates a store: a missing one is reported instead, since DATA_DIR
- * pointing elsewhere than the server's is the usual mistake. Returns a message when it cannot.
+ * or the shared database with `STORAGE=postgres`, which also holds the handoff cases). Never
+ * creates a store: a missing one is reported instead, since DATA_DIR pointing elsewhere than the
+ * server's is the usual mistake. Returns a message when it cannot.
  */
 export async function openCustomerStores(config: Config): Promise<OpenedCustomerStores | string> {
   if (config.storage === 'memory') {
     return 'STORAGE=memory keeps nothing once the server stops: there is nothing to export or erase';
   }
   const handoffFile = path.join(config.dataDir, HANDOFF_DATABASE_FILE);
-  if (!fs.existsSync(handoffFile)) {
+  if (config.storage !== 'postgres' && !fs.existsSync(handoffFile)) {
     return (
       `there is no handoff database in ${config.dataDir}: run the command with the server's DATA_DIR, ` +
       `e.g. DATA_DIR=/srv/switchboard/data (the server creates ${HANDOFF_DATABASE_FILE} on its first start)`
@@ -71,7 +71,7 @@ export async function openCustomerStores(config: Config): Promise<OpenedCustomer
       closers.push(() => database.close());
       directLine = new ConversationStore(database);
     }
-    // With STORAGE=postgres the cases are in the shared database; the agent accounts stay in DATA_DIR.
+    // With STORAGE=postgres the cases are in the shared database.
     const handoff = openHandoffDatabase(config.dataDir, secrets, sharedDatabase);
     closers.push(() => handoff.close());
     await handoff.ready;
