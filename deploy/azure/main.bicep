@@ -180,8 +180,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
         targetPort: 3978
         transport: 'auto'
         allowInsecure: false
-        // NOTE: sticky sessions until the handoff database and the console's events are shared.
-        stickySessions: { affinity: 'sticky' }
+        // No sticky sessions: every replica serves every request (shared PostgreSQL, Redis fan-out).
+        stickySessions: { affinity: 'none' }
       }
       secrets: [
         { name: 'database-url', keyVaultUrl: databaseUrlSecret.properties.secretUri, identity: identity.id }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -63,6 +64,20 @@ describe('deploy/', () => {
     };
     const bots = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 
+    it('is a file `docker compose config` accepts (where Docker Compose is installed)', function () {
+      const version = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+      if (version.error !== undefined || version.status !== 0) {
+        // NOTE: Docker is no part of what CI must have; the checks below read the file themselves.
+        console.log('    (skipped: `docker compose` is not installed here)');
+        this.skip();
+      }
+      const checked = spawnSync('docker', ['compose', '-f', 'deploy/compose.yaml', 'config', '--quiet'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      assert.equal(checked.status, 0, checked.stderr);
+    });
+
     it('runs two Switchboard instances with separate data volumes on one PostgreSQL and one Redis', () => {
       assert.deepEqual(
         bots.map(([name]) => name),
@@ -94,9 +109,11 @@ describe('deploy/', () => {
       }
     });
 
-    it('puts nginx in front with WebSocket upgrades passed through to both instances', () => {
+    it('puts nginx in front with WebSocket upgrades passed through to both instances, without affinity', () => {
       const nginx = read('deploy/nginx.conf');
       for (const [name] of bots) assert.match(nginx, new RegExp(`server ${name}:3978;`));
+      // Every instance serves every request: what they share is in PostgreSQL and Redis.
+      assert.doesNotMatch(nginx, /^\s*(ip_hash|hash|sticky)\b/m);
       assert.match(nginx, /proxy_set_header Upgrade \$http_upgrade;/);
       assert.match(nginx, /proxy_set_header Connection \$connection_upgrade;/);
       assert.match(nginx, /listen 8080;/);
@@ -137,6 +154,7 @@ describe('deploy/', () => {
       );
       assert.match(bicep, /path: '\/healthz'/);
       assert.match(bicep, /path: '\/readyz'/);
+      assert.match(bicep, /stickySessions: \{ affinity: 'none' \}/);
       // Balanced braces and brackets: the least a file that could not be compiled here must be.
       for (const [open, close] of [
         ['{', '}'],
