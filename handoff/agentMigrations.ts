@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { SharedDatabase } from '../bot/database';
-import { migrateToLatest, type MigrationSet } from '../bot/database/migrations';
+import { schemaReady, type SharedDatabase } from '../bot/database';
+import type { MigrationSet } from '../bot/database/migrations';
 
 /**
  * The agent directory's schema versions (see bot/database/migrations.ts for the rules): the
@@ -61,21 +61,7 @@ export const AGENT_MIGRATIONS: MigrationSet = {
   },
 };
 
-const schemas = new WeakMap<SharedDatabase, Promise<void>>();
-
-/**
- * Settles when `database` is open and holds the agent tables. NOTE: the set is applied here too
- * (a no-op when whoever opened the database applied it already), so a database opened without
- * it, by a tool or a test, gets it rather than failing every query.
- */
+/** Settles when `database` holds the agent tables (see {@link schemaReady}). */
 export function agentsSchemaReady(database: SharedDatabase): Promise<void> {
-  let ready = schemas.get(database);
-  if (!ready) {
-    ready = database.ready.then(() =>
-      migrateToLatest(database.db, AGENT_MIGRATIONS, database.dialect, database.dialect === 'sqlite' ? 5 : 1),
-    );
-    ready.catch(() => undefined);
-    schemas.set(database, ready);
-  }
-  return ready;
+  return schemaReady(database, AGENT_MIGRATIONS);
 }

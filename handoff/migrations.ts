@@ -1,14 +1,6 @@
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
-import type { SharedDatabase } from '../bot/database';
-import { migrateToLatest, type Dialect, type MigrationSet } from '../bot/database/migrations';
-
-/** An id the database numbers itself, in either dialect. */
-const serialId = (
-  dialect: Dialect,
-): ['integer' | 'serial', (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] =>
-  dialect === 'sqlite'
-    ? ['integer', (column) => column.primaryKey().autoIncrement()]
-    : ['serial', (column) => column.primaryKey()];
+import { sql, type Kysely, type Migration } from 'kysely';
+import { schemaReady, type SharedDatabase } from '../bot/database';
+import { serialId, type Dialect, type MigrationSet } from '../bot/database/migrations';
 
 /**
  * Columns added to a table after the first release of the handoff store: a `handoff.sqlite`
@@ -153,26 +145,7 @@ export const HANDOFF_MIGRATIONS: MigrationSet = {
   migrations: (dialect) => ({ '0001_handoff': createTables(dialect) }),
 };
 
-const schemas = new WeakMap<SharedDatabase, Promise<void>>();
-
-/**
- * Settles when `database` is open and holds the handoff tables. NOTE: the handoff set is
- * applied here too (a no-op when the database was opened with it), so a database opened
- * without it, by a tool or a test, gets it rather than failing every query.
- */
+/** Settles when `database` holds the handoff tables (see {@link schemaReady}). */
 export function handoffSchemaReady(database: SharedDatabase): Promise<void> {
-  let ready = schemas.get(database);
-  if (!ready) {
-    ready = database.ready.then(() =>
-      migrateToLatest(
-        database.db,
-        HANDOFF_MIGRATIONS,
-        database.dialect,
-        database.dialect === 'sqlite' ? 5 : 1,
-      ),
-    );
-    ready.catch(() => undefined);
-    schemas.set(database, ready);
-  }
-  return ready;
+  return schemaReady(database, HANDOFF_MIGRATIONS);
 }

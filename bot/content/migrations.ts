@@ -1,13 +1,5 @@
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
-import type { Dialect, MigrationSet } from '../database/migrations';
-
-/** An id the database numbers itself, in either dialect. */
-const serialId = (
-  dialect: Dialect,
-): ['integer' | 'serial', (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] =>
-  dialect === 'sqlite'
-    ? ['integer', (column) => column.primaryKey().autoIncrement()]
-    : ['serial', (column) => column.primaryKey()];
+import { sql, type Kysely, type Migration } from 'kysely';
+import { serialId, type Dialect, type MigrationSet } from '../database/migrations';
 
 const createTables = (dialect: Dialect): Migration => ({
   async up(db: Kysely<unknown>): Promise<void> {

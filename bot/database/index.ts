@@ -5,6 +5,7 @@ import { STATE_MIGRATIONS, migrateToLatest, type MigrationSet } from './migratio
 import type { Tables } from './schema';
 
 export type { Tables } from './schema';
+export { serialId, type Dialect, type MigrationSet } from './migrations';
 
 /** Where the database is: a SQLite file (the embedded default) or a PostgreSQL server. */
 export type DatabaseTarget =
@@ -79,4 +80,29 @@ export class SharedDatabase {
     await this.ready.catch(() => undefined);
     await this.db.destroy();
   }
+}
+
+const applied = new WeakMap<SharedDatabase, Map<string, Promise<void>>>();
+
+/**
+ * Settles when `database` is open and holds the tables of `set`. NOTE: the set is applied here
+ * (a no-op when the database was opened with it), so a store given a database opened without
+ * its set, by a tool, a test or another store's owner, gets its tables rather than failing
+ * every query. Applied once per database and set.
+ */
+export function schemaReady(database: SharedDatabase, set: MigrationSet): Promise<void> {
+  let sets = applied.get(database);
+  if (!sets) {
+    sets = new Map();
+    applied.set(database, sets);
+  }
+  let ready = sets.get(set.store);
+  if (!ready) {
+    ready = database.ready.then(() =>
+      migrateToLatest(database.db, set, database.dialect, database.dialect === 'sqlite' ? 5 : 1),
+    );
+    ready.catch(() => undefined);
+    sets.set(set.store, ready);
+  }
+  return ready;
 }

@@ -1,4 +1,11 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Migrator,
+  sql,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type { Tables } from './schema';
 
 /**
@@ -15,6 +22,14 @@ export interface MigrationSet {
 
 /** The two dialects Switchboard's database speaks. */
 export type Dialect = 'sqlite' | 'postgres';
+
+/** An id the database numbers itself, in either dialect: `[type, column options]`. */
+export const serialId = (
+  dialect: Dialect,
+): ['integer' | 'serial', (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] =>
+  dialect === 'sqlite'
+    ? ['integer', (column) => column.primaryKey().autoIncrement()]
+    : ['serial', (column) => column.primaryKey()];
 
 function migrationsOf(set: MigrationSet, dialect: Dialect): Record<string, Migration> {
   return typeof set.migrations === 'function' ? set.migrations(dialect) : set.migrations;

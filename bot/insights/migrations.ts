@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SharedDatabase } from '../database';
-import { migrateToLatest, type MigrationSet } from '../database/migrations';
+import { schemaReady, type SharedDatabase } from '../database';
+import type { MigrationSet } from '../database/migrations';
 
 /** The insights store's schema versions (see bot/database/migrations.ts for the rules). */
 export const INSIGHTS_MIGRATIONS: MigrationSet = {
@@ -63,26 +63,7 @@ export const INSIGHTS_MIGRATIONS: MigrationSet = {
   },
 };
 
-const schemas = new WeakMap<SharedDatabase, Promise<void>>();
-
-/**
- * Settles when `database` is open and holds the insights tables. NOTE: the insights set is
- * applied here too (a no-op when `openSharedDeps` or the constructor applied it already), so a
- * database opened without it, by a tool or a test, gets it rather than failing every write.
- */
+/** Settles when `database` holds the insights tables (see {@link schemaReady}). */
 export function insightsSchemaReady(database: SharedDatabase): Promise<void> {
-  let ready = schemas.get(database);
-  if (!ready) {
-    ready = database.ready.then(() =>
-      migrateToLatest(
-        database.db,
-        INSIGHTS_MIGRATIONS,
-        database.dialect,
-        database.dialect === 'sqlite' ? 5 : 1,
-      ),
-    );
-    ready.catch(() => undefined);
-    schemas.set(database, ready);
-  }
-  return ready;
+  return schemaReady(database, INSIGHTS_MIGRATIONS);
 }
