@@ -9,6 +9,7 @@ import { PASSWORD, login } from '../handoff/consoleFixture';
 import { expectedText } from '../support/dialogTable';
 import { removeDataDir, say, startServer, webOf, type RunningServer } from '../support/testServer';
 import { WebCustomer } from '../support/webCustomer';
+import { EventSocket } from '../handoff/eventSocket';
 import { postLogin } from '../handoff/consoleFixture';
 
 /** What a customer says, in order, in the conversations below: an order-status lookup. */
@@ -198,12 +199,27 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
       'both instances show the one queue',
     );
 
+    // Each agent's console listens on its own instance.
+    const events = await Promise.all(
+      [ana, bo].map((session) =>
+        EventSocket.open(`${session.url.replace('http', 'ws')}/api/console/events`, {
+          cookie: session.cookie,
+        }),
+      ),
+    );
     const claims = await Promise.all([
       ana.post(`/api/console/cases/${waiting!.id}/claim`),
       bo.post(`/api/console/cases/${waiting!.id}/claim`),
     ]);
     assert.deepEqual(claims.map((claim) => claim.status).sort(), [200, 409]);
     const winner = claims[0]?.status === 200 ? 'Ana' : 'Bo';
+    // The loser's console is on the other instance: it hears of the claim through Redis.
+    const loserEvents = events[winner === 'Ana' ? 1 : 0]!;
+    let heard: unknown;
+    do heard = await loserEvents.next();
+    while ((heard as { type?: string }).type !== 'changed');
+    assert.deepEqual(heard, { type: 'changed', caseId: waiting!.id });
+    await Promise.all(events.map((socket) => socket.close()));
     assert.deepEqual(
       await customer.botSays(1),
       [expectedText('en', { key: 'handoff.agentJoined', vars: { agentName: winner } })],
