@@ -9,6 +9,7 @@ import {
 import type { DialogState } from 'botbuilder-dialogs';
 import type { VerifiedBy } from '../services/customerMatch';
 import { ReadETagStorage } from './storage/readETagStorage';
+import { storedJsonOf } from './storage/storedJson';
 
 /** What the bot remembers about a customer across conversations (user state). */
 export interface CustomerProfile {
@@ -98,7 +99,9 @@ class ChangeTracking {
     const key = await this.storageKey(context);
     const items = await this.storage.read([key]);
     const state = (items[key] as Record<string, unknown> | undefined) ?? {};
-    context.turnState.set(this.stateKey, { state, hash: snapshotOf(state) } satisfies CachedState);
+    // The JSON the store parsed the state from is its snapshot already (SQLite's store tells it).
+    const hash = storedJsonOf(state) ?? snapshotOf(state);
+    context.turnState.set(this.stateKey, { state, hash } satisfies CachedState);
     return state;
   }
 

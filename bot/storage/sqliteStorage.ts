@@ -4,6 +4,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { openSqlite } from '../sqlite';
 import { ETagConflictError } from './etagConflict';
 import { KnownRows, type StoredRow } from './knownRows';
+import { rememberStoredJson } from './storedJson';
 import {
   answersQuery,
   hasShape,
@@ -114,6 +115,7 @@ export class SqliteStorage implements Storage, StateRecords {
       if (row) {
         // The parsed value is a fresh object, so the eTag is set on it rather than on a copy.
         const item = JSON.parse(row.value) as Record<string, unknown>;
+        rememberStoredJson(item, row.value);
         item.eTag = row.etag;
         items[key] = item;
       }
