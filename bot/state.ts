@@ -9,7 +9,7 @@ import {
 import type { DialogState } from 'botbuilder-dialogs';
 import type { VerifiedBy } from '../services/customerMatch';
 import { ReadETagStorage } from './storage/readETagStorage';
-import { storedJsonOf } from './storage/storedJson';
+import { offerJsonForWrite, storedJsonOf, takeJsonForWrite } from './storage/storedJson';
 
 /** What the bot remembers about a customer across conversations (user state). */
 export interface CustomerProfile {
@@ -109,11 +109,21 @@ class ChangeTracking {
     let cached = context.turnState.get<CachedState | undefined>(this.stateKey);
     const snapshot = cached ? snapshotOf(cached.state) : '';
     if (!force && (!cached || cached.hash === snapshot)) return;
-    const key = await this.storageKey(context);
+    // NOTE: the key is awaited only when it is a promise, so that nothing runs between taking the
+    // snapshot and handing it to the write as the state's JSON.
+    const storageKey = this.storageKey(context);
+    const key = typeof storageKey === 'string' ? storageKey : await storageKey;
     cached ??= { state: {}, hash: '' };
+    const json = storageKey === key && snapshot ? snapshot : snapshotOf(cached.state);
     cached.state.eTag = '*';
-    await this.storage.write({ [key]: cached.state });
-    cached.hash = snapshot || snapshotOf(cached.state);
+    offerJsonForWrite(cached.state, json);
+    try {
+      await this.storage.write({ [key]: cached.state });
+    } finally {
+      // Not taken by a store that does not know the offer, or that wrote a copy: never used later.
+      takeJsonForWrite(cached.state);
+    }
+    cached.hash = json;
     context.turnState.set(this.stateKey, cached);
   }
 }

@@ -4,7 +4,7 @@ import type { Storage, StoreItems } from 'botbuilder';
 import { openSqlite } from '../sqlite';
 import { ETagConflictError } from './etagConflict';
 import { KnownRows, type StoredRow } from './knownRows';
-import { rememberStoredJson } from './storedJson';
+import { rememberStoredJson, takeJsonForWrite } from './storedJson';
 import {
   answersQuery,
   hasShape,
@@ -23,6 +23,11 @@ interface Row {
   etag: string;
 }
 
+function jsonWithoutETag(item: Record<string, unknown>): string {
+  const { eTag: _eTag, ...rest } = item;
+  return JSON.stringify(rest);
+}
+
 /**
  * Bot Framework {@link Storage} on one SQLite file (better-sqlite3, WAL mode).
  *
@@ -39,7 +44,7 @@ export class SqliteStorage implements Storage, StateRecords {
   private readonly remove: Database.Statement<[string]>;
   // NOTE: better-sqlite3 builds a wrapper per `transaction()` call; these are built once, not per write.
   private readonly writeAll: (
-    entries: [string, Record<string, unknown>][],
+    entries: [key: string, item: Record<string, unknown>, json: string | undefined][],
     now: number,
   ) => [key: string, row: StoredRow][];
   private readonly deleteAll: (keys: string[]) => void;
@@ -70,18 +75,18 @@ export class SqliteStorage implements Storage, StateRecords {
        ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
     );
     this.remove = this.db.prepare('DELETE FROM state WHERE key = ?');
-    this.writeAll = this.db.transaction((entries: [string, Record<string, unknown>][], now: number) =>
-      entries.map(([key, item]): [string, StoredRow] => {
-        const expected = item.eTag;
-        if (typeof expected === 'string' && expected !== '*') {
-          const current = this.selectOne.get(key);
-          if (current && current.etag !== expected) throw new ETagConflictError(key);
-        }
-        const { eTag: _eTag, ...rest } = item;
-        const row = { value: JSON.stringify(rest), etag: randomUUID() };
-        this.upsert.run(key, row.value, row.etag, now);
-        return [key, row];
-      }),
+    this.writeAll = this.db.transaction(
+      (entries: [string, Record<string, unknown>, string | undefined][], now: number) =>
+        entries.map(([key, item, json]): [string, StoredRow] => {
+          const expected = item.eTag;
+          if (typeof expected === 'string' && expected !== '*') {
+            const current = this.selectOne.get(key);
+            if (current && current.etag !== expected) throw new ETagConflictError(key);
+          }
+          const row = { value: json ?? jsonWithoutETag(item), etag: randomUUID() };
+          this.upsert.run(key, row.value, row.etag, now);
+          return [key, row];
+        }),
     );
     this.deleteAll = this.db.transaction((keys: string[]) => {
       for (const key of keys) this.remove.run(key);
@@ -126,10 +131,15 @@ export class SqliteStorage implements Storage, StateRecords {
   write(changes: StoreItems): Promise<void> {
     if (!changes) return Promise.reject(new ReferenceError('SqliteStorage.write(): changes are required'));
     try {
-      const written = this.writeAll(
-        Object.entries(changes) as [string, Record<string, unknown>][],
-        Date.now(),
+      // Offers are taken before anything can fail, so none is left for a later write of the item.
+      const entries = (Object.entries(changes) as [string, Record<string, unknown>][]).map(
+        ([key, item]): [string, Record<string, unknown>, string | undefined] => [
+          key,
+          item,
+          takeJsonForWrite(item),
+        ],
       );
+      const written = this.writeAll(entries, Date.now());
       if (this.known) for (const [key, row] of written) this.known.set(key, row);
       return Promise.resolve();
     } catch (error) {

@@ -16,3 +16,22 @@ export function rememberStoredJson(item: object, json: string): void {
 export function storedJsonOf(item: object): string | undefined {
   return storedJson.get(item);
 }
+
+/** Items about to be written, with their JSON (without the eTag); each is taken once. */
+const offered = new WeakMap<object, string>();
+
+/**
+ * Tells the store that `item` serializes (without its eTag) to `json` for the write that comes
+ * next, so it need not serialize it again. NOTE: only for a write called right after, with
+ * nothing in between that could change the item; a store takes it once ({@link takeJsonForWrite}).
+ */
+export function offerJsonForWrite(item: object, json: string): void {
+  offered.set(item, json);
+}
+
+/** The JSON offered for writing `item`, once; undefined when none was (the store serializes it). */
+export function takeJsonForWrite(item: object): string | undefined {
+  const json = offered.get(item);
+  if (json !== undefined) offered.delete(item);
+  return json;
+}

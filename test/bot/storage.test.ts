@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
 import Database from 'better-sqlite3';
 import { ETagConflictError, SqliteStorage, openStateStore } from '../../bot/storage';
+import { offerJsonForWrite } from '../../bot/storage/storedJson';
 import { item, storageContract, type Item } from '../support/storageContract';
 
 const tempDirs: string[] = [];
@@ -140,6 +141,21 @@ describe('SqliteStorage', () => {
       const items = await storage.read(['a', 'b']);
       assert.equal(item(items, 'a')?.n, 1);
       assert.equal(item(items, 'b')?.n, 2);
+    } finally {
+      storage.close();
+    }
+  });
+
+  it('write() stores the JSON offered for an item once, and serializes the item itself after', async () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'));
+    try {
+      const state: Item = { n: 1, eTag: '*' };
+      offerJsonForWrite(state, '{"n":1}');
+      await storage.write({ k: state });
+      assert.equal(item(await storage.read(['k']), 'k')?.n, 1);
+      state.n = 2;
+      await storage.write({ k: state });
+      assert.equal(item(await storage.read(['k']), 'k')?.n, 2, 'the offer was taken by the first write');
     } finally {
       storage.close();
     }
