@@ -8,7 +8,6 @@ import { SqliteStorage } from './sqliteStorage';
 export { SqliteStorage } from './sqliteStorage';
 export { DatabaseStorage } from './databaseStorage';
 export { ETagConflictError } from './etagConflict';
-export { storedJsonOf } from './storedJson';
 
 /** The storage the bot state lives in, with what the server needs to manage its life. */
 export interface StateStore {
