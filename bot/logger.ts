@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config';
 import { redactPii } from './language/pii';
 import { redactLogObject, redactLogValue } from './logRedaction';
+import { TurnSlot } from './turnScope';
 
 export type { Logger } from 'pino';
 
@@ -12,22 +12,26 @@ export interface TurnLogFields {
   conversationId: string | undefined;
 }
 
-const turnLogFields = new AsyncLocalStorage<TurnLogFields>();
+const turnLogFields = new TurnSlot<TurnLogFields>('switchboard.turnLogFields');
 
 /**
- * Runs `work` (the rest of a turn) so that every line any module logs meanwhile, through the
+ * Runs `work` (the rest of the turn `turn`, its TurnContext) so that every line any module logs meanwhile, through the
  * process logger or a child of it, carries `fields`. NOTE: the fields are merged into each
  * line by pino's `mixin`, which runs before the redacting formatter, rather than bound to a
  * child logger, whose bindings no formatter sees: a conversation id can be a phone number
  * (WhatsApp) and must be redacted like everything else.
  */
-export function withTurnLogFields<T>(fields: TurnLogFields, work: () => Promise<T>): Promise<T> {
-  return turnLogFields.run(fields, work);
+export function withTurnLogFields<T>(
+  turn: object,
+  fields: TurnLogFields,
+  work: () => Promise<T>,
+): Promise<T> {
+  return turnLogFields.run(turn, fields, work);
 }
 
 /** The fields of the turn running now, if any. */
 export function currentTurnLogFields(): TurnLogFields | undefined {
-  return turnLogFields.getStore();
+  return turnLogFields.get();
 }
 
 /**
@@ -51,7 +55,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     },
     // A copy: pino merges the line's own fields into what mixin returns.
     mixin: () => {
-      const fields = turnLogFields.getStore();
+      const fields = turnLogFields.get();
       return fields ? { ...fields } : {};
     },
     // NOTE: pino applies no formatter to a child logger's bindings (it resets `bindings` for

@@ -9,6 +9,7 @@ import {
 import type { DialogState } from 'botbuilder-dialogs';
 import type { VerifiedBy } from '../services/customerMatch';
 import { ReadETagStorage } from './storage/readETagStorage';
+import { offerJsonForWrite, storedJsonOf, takeJsonForWrite } from './storage/storedJson';
 
 /** What the bot remembers about a customer across conversations (user state). */
 export interface CustomerProfile {
@@ -98,7 +99,9 @@ class ChangeTracking {
     const key = await this.storageKey(context);
     const items = await this.storage.read([key]);
     const state = (items[key] as Record<string, unknown> | undefined) ?? {};
-    context.turnState.set(this.stateKey, { state, hash: snapshotOf(state) } satisfies CachedState);
+    // The JSON the store parsed the state from is its snapshot already (SQLite's store tells it).
+    const hash = storedJsonOf(state) ?? snapshotOf(state);
+    context.turnState.set(this.stateKey, { state, hash } satisfies CachedState);
     return state;
   }
 
@@ -106,11 +109,21 @@ class ChangeTracking {
     let cached = context.turnState.get<CachedState | undefined>(this.stateKey);
     const snapshot = cached ? snapshotOf(cached.state) : '';
     if (!force && (!cached || cached.hash === snapshot)) return;
-    const key = await this.storageKey(context);
+    // NOTE: the key is awaited only when it is a promise, so that nothing runs between taking the
+    // snapshot and handing it to the write as the state's JSON.
+    const storageKey = this.storageKey(context);
+    const key = typeof storageKey === 'string' ? storageKey : await storageKey;
     cached ??= { state: {}, hash: '' };
+    const json = storageKey === key && snapshot ? snapshot : snapshotOf(cached.state);
     cached.state.eTag = '*';
-    await this.storage.write({ [key]: cached.state });
-    cached.hash = snapshot || snapshotOf(cached.state);
+    offerJsonForWrite(cached.state, json);
+    try {
+      await this.storage.write({ [key]: cached.state });
+    } finally {
+      // Not taken by a store that does not know the offer, or that wrote a copy: never used later.
+      takeJsonForWrite(cached.state);
+    }
+    cached.hash = json;
     context.turnState.set(this.stateKey, cached);
   }
 }

@@ -14,19 +14,51 @@ export function customerZone(context: TurnContext, shopZone: string): string {
   return zone && IANAZone.isValidZone(zone) ? zone : shopZone;
 }
 
+/** Formatted dates remembered at most; beyond, all are forgotten at once. */
+const MAX_REMEMBERED = 5_000;
+const remembered = new Map<string, string>();
+
+/**
+ * `format` of these inputs, remembered. NOTE: luxon builds a DateTime, a locale and an Intl
+ * formatter on every call (about 2 % of a turn in the order status), while the output depends
+ * on the inputs only and the same orders' dates are shown over and over.
+ */
+function rememberedFormat(
+  kind: string,
+  value: string,
+  locale: string,
+  zone: string,
+  format: () => string,
+): string {
+  const key = `${kind}\u0000${value}\u0000${locale}\u0000${zone}`;
+  let text = remembered.get(key);
+  if (text === undefined) {
+    text = format();
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(key, text);
+  }
+  return text;
+}
+
 /** A calendar day (`yyyy-MM-dd`, shop timezone) such as "June 13, 2025" / "13 de junio de 2025". */
 export function formatDay(day: string, locale: string, shopZone: string): string {
-  return DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+  return rememberedFormat('day', day, locale, shopZone, () =>
+    DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL),
+  );
 }
 
 /** A calendar day with its weekday: "Thursday, June 12, 2025" / "jueves, 12 de junio de 2025". */
 export function formatWeekday(day: string, locale: string, shopZone: string): string {
-  return DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
+  return rememberedFormat('weekday', day, locale, shopZone, () =>
+    DateTime.fromISO(day, { zone: shopZone }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE),
+  );
 }
 
 /** The day of an instant, in `zone`. */
 export function formatInstantDay(instant: string, locale: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+  return rememberedFormat('instant', instant, locale, zone, () =>
+    DateTime.fromISO(instant, { zone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL),
+  );
 }
 
 /** Items as one line: "2 × Merino base-layer briefs, M; Rain jacket, M". */

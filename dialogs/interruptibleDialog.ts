@@ -2,8 +2,12 @@ import { ActivityTypes } from 'botbuilder';
 import {
   ChoiceFactory,
   ComponentDialog,
+  DialogContainer,
   DialogTurnStatus,
+  type Dialog,
   type DialogContext,
+  type DialogInstance,
+  type DialogState,
   type DialogTurnResult,
   type PromptOptions,
 } from 'botbuilder-dialogs';
@@ -51,9 +55,7 @@ export const INTERRUPTION_MIN_SCORE = 0.5;
  * thinks of it as a message of its own.
  */
 export function answersActivePrompt(innerDc: DialogContext, text: string): boolean {
-  let dc = innerDc;
-  while (dc.child) dc = dc.child;
-  const options = (dc.activeDialog?.state as { options?: PromptOptions } | undefined)?.options;
+  const options = (innermostActiveDialog(innerDc)?.state as { options?: PromptOptions } | undefined)?.options;
   const choices = ChoiceFactory.toChoices(options?.choices ?? []);
   if (choices.length === 0) return false;
   const t = findTurnLanguage(innerDc.context)?.t;
@@ -61,6 +63,44 @@ export function answersActivePrompt(innerDc: DialogContext, text: string): boole
     matchChoice(text, choices, { numbers: true, ordinals: t && ordinalWords(t), partial: false }) !==
     undefined
   );
+}
+
+/** Where a ComponentDialog keeps its inner dialog stack in its instance state (botbuilder's persisted layout). */
+const INNER_DIALOG_STATE = 'dialogs';
+
+/**
+ * The innermost active dialog below `dc`: what `while (dc.child) dc = dc.child` reaches. NOTE:
+ * found in the dialog state instead, because every `dc.child` builds a new DialogContext (with
+ * its DialogStateManager and component registration), twice per level in that loop. Stored
+ * conversations depend on the layout read here (a component's stack under `dialogs`), so
+ * botbuilder cannot change it without breaking them. Another kind of container (none in
+ * Switchboard) is walked the generic way.
+ */
+export function innermostActiveDialog(dc: DialogContext): DialogInstance | undefined {
+  const containers: DialogContainer[] = [];
+  // As a child DialogContext finds a dialog: its own set first, then its parents'.
+  const find = (id: string): Dialog | undefined => {
+    for (let i = containers.length - 1; i >= 0; i--) {
+      const found = containers[i]?.findDialog(id);
+      if (found) return found;
+    }
+    return dc.findDialog(id);
+  };
+  let instance = dc.activeDialog;
+  let dialog = instance && find(instance.id);
+  while (instance && dialog instanceof DialogContainer) {
+    if (!(dialog instanceof ComponentDialog)) {
+      let child: DialogContext | undefined = dc;
+      while (child.child) child = child.child;
+      return child.activeDialog;
+    }
+    const stack = (instance.state as Record<string, DialogState | undefined>)[INNER_DIALOG_STATE]
+      ?.dialogStack;
+    instance = stack?.[stack.length - 1];
+    containers.push(dialog);
+    dialog = instance && find(instance.id);
+  }
+  return instance;
 }
 
 /**

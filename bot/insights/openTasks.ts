@@ -92,23 +92,44 @@ export async function applyTaskOps(
         task.row.last_at = Math.max(task.row.last_at, op.at);
     }
   }
+  const ended: string[] = [];
+  const changed: InsightOpenTaskRow[] = [];
   for (const [conversation, task] of tasks) {
     if (!task) {
-      if (existed.has(conversation))
-        await trx.deleteFrom('insight_open_tasks').where('conversation', '=', conversation).execute();
+      if (existed.has(conversation)) ended.push(conversation);
       continue;
     }
-    const row: InsightOpenTaskRow = {
+    changed.push({
       ...task.row,
       step: task.stack[task.stack.length - 1]?.[1] ?? task.row.step,
       steps: JSON.stringify(task.stack),
-    };
+    });
+  }
+  // NOTE: a few statements per batch rather than one per conversation: every statement is
+  // compiled by Kysely and prepared by the driver anew, which cost more than the rows themselves.
+  for (let i = 0; i < ended.length; i += ROWS_PER_STATEMENT)
+    await trx
+      .deleteFrom('insight_open_tasks')
+      .where('conversation', 'in', ended.slice(i, i + ROWS_PER_STATEMENT))
+      .execute();
+  for (let i = 0; i < changed.length; i += ROWS_PER_STATEMENT)
     await trx
       .insertInto('insight_open_tasks')
-      .values(row)
-      .onConflict((conflict) => conflict.column('conversation').doUpdateSet(row))
+      .values(changed.slice(i, i + ROWS_PER_STATEMENT))
+      .onConflict((conflict) =>
+        conflict.column('conversation').doUpdateSet((update) => ({
+          task: update.ref('excluded.task'),
+          started_at: update.ref('excluded.started_at'),
+          step: update.ref('excluded.step'),
+          steps: update.ref('excluded.steps'),
+          last_at: update.ref('excluded.last_at'),
+          held: update.ref('excluded.held'),
+          channel: update.ref('excluded.channel'),
+          locale: update.ref('excluded.locale'),
+          team: update.ref('excluded.team'),
+        })),
+      )
       .execute();
-  }
 }
 
 function parseStack(json: string): [string, string][] {

@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { conversationKey } from '../middleware/serializeTurns';
 import { findTurnLanguage } from '../middleware/localeResolution';
 import type { Logger } from '../logger';
+import { TurnSlot } from '../turnScope';
 import type { BotStateSet, ConversationData } from '../state';
 import type { InsightKind, InsightScope } from './events';
 import type { InsightsRecorder } from './recorder';
@@ -31,14 +31,14 @@ export interface TurnInsight {
 
 /**
  * NOTE: botbuilder's `BotTelemetryClient.trackEvent()` is given no TurnContext, so the turn is
- * found through an AsyncLocalStorage that {@link TurnInsights} opens around the rest of the
- * turn: every dialog step of the turn runs inside it, and so does every event a dialog tracks.
+ * found through the turn's scope ({@link TurnSlot}) that {@link TurnInsights} sets around the rest
+ * of the turn: every dialog step of the turn runs inside it, and so does every event a dialog tracks.
  */
-const currentTurn = new AsyncLocalStorage<TurnInsight>();
+const currentTurn = new TurnSlot<TurnInsight>('switchboard.turnInsight');
 
 /** The turn insights are recording, when a {@link TurnInsights} middleware runs it. */
 export function currentTurnInsight(): TurnInsight | undefined {
-  return currentTurn.getStore();
+  return currentTurn.get();
 }
 
 /** Picks the team for a locale and a topic (the handoff routing), for events outside a case. */
@@ -106,7 +106,7 @@ export class TurnInsights implements Middleware {
       });
     }
     try {
-      await currentTurn.run(turn, next);
+      await currentTurn.run(context, turn, next);
     } finally {
       safely(() => this.afterTurn(context, turn, isMessage, localeBefore, startedAt, record));
     }

@@ -115,21 +115,52 @@ const ZH_ADDRESS = new RegExp(
 /** Words customers put before an address that the greedy Chinese pattern would take for a place name. */
 const ZH_ADDRESS_LEADS = /^(?:我住在|住在|地址是|地址|寄到|送到|发到|發到|在)/u;
 
-/** `text` with each known value replaced by `label`, longest first, as whole words (Latin script). */
-function replaceKnown(text: string, values: readonly string[] | undefined, label: string): string {
-  const usable = [
-    ...new Set((values ?? []).map((value) => value.trim()).filter((value) => value.length >= 2)),
-  ].sort((a, b) => b.length - a.length);
-  let result = text;
-  for (const value of usable) {
+/** Patterns of known values remembered at most; beyond, all are forgotten at once. */
+const MAX_KNOWN_PATTERNS = 2_000;
+const knownPatterns = new Map<string, RegExp>();
+
+/**
+ * The pattern of one known value, built once. NOTE: a customer's known values are matched in
+ * every message they write; building a Unicode pattern costs more than running it. A global
+ * pattern is safe to share with `String.prototype.replace`, which starts it from 0 every time.
+ */
+function knownPattern(value: string): RegExp {
+  let pattern = knownPatterns.get(value);
+  if (!pattern) {
     const han = /\p{Script=Han}/u.test(value);
-    const pattern = new RegExp(
+    pattern = new RegExp(
       han ? escape(value) : `(?<![\\p{L}\\p{N}])${escape(value)}(?![\\p{L}\\p{N}])`,
       'giu',
     );
-    result = result.replace(pattern, label);
+    if (knownPatterns.size >= MAX_KNOWN_PATTERNS) knownPatterns.clear();
+    knownPatterns.set(value, pattern);
   }
+  return pattern;
+}
+
+/** `text` with each known value replaced by `label`, longest first, as whole words (Latin script). */
+function replaceKnown(text: string, values: readonly string[] | undefined, label: string): string {
+  if (!values || values.length === 0) return text;
+  const usable = [...new Set(values.map((value) => value.trim()).filter((value) => value.length >= 2))].sort(
+    (a, b) => b.length - a.length,
+  );
+  let result = text;
+  for (const value of usable) result = result.replace(knownPattern(value), label);
   return result;
+}
+
+/**
+ * What a text must hold for the patterns to find anything, tested first because it is much
+ * cheaper than they are: every Latin-script address pattern needs an ASCII digit (`\d`, with or
+ * without the `u` flag), the Chinese one 号 or 號, and a stated Chinese name a Han character.
+ */
+const ASCII_DIGIT = /\d/;
+const ZH_ADDRESS_MARK = /[号號]/u;
+const HAN = /\p{Script=Han}/u;
+
+/** Every match of `pattern` in `text`, unless `needs` says there can be none. */
+function matchesOf(text: string, pattern: RegExp, needs: RegExp): RegExpExecArray[] {
+  return needs.test(text) ? [...text.matchAll(pattern)] : [];
 }
 
 /**
@@ -137,17 +168,21 @@ function replaceKnown(text: string, values: readonly string[] | undefined, label
  * The words that lead to a name ("my name is") stay, so the agent still reads what was said.
  */
 export function redactPersonalDetails(text: string, known: KnownPii = {}): string {
-  const withoutKnown = replaceKnown(replaceKnown(text, known.addresses, '[address]'), known.names, '[name]');
-  return withoutKnown
-    .replace(ZH_ADDRESS, (match) => {
+  let result = replaceKnown(replaceKnown(text, known.addresses, '[address]'), known.names, '[name]');
+  if (ZH_ADDRESS_MARK.test(result))
+    result = result.replace(ZH_ADDRESS, (match) => {
       const lead = ZH_ADDRESS_LEADS.exec(match)?.[0] ?? '';
       return `${lead}[address]`;
-    })
-    .replace(EN_ADDRESS, '[address]')
-    .replace(ES_ADDRESS, '[address]')
-    .replace(LV_ADDRESS, '[address]')
-    .replace(STATED_LATIN_NAME, (_match, lead: string) => `${lead}[name]`)
-    .replace(STATED_HAN_NAME, (_match, lead: string) => `${lead}[name]`);
+    });
+  if (ASCII_DIGIT.test(result))
+    result = result
+      .replace(EN_ADDRESS, '[address]')
+      .replace(ES_ADDRESS, '[address]')
+      .replace(LV_ADDRESS, '[address]');
+  result = result.replace(STATED_LATIN_NAME, (_match, lead: string) => `${lead}[name]`);
+  return HAN.test(result)
+    ? result.replace(STATED_HAN_NAME, (_match, lead: string) => `${lead}[name]`)
+    : result;
 }
 
 /**
@@ -157,10 +192,19 @@ export function redactPersonalDetails(text: string, known: KnownPii = {}): strin
 export function statedPersonalDetails(text: string): Required<KnownPii> {
   const names = [
     ...[...text.matchAll(STATED_LATIN_NAME)].map((match) => match[2] ?? ''),
-    ...[...text.matchAll(STATED_HAN_NAME)].map((match) => match[2] ?? ''),
+    ...matchesOf(text, STATED_HAN_NAME, HAN).map((match) => match[2] ?? ''),
   ].filter(Boolean);
-  const addresses = [EN_ADDRESS, ES_ADDRESS, LV_ADDRESS, ZH_ADDRESS]
-    .flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[0].replace(ZH_ADDRESS_LEADS, '')))
+  const addresses = (
+    [
+      [EN_ADDRESS, ASCII_DIGIT],
+      [ES_ADDRESS, ASCII_DIGIT],
+      [LV_ADDRESS, ASCII_DIGIT],
+      [ZH_ADDRESS, ZH_ADDRESS_MARK],
+    ] as const
+  )
+    .flatMap(([pattern, needs]) =>
+      matchesOf(text, pattern, needs).map((match) => match[0].replace(ZH_ADDRESS_LEADS, '')),
+    )
     .filter(Boolean);
   // Each word of a stated Latin name on its own too: "Ana" alone, after "Ana Pérez" was given.
   const parts = names.flatMap((name) =>

@@ -22,6 +22,14 @@ const PHONE = /(?:\+|\(\s*)?\b\d(?:[\s().-]{0,2}\d){6,14}\b/g;
 /** The same in full-width digits, as Chinese keyboards type them (＋86 １３８ ００１３ ８０００). */
 const WIDE_PHONE = /[＋+]?[０-９](?:[\s（）().\-－]{0,2}[０-９]){6,14}/gu;
 
+/**
+ * What the patterns above need to find anything, tested first because it costs a fraction of
+ * running them (this runs on every customer message and every log line): `@`, an ASCII digit
+ * (`\d`, with or without the `u` flag), a full-width digit.
+ */
+const ASCII_DIGIT = /\d/;
+const WIDE_DIGIT = /[０-９]/u;
+
 /** Luhn checksum, so order numbers and other long digit runs are not taken for cards. */
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -55,6 +63,7 @@ export class LocalPiiRedactor implements PiiRedactor {
  * are never kept in any form (PCI DSS), so not even a sealed original holds one.
  */
 export function withoutCardNumbers(text: string): string {
+  if (!ASCII_DIGIT.test(text)) return text;
   return text.replace(CARD, (match) => (passesLuhn(match.replace(/\D/g, '')) ? '[card]' : match));
 }
 
@@ -65,8 +74,9 @@ export function withoutCardNumbers(text: string): string {
  * names, so "ana.perez@…" is one `[email]`, not `[name].perez@…`.
  */
 export function redactPii(text: string, known?: KnownPii): string {
-  const digitsDone = withoutCardNumbers(replaceIbans(text.replace(EMAIL, '[email]'), '[iban]'))
-    .replace(PHONE, '[phone]')
-    .replace(WIDE_PHONE, '[phone]');
+  const withoutEmail = text.includes('@') ? text.replace(EMAIL, '[email]') : text;
+  let digitsDone = withoutCardNumbers(replaceIbans(withoutEmail, '[iban]'));
+  if (ASCII_DIGIT.test(digitsDone)) digitsDone = digitsDone.replace(PHONE, '[phone]');
+  if (WIDE_DIGIT.test(digitsDone)) digitsDone = digitsDone.replace(WIDE_PHONE, '[phone]');
   return redactPersonalDetails(digitsDone, known);
 }

@@ -1,7 +1,8 @@
 import { ActivityTypes, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { SupportedLocale } from '../config';
-import { resolveLocale, translator, type Translate, type TranslationKey } from '../i18n';
+import { resolveLocale, type Translate } from '../i18n';
+import { rememberingTranslator } from '../rememberedTexts';
 import type { LanguageDetector } from '../language/languageDetection';
 import type { CustomerProfile } from '../state';
 
@@ -51,27 +52,12 @@ export class LocaleResolution implements Middleware {
     await next();
   }
 
-  /**
-   * NOTE: one translator per locale for the life of the process, with the texts that take no
-   * variables remembered: i18next resolves a key anew on every call (fallbacks, nesting,
-   * interpolation), and most of what the bot says is the same fixed text turn after turn.
-   * Resources added to or removed from i18next later empty the cache.
-   */
+  /** One translator per locale for the life of the process (see {@link rememberingTranslator}). */
   private translatorFor(locale: string): Translate {
     let translate = this.translators.get(locale);
     if (!translate) {
       this.watchResources();
-      const t = translator(this.i18n, locale);
-      const fixedTexts = new Map<TranslationKey, string>();
-      translate = (key, vars) => {
-        if (vars) return t(key, vars);
-        let text = fixedTexts.get(key);
-        if (text === undefined) {
-          text = t(key);
-          fixedTexts.set(key, text);
-        }
-        return text;
-      };
+      translate = rememberingTranslator(this.i18n, locale);
       this.translators.set(locale, translate);
     }
     return translate;

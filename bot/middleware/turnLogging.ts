@@ -38,7 +38,11 @@ export class TurnLogging implements Middleware {
       );
     }
     try {
-      await withTurnLogFields({ channelId: fields.channelId, conversationId: fields.conversationId }, next);
+      await withTurnLogFields(
+        context,
+        { channelId: fields.channelId, conversationId: fields.conversationId },
+        next,
+      );
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       this.logger.info({ ...fields, ms: Math.round(ms * 10) / 10 }, 'turn done');

@@ -40,6 +40,7 @@ export function openStateStore(
     case 'sqlite': {
       const storage = new SqliteStorage(path.join(config.dataDir, STATE_DB_FILE), {
         checkpointInBackground: true,
+        rememberRows: true,
       });
       return { storage, isOpen: () => storage.isOpen, close: () => storage.close() };
     }

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { openSqlite } from '../sqlite';
 import { ETagConflictError } from './etagConflict';
+import { KnownRows, type StoredRow } from './knownRows';
+import { rememberStoredJson, takeJsonForWrite } from './storedJson';
 import {
   answersQuery,
   hasShape,
@@ -21,6 +23,11 @@ interface Row {
   etag: string;
 }
 
+function jsonWithoutETag(item: Record<string, unknown>): string {
+  const { eTag: _eTag, ...rest } = item;
+  return JSON.stringify(rest);
+}
+
 /**
  * Bot Framework {@link Storage} on one SQLite file (better-sqlite3, WAL mode).
  *
@@ -36,18 +43,24 @@ export class SqliteStorage implements Storage, StateRecords {
   private readonly upsert: Database.Statement<[string, string, string, number]>;
   private readonly remove: Database.Statement<[string]>;
   // NOTE: better-sqlite3 builds a wrapper per `transaction()` call; these are built once, not per write.
-  private readonly writeAll: (entries: [string, Record<string, unknown>][], now: number) => void;
+  private readonly writeAll: (
+    entries: [key: string, item: Record<string, unknown>, json: string | undefined][],
+    now: number,
+  ) => [key: string, row: StoredRow][];
   private readonly deleteAll: (keys: string[]) => void;
   private readonly checkpointer: WalCheckpointer | undefined;
+  private readonly known: KnownRows | undefined;
 
   /**
    * Opens (creating when missing, private) the database file; its folder is created too. With
    * `checkpointInBackground` (the server's store), the write-ahead log is checkpointed by a
    * worker thread on a timer rather than by a commit of a turn (see {@link WalCheckpointer}).
+   * With `rememberRows` (the server's store), rows already read or written are read from
+   * memory while no other connection commits (see {@link KnownRows}).
    */
   constructor(
     readonly file: string,
-    options: { checkpointInBackground?: boolean } = {},
+    options: { checkpointInBackground?: boolean; rememberRows?: boolean } = {},
   ) {
     this.db = openSqlite(file);
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
@@ -62,22 +75,28 @@ export class SqliteStorage implements Storage, StateRecords {
        ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
     );
     this.remove = this.db.prepare('DELETE FROM state WHERE key = ?');
-    this.writeAll = this.db.transaction((entries: [string, Record<string, unknown>][], now: number) => {
-      for (const [key, item] of entries) {
-        const expected = item.eTag;
-        if (typeof expected === 'string' && expected !== '*') {
-          const current = this.selectOne.get(key);
-          if (current && current.etag !== expected) throw new ETagConflictError(key);
-        }
-        const { eTag: _eTag, ...value } = item;
-        this.upsert.run(key, JSON.stringify(value), randomUUID(), now);
-      }
-    });
+    this.writeAll = this.db.transaction(
+      (entries: [string, Record<string, unknown>, string | undefined][], now: number) =>
+        entries.map(([key, item, json]): [string, StoredRow] => {
+          const expected = item.eTag;
+          if (typeof expected === 'string' && expected !== '*') {
+            const current = this.selectOne.get(key);
+            if (current && current.etag !== expected) throw new ETagConflictError(key);
+          }
+          const row = { value: json ?? jsonWithoutETag(item), etag: randomUUID() };
+          this.upsert.run(key, row.value, row.etag, now);
+          return [key, row];
+        }),
+    );
     this.deleteAll = this.db.transaction((keys: string[]) => {
       for (const key of keys) this.remove.run(key);
     });
     this.checkpointer =
       options.checkpointInBackground && file !== ':memory:' ? new WalCheckpointer(this.db, file) : undefined;
+    if (options.rememberRows) {
+      const dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
+      this.known = new KnownRows(() => dataVersion.get() ?? 0);
+    }
   }
 
   /** The background checkpointer, when there is one (tests). */
@@ -93,10 +112,15 @@ export class SqliteStorage implements Storage, StateRecords {
   read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
     for (const key of keys) {
-      const row = this.selectOne.get(key);
+      let row = this.known?.get(key);
+      if (row === undefined) {
+        row = this.selectOne.get(key) ?? null;
+        this.known?.set(key, row);
+      }
       if (row) {
         // The parsed value is a fresh object, so the eTag is set on it rather than on a copy.
         const item = JSON.parse(row.value) as Record<string, unknown>;
+        rememberStoredJson(item, row.value);
         item.eTag = row.etag;
         items[key] = item;
       }
@@ -107,7 +131,16 @@ export class SqliteStorage implements Storage, StateRecords {
   write(changes: StoreItems): Promise<void> {
     if (!changes) return Promise.reject(new ReferenceError('SqliteStorage.write(): changes are required'));
     try {
-      this.writeAll(Object.entries(changes) as [string, Record<string, unknown>][], Date.now());
+      // Offers are taken before anything can fail, so none is left for a later write of the item.
+      const entries = (Object.entries(changes) as [string, Record<string, unknown>][]).map(
+        ([key, item]): [string, Record<string, unknown>, string | undefined] => [
+          key,
+          item,
+          takeJsonForWrite(item),
+        ],
+      );
+      const written = this.writeAll(entries, Date.now());
+      if (this.known) for (const [key, row] of written) this.known.set(key, row);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -115,7 +148,12 @@ export class SqliteStorage implements Storage, StateRecords {
   }
 
   delete(keys: string[]): Promise<void> {
-    this.deleteAll(keys);
+    try {
+      this.deleteAll(keys);
+    } finally {
+      // Forgotten also when the delete failed: the connection reads the rows again.
+      for (const key of keys) this.known?.forget(key);
+    }
     return Promise.resolve();
   }
 
@@ -139,7 +177,9 @@ export class SqliteStorage implements Storage, StateRecords {
 
   erase(keys: readonly string[]): Promise<number> {
     const run = this.db.transaction(() => keys.reduce((n, key) => n + this.remove.run(key).changes, 0));
-    return Promise.resolve(run());
+    const erased = run();
+    this.known?.clear();
+    return Promise.resolve(erased);
   }
 
   expire(shape: KeyShape, before: number, keep: ReadonlySet<string> = new Set()): Promise<number> {
@@ -153,7 +193,9 @@ export class SqliteStorage implements Storage, StateRecords {
         .filter((key) => hasShape(key, shape) && !keep.has(key));
       return keys.reduce((n, key) => n + this.remove.run(key).changes, 0);
     });
-    return Promise.resolve(run());
+    const expired = run();
+    this.known?.clear();
+    return Promise.resolve(expired);
   }
 
   /** Number of stored items; used by readiness checks and the benchmark. */
@@ -164,6 +206,7 @@ export class SqliteStorage implements Storage, StateRecords {
   /** Closes the file; later calls fail. Safe to call twice. */
   close(): void {
     if (!this.db.open) return;
+    this.known?.clear();
     void this.checkpointer?.stop();
     this.db.close();
   }

@@ -50,11 +50,16 @@ const CONNECTOR_FIELDS = [
   'callerId',
 ] as const satisfies readonly (keyof Activity)[];
 
+const IS_CONNECTOR_FIELD: ReadonlySet<string> = new Set(CONNECTOR_FIELDS);
+
 /** An outgoing activity as the connector receives it: schema fields only, no internal channel data. */
 export function toConnector(activity: Partial<Activity>): Partial<Activity> {
-  const sent: Partial<Activity> = {};
-  for (const field of CONNECTOR_FIELDS) {
-    if (activity[field] !== undefined) (sent as Record<string, unknown>)[field] = activity[field];
+  const sent: Record<string, unknown> = {};
+  // NOTE: the activity's own fields (about ten) are looked up in the schema's, not the schema's
+  // forty-odd fields in the activity: this runs for every reply.
+  for (const field of Object.keys(activity)) {
+    const value = (activity as Record<string, unknown>)[field];
+    if (value !== undefined && IS_CONNECTOR_FIELD.has(field)) sent[field] = value;
   }
   const channelData = publicChannelData(activity.channelData);
   if (channelData !== undefined) sent.channelData = channelData;

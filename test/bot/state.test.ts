@@ -3,9 +3,20 @@ import { MemoryStorage, TestAdapter, type StoreItems, type TurnContext } from 'b
 import { ComponentDialog, DialogSet, TextPrompt, WaterfallDialog } from 'botbuilder-dialogs';
 import { DialogMemoryConfiguration } from '../../bot/middleware/dialogMemoryConfiguration';
 import { BotStateSet } from '../../bot/state';
+import { SqliteStorage } from '../../bot/storage';
 
 /** MemoryStorage that records the keys of every write. */
 class RecordingStorage extends MemoryStorage {
+  readonly writes: string[][] = [];
+
+  override write(changes: StoreItems): Promise<void> {
+    this.writes.push(Object.keys(changes));
+    return super.write(changes);
+  }
+}
+
+/** The server's SQLite store, recording the keys of every write. */
+class RecordingSqliteStorage extends SqliteStorage {
   readonly writes: string[][] = [];
 
   override write(changes: StoreItems): Promise<void> {
@@ -30,38 +41,44 @@ async function turn(
   await adapter.send('hi');
 }
 
+const stores = [
+  ['MemoryStorage', () => new RecordingStorage()],
+  ['SqliteStorage', () => new RecordingSqliteStorage(':memory:', { rememberRows: true })],
+] as const;
+
 describe('BotStateSet', () => {
-  it('save() writes a state only when the turn changed it', async () => {
-    const storage = new RecordingStorage();
-    const state = new BotStateSet(storage);
-    await turn(state, async (context) => {
-      (await state.conversation(context)).turns += 1;
-      await state.profile.get(context);
-    });
-    assert.deepEqual(storage.writes, [['test/conversations/c1/']], 'the profile was read, not changed');
+  for (const [name, open] of stores)
+    it(`save() writes a state only when the turn changed it (${name})`, async () => {
+      const storage = open();
+      const state = new BotStateSet(storage);
+      await turn(state, async (context) => {
+        (await state.conversation(context)).turns += 1;
+        await state.profile.get(context);
+      });
+      assert.deepEqual(storage.writes, [['test/conversations/c1/']], 'the profile was read, not changed');
 
-    await turn(state, async (context) => {
-      await state.conversation(context);
-      await state.profile.get(context);
-    });
-    assert.equal(storage.writes.length, 1, 'nothing changed, nothing written');
+      await turn(state, async (context) => {
+        await state.conversation(context);
+        await state.profile.get(context);
+      });
+      assert.equal(storage.writes.length, 1, 'nothing changed, nothing written');
 
-    await turn(state, async (context) => {
-      const profile = await state.profile.get(context, {});
-      profile.locale = 'es';
-      await state.profile.set(context, profile);
-    });
-    assert.deepEqual(storage.writes[1], ['test/users/user1/']);
+      await turn(state, async (context) => {
+        const profile = await state.profile.get(context, {});
+        profile.locale = 'es';
+        await state.profile.set(context, profile);
+      });
+      assert.deepEqual(storage.writes[1], ['test/users/user1/']);
 
-    await turn(state, async (context) => {
-      (await state.conversation(context)).notUnderstoodInARow += 1;
+      await turn(state, async (context) => {
+        (await state.conversation(context)).notUnderstoodInARow += 1;
+      });
+      await turn(state, async (context) => {
+        assert.equal((await state.conversation(context)).notUnderstoodInARow, 1, 'the change was stored');
+        assert.equal((await state.profile.get(context, {})).locale, 'es');
+      });
+      assert.equal(storage.writes.length, 3);
     });
-    await turn(state, async (context) => {
-      assert.equal((await state.conversation(context)).notUnderstoodInARow, 1, 'the change was stored');
-      assert.equal((await state.profile.get(context, {})).locale, 'es');
-    });
-    assert.equal(storage.writes.length, 3);
-  });
 
   it('save() writes a cleared state and reads what was stored in an earlier turn', async () => {
     const storage = new RecordingStorage();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
 import Database from 'better-sqlite3';
 import { ETagConflictError, SqliteStorage, openStateStore } from '../../bot/storage';
-import { item, storageContract } from '../support/storageContract';
+import { offerJsonForWrite } from '../../bot/storage/storedJson';
+import { item, storageContract, type Item } from '../support/storageContract';
 
 const tempDirs: string[] = [];
 function tempDir(): string {
@@ -28,6 +29,19 @@ storageContract('SqliteStorage (STORAGE=sqlite)', {
   },
   close: (current) => (current as SqliteStorage).close(),
 });
+
+storageContract("SqliteStorage remembering rows (the server's store)", {
+  open: () => new SqliteStorage(path.join(tempDir(), 'state.sqlite'), { rememberRows: true }),
+  reopen: (current) => {
+    const sqlite = current as SqliteStorage;
+    sqlite.close();
+    return new SqliteStorage(sqlite.file, { rememberRows: true });
+  },
+  close: (current) => (current as SqliteStorage).close(),
+});
+
+/** Resolves in a later event-loop turn, when a store remembering rows asks SQLite again. */
+const nextLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('SqliteStorage', () => {
   it('creates its folder and uses WAL journal mode', () => {
@@ -69,6 +83,81 @@ describe('SqliteStorage', () => {
     } finally {
       one.close();
       two.close();
+    }
+  });
+
+  it('rememberRows: a read returns a fresh object each time, with the last written value', async () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'), { rememberRows: true });
+    try {
+      await storage.write({ k: { n: 1, list: [1] } });
+      const first = item(await storage.read(['k']), 'k') as Item & { list: number[] };
+      first.list.push(2);
+      first.n = 5;
+      const second = item(await storage.read(['k']), 'k') as Item & { list: number[] };
+      assert.deepEqual({ n: second.n, list: second.list }, { n: 1, list: [1] });
+      await storage.write({ k: { n: 2, eTag: second.eTag } });
+      assert.equal(item(await storage.read(['k']), 'k')?.n, 2);
+      await storage.delete(['k']);
+      assert.deepEqual(await storage.read(['k']), {});
+    } finally {
+      storage.close();
+    }
+  });
+
+  it("rememberRows: another connection's commits are seen from the next event-loop turn", async () => {
+    const file = path.join(tempDir(), 'state.sqlite');
+    const server = new SqliteStorage(file, { rememberRows: true });
+    const cli = new SqliteStorage(file);
+    try {
+      await server.write({ kept: { n: 1 }, erased: { n: 1 } });
+      await server.read(['absent']);
+      await nextLoopTurn();
+      await cli.write({ kept: { n: 2 }, absent: { n: 3 } });
+      await cli.erase(['erased']);
+      await nextLoopTurn();
+      const items = await server.read(['kept', 'erased', 'absent']);
+      assert.deepEqual(Object.keys(items).sort(), ['absent', 'kept']);
+      assert.equal(item(items, 'kept')?.n, 2);
+      assert.equal(item(items, 'absent')?.n, 3);
+      // And a write checked against a stale eTag still fails against the other's newer row.
+      const stale = item(items, 'kept')?.eTag;
+      await nextLoopTurn();
+      await cli.write({ kept: { n: 4 } });
+      await nextLoopTurn();
+      await assert.rejects(server.write({ kept: { n: 5, eTag: stale } }), ETagConflictError);
+    } finally {
+      server.close();
+      cli.close();
+    }
+  });
+
+  it('rememberRows: a failed write leaves the remembered row as stored', async () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'), { rememberRows: true });
+    try {
+      await storage.write({ a: { n: 1 }, b: { n: 1 } });
+      const staleB = item(await storage.read(['b']), 'b')?.eTag;
+      await storage.write({ b: { n: 2 } });
+      await assert.rejects(storage.write({ a: { n: 10 }, b: { n: 10, eTag: staleB } }), ETagConflictError);
+      const items = await storage.read(['a', 'b']);
+      assert.equal(item(items, 'a')?.n, 1);
+      assert.equal(item(items, 'b')?.n, 2);
+    } finally {
+      storage.close();
+    }
+  });
+
+  it('write() stores the JSON offered for an item once, and serializes the item itself after', async () => {
+    const storage = new SqliteStorage(path.join(tempDir(), 'state.sqlite'));
+    try {
+      const state: Item = { n: 1, eTag: '*' };
+      offerJsonForWrite(state, '{"n":1}');
+      await storage.write({ k: state });
+      assert.equal(item(await storage.read(['k']), 'k')?.n, 1);
+      state.n = 2;
+      await storage.write({ k: state });
+      assert.equal(item(await storage.read(['k']), 'k')?.n, 2, 'the offer was taken by the first write');
+    } finally {
+      storage.close();
     }
   });
 

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { botFrameworkActivityProblem, clientActivityProblem } from '../../channels/activitySchema';
+import {
+  BOT_FRAMEWORK_FIELD_CHECKS,
+  MAX_FIELD_LENGTH,
+  MAX_TEXT_LENGTH,
+  botFrameworkActivityProblem,
+  botFrameworkActivitySchema,
+  clientActivityProblem,
+  plainlyValidBotFrameworkActivity,
+} from '../../channels/activitySchema';
 
 const NOT_AN_OBJECT = 'the body must be a JSON object (an activity) sent as application/json';
 const botFramework = {
@@ -105,4 +113,68 @@ describe('clientActivityProblem()', () => {
       assert.equal(clientActivityProblem(body), problem);
     });
   }
+});
+
+describe('plainlyValidBotFrameworkActivity()', () => {
+  it('checks exactly the fields of the zod schema', () => {
+    assert.deepEqual(
+      Object.keys(BOT_FRAMEWORK_FIELD_CHECKS).sort(),
+      Object.keys(botFrameworkActivitySchema.shape).sort(),
+    );
+  });
+
+  it('passes nothing zod refuses, and the usual message without zod', () => {
+    const message = {
+      type: 'message',
+      id: 'a1',
+      channelId: 'emulator',
+      serviceUrl: 'http://localhost:1/',
+      conversation: { id: 'c1', isGroup: false },
+      from: { id: 'u1', name: 'Ana', role: 'user' },
+      recipient: { id: 'bot', name: 'Switchboard' },
+      text: 'where is my order',
+      locale: 'es-ES',
+      localTimezone: 'Europe/Madrid',
+      timestamp: '2025-06-13T10:00:00Z',
+      channelData: { clientActivityID: 'x' },
+      value: { any: ['thing'] },
+    };
+    assert.equal(plainlyValidBotFrameworkActivity(message), true);
+    // Every field of the schema and a few more, each given values of every kind.
+    const values: unknown[] = [
+      undefined,
+      null,
+      '',
+      'x',
+      'x'.repeat(MAX_FIELD_LENGTH),
+      'x'.repeat(MAX_FIELD_LENGTH + 1),
+      'x'.repeat(MAX_TEXT_LENGTH + 1),
+      0,
+      true,
+      [],
+      [{ id: 'm' }],
+      {},
+      { id: '' },
+      { id: 'x' },
+      { id: 'x', name: 5 },
+      { id: 'x', name: 'N' },
+      { id: 7 },
+    ];
+    let checked = 0;
+    for (const field of [...Object.keys(botFrameworkActivitySchema.shape), 'extra', 'timestamp']) {
+      for (const value of values) {
+        const body: Record<string, unknown> = { ...message, [field]: value };
+        if (value === undefined) delete body[field];
+        const zodAccepts = botFrameworkActivitySchema.safeParse(body).success;
+        if (plainlyValidBotFrameworkActivity(body))
+          assert.equal(zodAccepts, true, `${field} = ${JSON.stringify(value)?.slice(0, 40)}`);
+        // And the route's answer is zod's, whichever way it was reached.
+        assert.equal(botFrameworkActivityProblem(body) === undefined, zodAccepts);
+        checked += 1;
+      }
+    }
+    for (const body of [null, [], 'message', 5, {}])
+      assert.equal(plainlyValidBotFrameworkActivity(body), false);
+    assert.ok(checked > 300);
+  });
 });

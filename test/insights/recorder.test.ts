@@ -142,6 +142,60 @@ describe('InsightsRecorder', () => {
         await Promise.all([a!.close(), b!.close()]);
       });
 
+      it('a batch updates open tasks that exist, adds new ones and deletes ended ones', async () => {
+        const database = open();
+        await database.ready;
+        const options = { now: () => T0, flushMs: 3_600_000, sweepMs: 3_600_000 };
+        const recorder = new InsightsRecorder(database, createLogger('silent'), options);
+        for (const n of [1, 2, 3]) recorder.openTask(`directline/t${n}`, 'orderStatus', SCOPE, T0);
+        await recorder.flush();
+        recorder.stepTask('directline/t1', 'i1', 'orderStatusDialog.waterfall/askNumberStep', T0 + 5);
+        recorder.holdTask('directline/t2', true, T0 + 6);
+        recorder.closeTask('directline/t3');
+        recorder.openTask('directline/t4', 'returnItem', SCOPE, T0 + 7);
+        await recorder.flush();
+        const rows = await database.db
+          .withTables<InsightTables>()
+          .selectFrom('insight_open_tasks')
+          .select(['conversation', 'task', 'step', 'steps', 'held', 'last_at', 'started_at'])
+          .orderBy('last_at')
+          .execute();
+        const ids = await Promise.all([1, 2, 4].map((n) => recorder.idOf(`directline/t${n}`)));
+        assert.deepEqual(
+          rows.map((row) => ({ ...row, last_at: Number(row.last_at), started_at: Number(row.started_at) })),
+          [
+            {
+              conversation: ids[0],
+              task: 'orderStatus',
+              step: 'orderStatusDialog.waterfall/askNumberStep',
+              steps: '[["i1","orderStatusDialog.waterfall/askNumberStep"]]',
+              held: 0,
+              last_at: T0 + 5,
+              started_at: T0,
+            },
+            {
+              conversation: ids[1],
+              task: 'orderStatus',
+              step: '',
+              steps: '[]',
+              held: 1,
+              last_at: T0 + 6,
+              started_at: T0,
+            },
+            {
+              conversation: ids[2],
+              task: 'returnItem',
+              step: '',
+              steps: '[]',
+              held: 0,
+              last_at: T0 + 7,
+              started_at: T0 + 7,
+            },
+          ],
+        );
+        await recorder.close();
+      });
+
       it('sweeping at the same time abandons each idle task exactly once', async () => {
         const first = open();
         await first.ready;
