@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { applyTaskOps, type TaskOp } from './openTasks';
 import type { SharedDatabase } from '../database';
 import { insightsSchemaReady } from './migrations';
@@ -36,6 +36,8 @@ const MAX_BATCH = 500;
 const ROWS_PER_INSERT = 500;
 const KEY_SETTING = 'conversationHashKey';
 const CACHED_IDS = 10_000;
+/** The PostgreSQL advisory lock (by name) under which instances change the open tasks, one at a time. */
+const OPEN_TASKS_LOCK = 'switchboard:insights:open-tasks';
 
 type Pending = { op: 'event'; event: InsightEvent } | TaskOp;
 
@@ -171,8 +173,21 @@ export class InsightsRecorder {
           .insertInto('insight_events')
           .values(rows.slice(i, i + ROWS_PER_INSERT))
           .execute();
-      if (taskOps.length > 0) await applyTaskOps(trx, taskOps);
+      if (taskOps.length === 0) return;
+      await this.takeOpenTasksTurn(trx);
+      await applyTaskOps(trx, taskOps);
     });
+  }
+
+  /**
+   * NOTE: a flush reads the open tasks, changes them and writes them back; two instances doing
+   * that to one conversation at once would lose one's change (or deadlock, locking rows in
+   * another order), and a sweep could see a task a flush then writes back. On PostgreSQL they
+   * take turns, under a lock held until the transaction ends; SQLite has one writer anyway.
+   */
+  private async takeOpenTasksTurn(trx: Kysely<InsightTables>): Promise<void> {
+    if (this.database.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtext(${OPEN_TASKS_LOCK}))`.execute(trx);
   }
 
   private rowOf(event: InsightEvent, key: string): InsightEventRow {
@@ -258,6 +273,7 @@ export class InsightsRecorder {
       await this.flush();
       await insightsSchemaReady(this.database);
       return await this.db.transaction().execute(async (trx) => {
+        await this.takeOpenTasksTurn(trx);
         const idle = await trx
           .deleteFrom('insight_open_tasks')
           .where('held', '=', 0)

@@ -196,6 +196,44 @@ describe('InsightsRecorder', () => {
         await recorder.close();
       });
 
+      it('two instances changing the same open tasks at once both land: no update lost, no deadlock', async () => {
+        const first = open();
+        await first.ready;
+        const second = open();
+        await second.ready;
+        const capture = logCapture();
+        const options = { now: () => T0, flushMs: 3_600_000, sweepMs: 3_600_000 };
+        const a = new InsightsRecorder(first, createLogger('info', capture.stream), options);
+        const b = new InsightsRecorder(second, createLogger('info', capture.stream), options);
+        const keys = Array.from({ length: 40 }, (_, i) => `directline/race${i}`);
+        for (const key of keys) a.openTask(key, 'returnItem', SCOPE, T0);
+        await a.flush();
+        for (let round = 1; round <= 5; round += 1) {
+          // One instance moves each task a step on; the other, in the opposite order, hands it
+          // to the human team: both changes must be in every row.
+          for (const key of keys) a.stepTask(key, `i${round}`, `step${round}`, T0 + round);
+          for (const key of [...keys].reverse()) b.holdTask(key, round % 2 === 1, T0 + round);
+          await Promise.all([a.flush(), b.flush()]);
+          const rows = await first.db
+            .withTables<InsightTables>()
+            .selectFrom('insight_open_tasks')
+            .select(['step', 'held'])
+            .execute();
+          assert.equal(rows.length, keys.length);
+          assert.deepEqual(
+            [...new Set(rows.map((row) => `${row.step} held=${row.held}`))],
+            [`step${round} held=${round % 2}`],
+            `round ${round}`,
+          );
+        }
+        assert.deepEqual(
+          capture.lines.filter((line) => line.includes('write failed')),
+          [],
+          'no batch failed (a deadlock would have been retried)',
+        );
+        await Promise.all([a.close(), b.close()]);
+      });
+
       it('sweeping at the same time abandons each idle task exactly once', async () => {
         const first = open();
         await first.ready;
