@@ -12,6 +12,15 @@ export interface FanOut {
   onMessage(handler: (message: string) => void): void;
 }
 
+/**
+ * True for the one caller, of every instance, that claims `key` first within `ttlMs`; false for
+ * every later one until the claim expires. Rejects when Redis cannot be asked.
+ */
+export type ClaimOnce = (key: string, ttlMs: number) => Promise<boolean>;
+
+/** Prefix of the keys {@link ClaimOnce} sets. */
+const CLAIM_PREFIX = 'switchboard:seen:';
+
 /** Prefix of the Redis pub/sub channels. */
 const FAN_OUT_PREFIX = 'switchboard:fanout:';
 
@@ -20,6 +29,8 @@ export interface Coordination {
   readonly locks: ConversationLocks;
   /** The fan-out of `topic` (e.g. `directline`: activities for streams open on other instances). */
   fanOut(topic: string): FanOut;
+  /** True for the first instance to claim `key` within `ttlMs` (see {@link ClaimOnce}). */
+  claimOnce: ClaimOnce;
   /** Whether Redis is connected (for `/readyz`); it reconnects on its own. */
   isReady(): boolean;
   close(): Promise<void>;
@@ -100,6 +111,9 @@ export function openCoordination(
   return {
     locks: new RedisConversationLocks(redis, { leaseMs: options.lockLeaseMs }),
     fanOut,
+    // SET NX: Redis answers OK to the first and nothing to the others, atomically.
+    claimOnce: async (key, ttlMs) =>
+      (await redis.set(`${CLAIM_PREFIX}${key}`, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK',
     isReady: () => redis.status === 'ready' && subscriber.status === 'ready',
     async close(): Promise<void> {
       await subscriber.quit().catch(() => subscriber.disconnect());

@@ -280,7 +280,9 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     stateStore,
     secrets,
     ...(deps.database ? { database: deps.database } : {}),
-    ...(coordination ? { fanOut: (topic: string) => coordination.fanOut(topic) } : {}),
+    ...(coordination
+      ? { fanOut: (topic: string) => coordination.fanOut(topic), claimOnce: coordination.claimOnce }
+      : {}),
     isClosing: () => closing,
     conversationGone: async (gone) => {
       const ended = await desk.customerUnreachable(

@@ -10,7 +10,7 @@ import type restify from 'restify';
 import type { Config } from '../bot/config';
 import type { Logger } from '../bot/logger';
 import type { StateStore } from '../bot/storage';
-import type { FanOut } from '../bot/coordination';
+import type { ClaimOnce, FanOut } from '../bot/coordination';
 import type { SharedDatabase } from '../bot/database';
 import type { SecretSource } from '../bot/secrets';
 
@@ -105,6 +105,8 @@ export interface ChannelDeps {
   database?: SharedDatabase;
   /** Messages to the other instances (Redis), when there are several. */
   fanOut?: (topic: string) => FanOut;
+  /** Claims shared by every instance (Redis), when there are several: for the channels' dedupe. */
+  claimOnce?: ClaimOnce;
   /** True while the server drains for shutdown. */
   isClosing: () => boolean;
   /**

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type { ClaimOnce } from '../bot/coordination';
 
 /** Buckets per TTL: the remembered ids are forgotten in steps of a TTL / this. */
 const BUCKETS_PER_TTL = 144;
@@ -10,6 +11,11 @@ export interface SeenIdsOptions {
   ttlMs: number;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /**
+   * Instances that share one storage (`REDIS_URL`): ids are claimed in Redis instead, so one the
+   * platform delivers to two instances (a retry landing on the other) is processed once.
+   */
+  claimOnce?: ClaimOnce;
 }
 
 interface Bucket {
@@ -24,7 +30,8 @@ interface Bucket {
  * NOTE: ids are kept in time buckets (one storage item per TTL/144), because botbuilder's
  * Storage cannot list or expire keys: a bucket's key is computed from the clock, so old ones are
  * deleted by name. Checks run one at a time in this process, so two ids in one bucket never
- * overwrite each other; several instances on one storage would need a shared lock (as turns do).
+ * overwrite each other. Several instances on one storage would overwrite each other's buckets
+ * and never see each other's ids, so with `claimOnce` (Redis) each id is claimed there instead.
  */
 export class SeenIds {
   private readonly bucketMs: number;
@@ -47,6 +54,8 @@ export class SeenIds {
    * @throws when the storage cannot be read or written; the id is then not remembered.
    */
   firstTime(id: string): Promise<boolean> {
+    const { claimOnce } = this.options;
+    if (claimOnce) return claimOnce(`${this.options.namespace}/${id}`, this.options.ttlMs);
     const result = this.queue.then(() => this.check(id));
     this.queue = result.catch(() => undefined);
     return result;

@@ -45,7 +45,12 @@ export function makeTelegramChannel(
   const { storage } = deps.stateStore;
   const adapter = new TelegramAdapter({
     api,
-    seenUpdates: (bot) => new SeenUpdates(storage, { ttlMs: settings.seenUpdateTtlMs, botId: bot.id }),
+    seenUpdates: (bot) =>
+      new SeenUpdates(storage, {
+        ttlMs: settings.seenUpdateTtlMs,
+        botId: bot.id,
+        ...(deps.claimOnce ? { claimOnce: deps.claimOnce } : {}),
+      }),
     callbackData: new CallbackData(storage),
     i18n: deps.i18n,
     defaultLocale: settings.defaultLocale,

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import type { ClaimOnce } from '../../bot/coordination';
 import { SeenIds } from '../seenIds';
 
 export interface SeenUpdatesOptions {
@@ -7,6 +8,8 @@ export interface SeenUpdatesOptions {
   /** Separates bots (update ids count per bot): the bot's numeric id. */
   botId: number;
   now?: () => number;
+  /** Several instances: update ids are claimed in Redis (see {@link SeenIds}). */
+  claimOnce?: ClaimOnce;
 }
 
 /**
@@ -22,6 +25,7 @@ export class SeenUpdates {
       namespace: `telegram/seenUpdates/${options.botId}`,
       ttlMs: options.ttlMs,
       now: options.now,
+      ...(options.claimOnce ? { claimOnce: options.claimOnce } : {}),
     });
   }
 

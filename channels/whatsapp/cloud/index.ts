@@ -43,7 +43,12 @@ export function makeCloudChannel(
   const statuses = new DeliveryStatuses(storage, namespace, logger);
   const adapter = new WhatsAppCloudAdapter({
     api,
-    seen: new SeenIds(storage, { namespace: `${namespace}/seen`, ttlMs: settings.seenIdTtlMs, now }),
+    seen: new SeenIds(storage, {
+      namespace: `${namespace}/seen`,
+      ttlMs: settings.seenIdTtlMs,
+      now,
+      ...(deps.claimOnce ? { claimOnce: deps.claimOnce } : {}),
+    }),
     window: new ServiceWindow(storage, namespace, now),
     statuses,
     offers: new OfferedChoices(storage, namespace),

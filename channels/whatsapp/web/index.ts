@@ -46,6 +46,7 @@ export function makeWebChannel(
       namespace: `${namespace}/seen`,
       ttlMs: settings.seenIdTtlMs,
       now: options.now,
+      ...(deps.claimOnce ? { claimOnce: deps.claimOnce } : {}),
     }),
     offers: new OfferedChoices(storage, namespace),
     pacer: new Pacer({
