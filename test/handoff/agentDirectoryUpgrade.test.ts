@@ -10,6 +10,8 @@ import { AGENT_MIGRATIONS } from '../../handoff/agentMigrations';
 
 const PASSWORD = 'a long enough secret';
 const NOW = Date.now();
+/** NOTE: NOW is taken when the file loads; the whole suite may run long before this test does. */
+const SESSION_LEFT_MS = 24 * 3_600_000;
 
 /** The statements the agent directory ran on handoff.sqlite before it had migrations. */
 const BEFORE_MIGRATIONS = `
@@ -56,7 +58,7 @@ describe('AgentDirectory on a handoff.sqlite from before migrations', () => {
       .prepare(
         'INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, kind, expires_at) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(createHash('sha256').update(token).digest('hex'), 'agent_ana', 'csrf-1', 'cookie', NOW + 60_000);
+      .run(createHash('sha256').update(token).digest('hex'), 'agent_ana', 'csrf-1', 'cookie', NOW + SESSION_LEFT_MS);
     old.close();
   });
 
@@ -86,7 +88,7 @@ describe('AgentDirectory on a handoff.sqlite from before migrations', () => {
     const session = await agents.session(token, 'cookie');
     assert.deepEqual(
       { agent: session?.agent.id, csrf: session?.csrfToken, expiresAt: session?.expiresAt },
-      { agent: 'agent_ana', csrf: 'csrf-1', expiresAt: NOW + 60_000 },
+      { agent: 'agent_ana', csrf: 'csrf-1', expiresAt: NOW + SESSION_LEFT_MS },
     );
     await assert.rejects(
       agents.create({ username: 'ANA', name: '', role: 'agent', teams: [], password: PASSWORD }),
