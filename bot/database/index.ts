@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { openSqlite } from '../sqlite';
+import { withPreparedStatements } from './preparedStatements';
 import { STATE_MIGRATIONS, migrateToLatest, type MigrationSet } from './migrations';
 import type { Tables } from './schema';
 
@@ -29,7 +30,7 @@ export class SharedDatabase {
     const db = new Kysely<Tables>({
       dialect:
         target.dialect === 'sqlite'
-          ? new SqliteDialect({ database: openSqlite(target.file) })
+          ? new SqliteDialect({ database: withPreparedStatements(openSqlite(target.file)) })
           : new PostgresDialect({ pool: this.openPool(target) }),
     });
     this.db = db;
