@@ -222,9 +222,11 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
   });
   // Agents on every instance hear of what happens to cases on any of them.
   if (coordination) {
-    relayDeskEvents(desk, coordination.fanOut('desk'), () =>
-      logger.warn('a desk event from another instance was not understood (another version?)'),
-    );
+    relayDeskEvents(desk, coordination.fanOut('desk'), {
+      flush: () => handoffDb.store.flushWrites(),
+      onBadMessage: () =>
+        logger.warn('a desk event from another instance was not understood (another version?)'),
+    });
   }
   const mainDialog = new MainDialog({
     recognizer,
@@ -317,6 +319,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
     logger,
     isClosing: () => closing,
     clientAddress: clientAddressOf(config.trustProxy),
+    ...(coordination ? { sessionsFanOut: coordination.fanOut('console-sessions') } : {}),
     deliveryReports: (channelId, conversationId) =>
       channelFor(channelId)?.deliveryReports?.(conversationId) ?? Promise.resolve(undefined),
     channels: () =>

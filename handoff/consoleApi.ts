@@ -58,7 +58,7 @@ import {
   type LoginLimit,
   type LoginWait,
 } from './consoleAuth';
-import { mountConsoleEvents } from './consoleEvents';
+import { mountConsoleEvents, type ConsoleEventsDeps } from './consoleEvents';
 import {
   answerProblems,
   CONSOLE_API_BASE as BASE,
@@ -105,6 +105,8 @@ export interface ConsoleApiDeps {
   channels?: () => ChannelStatus[];
   /** Delivery statuses the customer's channel reported, shown with a case where there are any. */
   deliveryReports?: CaseRouteDeps['deliveryReports'];
+  /** Ended sessions to and from the other instances (see {@link ConsoleEventsDeps}). */
+  sessionsFanOut?: ConsoleEventsDeps['sessionsFanOut'];
 }
 
 /** What admins see of one channel: its readiness checks and a code to scan to link it, if any. */

@@ -4,10 +4,12 @@
  * (`customerMessage`), or that a ticket of their teams was created or closed (`ticket`).
  * Clients reload what changed through the routes; nothing they send is acted on.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type restify from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { FanOut } from '../bot/coordination';
 import type { Logger } from '../bot/logger';
 import { refuseUpgrade, upgradeRoutes } from '../bot/upgrades';
 import type { AgentDirectory } from './agentDirectory';
@@ -30,7 +32,15 @@ export interface ConsoleEventsDeps {
   logger: Logger;
   /** True once the server is shutting down: new sockets get 503. */
   isClosing: () => boolean;
+  /**
+   * Ended sessions to and from the other instances (Redis), when there are several: a logout
+   * on one closes that session's sockets on every instance, not only at the next heartbeat.
+   */
+  sessionsFanOut?: FanOut;
 }
+
+/** What instances tell each other of an ended session: the SHA-256 of its token, never the token. */
+const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 interface EventClient {
   socket: WebSocket;
@@ -105,7 +115,9 @@ export class ConsoleEvents {
     this.deps.logger.warn({ err: error }, 'console event not pushed: the handoff store could not be read');
   }
 
-  constructor(private readonly deps: ConsoleEventsDeps) {}
+  constructor(private readonly deps: ConsoleEventsDeps) {
+    deps.sessionsFanOut?.onMessage((hash) => this.closeSession(hash));
+  }
 
   /** Accepts or refuses one upgrade request to {@link CONSOLE_EVENTS_PATH}. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -144,10 +156,16 @@ export class ConsoleEvents {
     this.sockets.handleUpgrade(req, socket, head, (ws) => this.attach(ws, caller));
   }
 
-  /** Closes the sockets of one session (logout). */
+  /** Closes the sockets of one session (logout), on this instance and every other. */
   endSession(token: string): void {
+    const hash = tokenHash(token);
+    this.closeSession(hash);
+    this.deps.sessionsFanOut?.send(hash);
+  }
+
+  private closeSession(hash: string): void {
     for (const client of this.clients) {
-      if (client.caller.token === token) client.socket.close(4401, 'logged out');
+      if (tokenHash(client.caller.token) === hash) client.socket.close(4401, 'logged out');
     }
   }
 

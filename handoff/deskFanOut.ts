@@ -21,23 +21,36 @@ function isRelayedEvent(value: unknown): value is RelayedEvent {
   return typeof event === 'string' && (CONSOLE_EVENTS as readonly string[]).includes(event);
 }
 
+export interface RelayOptions {
+  /**
+   * Commits what this instance queued for the database (the store's batched transcript lines):
+   * the others read the case as soon as they hear of it. Never rejects.
+   */
+  flush?: () => Promise<void>;
+  /** Hears of a message on the topic that is not a desk event (another version). */
+  onBadMessage?: (message: string) => void;
+}
+
 /**
  * Carries the desk's console events to every other instance, which emits them on its own desk,
  * so an agent whose event socket is on instance A hears of a case claimed, a customer message
- * or a ticket handled on instance B. The cases themselves are read from the shared database.
- * `onBadMessage` hears of a message on the topic that is not a desk event (another version).
+ * or a ticket handled on instance B. The cases themselves are read from the shared database,
+ * so each event goes out once what it announces is committed, in the order they happened.
  */
-export function relayDeskEvents(
-  desk: EventEmitter,
-  fanOut: FanOut,
-  onBadMessage: (message: string) => void = () => undefined,
-): void {
+export function relayDeskEvents(desk: EventEmitter, fanOut: FanOut, options: RelayOptions = {}): void {
+  const { flush = () => Promise.resolve(), onBadMessage = () => undefined } = options;
   // NOTE: an event received from another instance is emitted on this desk synchronously; this
   // flag keeps the listener below from sending it back out.
   let replaying = false;
+  let sent = Promise.resolve();
   for (const event of CONSOLE_EVENTS) {
     desk.on(event, (payload: unknown) => {
-      if (!replaying) fanOut.send(JSON.stringify({ event, payload } satisfies RelayedEvent));
+      if (replaying) return;
+      const message = JSON.stringify({ event, payload } satisfies RelayedEvent);
+      sent = sent.then(flush).then(
+        () => fanOut.send(message),
+        () => fanOut.send(message),
+      );
     });
   }
   fanOut.onMessage((message) => {

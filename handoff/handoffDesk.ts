@@ -287,7 +287,10 @@ export class HandoffDesk extends EventEmitter {
     if (!handoffCase) return 'notFound';
     // Team membership, not current visibility: the loser of a claim race gets `conflict`.
     if (agent.role === 'agent' && !agent.teams.includes(handoffCase.team)) return 'forbidden';
-    if (!(await this.deps.store.claim(caseId, agent.id))) return 'conflict';
+    // The team checked is a condition of the claim: a case moved to another queue meanwhile
+    // (on another instance, say) is not taken by an agent outside that team.
+    const only = agent.role === 'agent' ? { team: handoffCase.team } : {};
+    if (!(await this.deps.store.claim(caseId, agent.id, only))) return 'conflict';
     this.deps.store.audit(agent.id, 'claimed', caseId);
     this.emit('changed', caseId);
     await this.emitCaseOf('claimed', caseId);
@@ -378,7 +381,10 @@ export class HandoffDesk extends EventEmitter {
     if (actor !== 'external' && handoffCase.agentId !== actor.id && actor.role === 'agent')
       return 'forbidden';
     const actorId = actor === 'external' ? 'external' : actor.id;
-    if (!(await this.close(handoffCase, disposition, actorId, 'ended', { disposition }))) return 'conflict';
+    // An agent ends only a case they still hold: it may have been transferred meanwhile.
+    const holder = actor !== 'external' && actor.role === 'agent' ? actor.id : undefined;
+    if (!(await this.close(handoffCase, disposition, actorId, 'ended', { disposition }, holder)))
+      return 'conflict';
     try {
       await this.signal(handoffCase, 'ended');
     } finally {
@@ -429,8 +435,9 @@ export class HandoffDesk extends EventEmitter {
     actor: string,
     action: string,
     detail?: Record<string, unknown>,
+    holder?: string,
   ): Promise<boolean> {
-    if (!(await this.deps.store.end(handoffCase.id, disposition))) return false;
+    if (!(await this.deps.store.end(handoffCase.id, disposition, holder))) return false;
     this.deps.store.audit(actor, action, handoffCase.id, detail);
     this.emit('changed', handoffCase.id);
     await this.emitCaseOf('ended', handoffCase.id);

@@ -417,19 +417,20 @@ export class HandoffStore {
   }
 
   /** Assigns a queued case to an agent; false when it is no longer queued (someone else won). */
-  async claim(id: number, agentId: string): Promise<boolean> {
+  async claim(id: number, agentId: string, only: { team?: string } = {}): Promise<boolean> {
     const db = await this.db();
     return db.transaction().execute(async (trx) => {
       const now = this.now();
       // NOTE: one conditional UPDATE: of two claims at once (two processes on PostgreSQL
-      // included), the second finds the row no longer queued and changes nothing.
-      const claimed = await trx
+      // included), the second finds the row no longer queued and changes nothing. `team`: only
+      // while the case is still in the queue the caller checked (it may have been transferred).
+      let query = trx
         .updateTable('cases')
         .set({ state: 'withAgent', agent_id: agentId, assigned_at: now })
         .where('id', '=', id)
-        .where('state', '=', 'queued')
-        .returning('queued_at')
-        .executeTakeFirst();
+        .where('state', '=', 'queued');
+      if (only.team !== undefined) query = query.where('team', '=', only.team);
+      const claimed = await query.returning('queued_at').executeTakeFirst();
       if (!claimed) return false;
       await trx
         .insertInto('pickups')

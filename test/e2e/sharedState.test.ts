@@ -165,6 +165,23 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
     assert.equal(after.status, 401);
   });
 
+  it("logging out through one instance closes the session's event socket on the other at once", async () => {
+    await one.app.handoff.agents.create({
+      username: 'socket-cy',
+      name: 'Cy',
+      role: 'agent',
+      teams: ['support'],
+      password: PASSWORD,
+    });
+    const session = await login(one.url, 'socket-cy');
+    const socket = await EventSocket.open(`${two.url.replace('http', 'ws')}/api/console/events`, {
+      cookie: session.cookie,
+    });
+    assert.equal((await session.post('/api/console/logout')).status, 204);
+    // Without the fan-out it would stay open until the other instance's next heartbeat (30 s).
+    assert.equal(await socket.closed, 4401);
+  });
+
   it('a customer queued through one instance is in the queue of the other; two agents, one on each, claim at once: one wins', async () => {
     // Accounts, cases and the queue are all in the shared database.
     for (const [server, username] of [

@@ -58,7 +58,13 @@ describe('AgentDirectory on a handoff.sqlite from before migrations', () => {
       .prepare(
         'INSERT INTO agent_sessions (token_hash, agent_id, csrf_token, kind, expires_at) VALUES (?, ?, ?, ?, ?)',
       )
-      .run(createHash('sha256').update(token).digest('hex'), 'agent_ana', 'csrf-1', 'cookie', NOW + SESSION_LEFT_MS);
+      .run(
+        createHash('sha256').update(token).digest('hex'),
+        'agent_ana',
+        'csrf-1',
+        'cookie',
+        NOW + SESSION_LEFT_MS,
+      );
     old.close();
   });
 

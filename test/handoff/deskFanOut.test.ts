@@ -100,7 +100,7 @@ describe('desk events across instances (Redis fan-out)', function () {
   it('ignores a message on the topic that is not a desk event, and reports it', async () => {
     const a = new EventEmitter();
     const bad: string[] = [];
-    relayDeskEvents(a, first.fanOut(topic), (message) => bad.push(message));
+    relayDeskEvents(a, first.fanOut(topic), { onBadMessage: (message) => bad.push(message) });
     const onA = recorder(a, ['changed', 'error']);
     const sender = second.fanOut(topic);
     const reported = new Promise<void>((resolve) => {
@@ -117,5 +117,35 @@ describe('desk events across instances (Redis fan-out)', function () {
     assert.ok(bad.includes('not json'));
     assert.ok(bad.some((message) => message.includes('"error"')));
     assert.deepEqual(onA, []);
+  });
+
+  it('sends an event once what it announces is committed (flush), in the order the events came', async () => {
+    const desk = new EventEmitter();
+    const sent: string[] = [];
+    let commit: () => void = () => undefined;
+    const flushes: Promise<void>[] = [];
+    const flush = (): Promise<void> => {
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      flushes.push(committed);
+      return committed;
+    };
+    relayDeskEvents(desk, { send: (message) => sent.push(message), onMessage: () => undefined }, { flush });
+    desk.emit('customerMessage', { caseId: 4, text: 'my order?' });
+    desk.emit('changed', 4);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sent, [], 'nothing before the first commit');
+    commit();
+    await flushes[0];
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      sent.map((message) => (JSON.parse(message) as { event: string }).event),
+      ['customerMessage'],
+    );
+    commit();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      sent.map((message) => (JSON.parse(message) as { event: string }).event),
+      ['customerMessage', 'changed'],
+    );
   });
 });

@@ -80,6 +80,18 @@ for (const dialect of HANDOFF_DIALECTS) {
       assert.deepEqual(await store.queued([]), []);
     });
 
+    it("claim() with a team takes the case only while it is in that team's queue; end() with an agent only while they hold it", async () => {
+      const { handoffCase } = await store.enqueue(newCase('moved'));
+      // Taken and put back in another team's queue since the caller read it.
+      assert.equal(await store.claim(handoffCase.id, 'ana'), true);
+      assert.equal(await store.requeue(handoffCase.id, 'ana', 'orders'), true);
+      assert.equal(await store.claim(handoffCase.id, 'bo', { team: 'support' }), false);
+      assert.equal(await store.claim(handoffCase.id, 'cy', { team: 'orders' }), true);
+      assert.equal(await store.end(handoffCase.id, 'resolved', 'ana'), false, 'ana no longer holds it');
+      assert.equal((await store.getCase(handoffCase.id))?.state, 'withAgent');
+      assert.equal(await store.end(handoffCase.id, 'resolved', 'cy'), true);
+    });
+
     it('claim() lets exactly one agent take a case', async () => {
       const { handoffCase } = await store.enqueue(newCase('c1'));
       const results = [await store.claim(handoffCase.id, 'ana'), await store.claim(handoffCase.id, 'bo')];
