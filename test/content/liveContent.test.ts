@@ -6,8 +6,7 @@ import { createI18n, translator } from '../../bot/i18n';
 import { createAccounts, login, type ConsoleSession } from '../handoff/consoleFixture';
 import { runCli, type CliResult } from '../support/cli';
 import { eventually } from '../support/polling';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
+import { sharedInstances, type SharedInstances } from '../support/sharedInstances';
 import { removeDataDir, say, startServer, type RunningServer } from '../support/testServer';
 
 const GREETING = 'welcome.greeting';
@@ -158,28 +157,18 @@ describe('content changes while the bot runs', function () {
 
 describe('content changes on two instances (one PostgreSQL, one Redis)', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
-  const started: RunningServer[] = [];
+  let instances: SharedInstances | undefined;
 
   before(async function () {
-    const redis = await connectTestRedis(this);
-    redis.disconnect();
-    database = await createTestDatabase(this);
+    instances = await sharedInstances(this);
   });
   after(async () => {
-    for (const server of started) {
-      await server.app.close();
-      removeDataDir(server.dataDir);
-    }
-    await database?.drop();
+    await instances?.stop();
   });
 
   it('a change made on one instance is live on the other within seconds, and so is its revert', async () => {
-    const env = { STORAGE: 'postgres', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
-    const one = await startServer(env);
-    started.push(one);
-    const two = await startServer(env);
-    started.push(two);
+    const one = await instances!.start();
+    const two = await instances!.start();
     const lead = await leadOf(one);
     const shipped = (await say(two.url, 'two-before', 'hola', { locale: 'es' }))[0];
     const edited = '¡Hola desde la otra instancia! Escribe "agente" para hablar con una persona.';

@@ -3,32 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_STORE_FILE } from '../../services/demo/demoStore';
 import { ReturnNotAllowedError, SlotTakenError } from '../../services/errors';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
-import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
+import { sharedInstances, type SharedInstances } from '../support/sharedInstances';
 
 describe('the demo store on two instances (one PostgreSQL, one Redis, two DATA_DIRs)', function () {
   this.timeout(120_000);
-  let database: TestDatabase;
-  const started: RunningServer[] = [];
+  let instances: SharedInstances | undefined;
 
   before(async function () {
-    const redis = await connectTestRedis(this);
-    redis.disconnect();
-    database = await createTestDatabase(this);
+    instances = await sharedInstances(this);
   });
   after(async () => {
-    for (const server of started) {
-      await server.app.close();
-      removeDataDir(server.dataDir);
-    }
-    await database?.drop();
+    await instances?.stop();
   });
 
   it('a slot booked and an item returned through one instance are taken on the other', async () => {
-    const env = { STORAGE: 'postgres', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
-    const [one, two] = await Promise.all([startServer(env), startServer(env)]);
-    started.push(one, two);
+    const [one, two] = await Promise.all([instances!.start(), instances!.start()]);
     assert.notEqual(one.dataDir, two.dataDir);
     const from = new Date().toISOString().slice(0, 10);
     const query = { serviceId: 'boot-fitting', from, days: 14 };

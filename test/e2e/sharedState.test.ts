@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { SharedDatabase } from '../../bot/database';
 import type { ConversationData } from '../../bot/state';
 import { DatabaseStorage } from '../../bot/storage';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
+import { sharedInstances, type SharedInstances } from '../support/sharedInstances';
 import { WebSocket } from 'ws';
 import { PASSWORD, login } from '../handoff/consoleFixture';
 import { expectedText } from '../support/dialogTable';
-import { removeDataDir, say, startServer, webOf, type RunningServer } from '../support/testServer';
+import { say, startServer, webOf, type RunningServer } from '../support/testServer';
 import { WebCustomer } from '../support/webCustomer';
 import { EventSocket } from '../handoff/eventSocket';
 import { postLogin } from '../handoff/consoleFixture';
@@ -23,27 +22,18 @@ async function cookieLogin(url: string, username: string, password: string) {
 }
 
 describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', function () {
-  let database: TestDatabase;
+  let instances: SharedInstances | undefined;
   let one: RunningServer;
   let two: RunningServer;
-  const started: RunningServer[] = [];
 
   before(async function () {
-    const redis = await connectTestRedis(this);
-    redis.disconnect();
-    database = await createTestDatabase(this);
-    const env = { STORAGE: 'postgres', DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
+    instances = await sharedInstances(this);
     // Separate DATA_DIRs: what they share is the database and Redis only.
-    one = await startServer(env);
-    two = await startServer(env);
-    started.push(one, two);
+    one = await instances.start();
+    two = await instances.start();
   });
   after(async () => {
-    for (const server of started) {
-      await server.app.close();
-      removeDataDir(server.dataDir);
-    }
-    await database?.drop();
+    await instances?.stop();
   });
 
   it('/readyz reports the database and Redis', async () => {
@@ -53,8 +43,7 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
   });
 
   it('a conversation whose turns alternate between the instances answers as one instance would', async () => {
-    const reference = await startServer();
-    started.push(reference);
+    const reference = instances!.keep(await startServer());
     const expected: string[][] = [];
     for (const text of SCRIPT) expected.push(await say(reference.url, 'alternating', text));
     const actual: string[][] = [];
@@ -133,7 +122,11 @@ describe('two instances on one PostgreSQL and one Redis (STORAGE=postgres)', fun
       Array.from({ length: 20 }, (_, turn) => say((turn % 2 === 0 ? one : two).url, 'busy', 'help')),
     );
     for (const texts of replies) assert.ok(texts.length > 0, 'every turn got an answer');
-    const shared = new SharedDatabase({ dialect: 'postgres', url: database.url, poolSize: 1 });
+    const shared = new SharedDatabase({
+      dialect: 'postgres',
+      url: instances!.env.DATABASE_URL!,
+      poolSize: 1,
+    });
     try {
       const key = 'test/conversations/busy/';
       const items = await new DatabaseStorage(shared).read([key]);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { FAKE_BOT_TOKEN, FakeTelegramApi, type UpdateBody } from '../support/fakeTelegramApi';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
-import { removeDataDir, startServer, type RunningServer } from '../support/testServer';
+import { sharedInstances, type SharedInstances } from '../support/sharedInstances';
+import { startServer, type RunningServer } from '../support/testServer';
 
 const SECRET = 'webhook-secret-for-shared-tests_0123456789';
 const TELEGRAM = {
@@ -43,35 +42,21 @@ async function deliver(server: RunningServer, update: UpdateBody): Promise<void>
 
 describe('Telegram on two instances (one PostgreSQL, one Redis, two DATA_DIRs)', function () {
   this.timeout(60_000);
-  let database: TestDatabase;
+  let instances: SharedInstances | undefined;
   let fake: FakeTelegramApi;
   let one: RunningServer;
   let two: RunningServer;
-  const started: RunningServer[] = [];
 
   before(async function () {
-    (await connectTestRedis(this)).disconnect();
-    database = await createTestDatabase(this);
+    instances = await sharedInstances(this);
     fake = await FakeTelegramApi.start();
-    const env = {
-      STORAGE: 'postgres',
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      TELEGRAM_API_ROOT: fake.url,
-      ...TELEGRAM,
-    };
-    one = await startServer(env);
-    two = await startServer(env);
-    started.push(one, two);
+    one = await instances.start({ TELEGRAM_API_ROOT: fake.url, ...TELEGRAM });
+    two = await instances.start({ TELEGRAM_API_ROOT: fake.url, ...TELEGRAM });
   });
 
   after(async () => {
-    for (const server of started) {
-      await server.app.close();
-      removeDataDir(server.dataDir);
-    }
+    await instances?.stop();
     await fake?.close();
-    await database?.drop();
   });
 
   /**
@@ -89,8 +74,7 @@ describe('Telegram on two instances (one PostgreSQL, one Redis, two DATA_DIRs)',
   }
 
   it('a chat whose updates alternate between the instances is answered as one instance answers it', async () => {
-    const reference = await startServer({ TELEGRAM_API_ROOT: fake.url, ...TELEGRAM });
-    started.push(reference);
+    const reference = instances!.keep(await startServer({ TELEGRAM_API_ROOT: fake.url, ...TELEGRAM }));
     const expected = await converse(5001, () => reference);
     assert.ok(expected.every((turn) => turn.length > 0));
     const actual = await converse(5002, (turn) => (turn % 2 === 0 ? one : two));

@@ -5,6 +5,7 @@
  * `{ok: false, error_code, description, parameters?}`. It records what the bot sent, holds
  * `getUpdates` long polls (with `offset` confirming earlier updates), and can be told to fail.
  */
+import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,7 +69,11 @@ export class FakeTelegramApi {
   private readonly failures: FailureRule[] = [];
   private readonly blocked = new Set<string>();
   private readonly messages = new Map<string, Set<number>>();
-  private nextUpdateId = 5000;
+  /**
+   * NOTE: each fake starts its update ids somewhere of its own, as bots do: servers with
+   * `REDIS_URL` claim the ids they saw in Redis for a day, and the test Redis outlives a run.
+   */
+  private nextUpdateId = 5000 + randomInt(1_000_000_000);
   private nextMessageId = 100;
   private webhook: { url: string; secret?: string } | undefined;
   url = '';
