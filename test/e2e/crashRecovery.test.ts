@@ -191,7 +191,7 @@ describe('crash recovery (real server processes)', function () {
       assert.deepEqual(await one.kill('SIGKILL'), { code: null, signal: 'SIGKILL' });
       assert.equal((await held).kind, 'connectionError');
       shop.release();
-      // NOTE: the dead holder's lock stays until its lease (15 s, not configurable) runs out;
+      // NOTE: the dead holder's lock stays until its lease (TURN_LOCK_LEASE_MS, 15 s) runs out;
       // the other instance's turn waits for it (up to 30 s) instead of failing.
       assert.ok((await redis.pttl(lockKey(ids.held))) > 0, 'the lock vanished with its holder');
 
