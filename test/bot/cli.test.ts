@@ -6,7 +6,7 @@ import { SharedDatabase } from '../../bot/database';
 import { openHandoffDatabase } from '../../handoff';
 import { AgentDirectory } from '../../handoff/agentDirectory';
 import { AGENT_MIGRATIONS } from '../../handoff/agentMigrations';
-import { PROJECT_ROOT, runCli, type CliResult } from '../support/cli';
+import { PROJECT_ROOT, printedPassword, runCli, type CliResult } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { TEST_REDIS_URL } from '../support/redis';
 
@@ -143,12 +143,6 @@ describe('cli agents', function () {
       await database.close();
     }
   }
-
-  const printedPassword = (stdout: string): string => {
-    const match = /password[^:]*: (\S+)$/m.exec(stdout);
-    if (!match?.[1]) throw new Error(`no password in: ${stdout}`);
-    return match[1];
-  };
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));

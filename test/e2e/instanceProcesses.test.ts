@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { ConsoleSession, postLogin } from '../handoff/consoleFixture';
-import { runCli } from '../support/cli';
+import { printedPassword, runCli } from '../support/cli';
 import { expectedText } from '../support/dialogTable';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { connectTestRedis, TEST_REDIS_URL } from '../support/redis';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { removeDataDir, say } from '../support/testServer';
-
-/** The password `cli agents add` prints once. */
-function printedPassword(stdout: string): string {
-  const match = /password[^:]*: (\S+)$/m.exec(stdout);
-  if (!match?.[1]) throw new Error(`no password in: ${stdout}`);
-  return match[1];
-}
 
 describe('two server processes on one PostgreSQL and one Redis (STORAGE=postgres)', function () {
   this.timeout(180_000);

@@ -42,3 +42,10 @@ export async function runCli(
     return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
 }
+
+/** The password `cli agents add` or `agents passwd` prints once. */
+export function printedPassword(stdout: string): string {
+  const match = /password[^:]*: (\S+)$/m.exec(stdout);
+  if (!match?.[1]) throw new Error(`no password in: ${stdout}`);
+  return match[1];
+}
