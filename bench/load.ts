@@ -130,6 +130,30 @@ export async function sayTurn(
 }
 
 /**
+ * Opens `count` kept-alive connections to each target before the measured turns, one `GET
+ * /readyz` on each, all in flight at once so that the agent opens that many sockets.
+ *
+ * NOTE: a server busy with the turns of established connections answered the first request of
+ * a connection opened in the same moment only after up to 1.9 s, a bare `http.createServer`
+ * as much as either bot (the first turns of the last ~25 of 64 conversations of a segment); the
+ * p99 of a segment was then the connections' set-up, not the bot's turns. Channels keep their
+ * connections open (Direct Line's WebSocket, the connectors' kept-alive HTTPS), so the
+ * benchmark measures turns on open connections.
+ */
+async function openConnections(agent: http.Agent, targets: readonly URL[], count: number): Promise<void> {
+  const get = (target: URL): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const request = http.get(new URL('/readyz', target), { agent }, (response) => {
+        response.resume();
+        response.on('end', () => resolve());
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+    });
+  await Promise.all(targets.flatMap((target) => Array.from({ length: count }, () => get(target))));
+}
+
+/**
  * Drives a bot with `concurrency` conversations at a time over `POST /api/messages` with
  * `deliveryMode: "expectReplies"`, each running its script turn after turn, until
  * `conversations` have finished. Every reply is checked; the first wrong one rejects.
@@ -169,10 +193,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
+  const workers = Math.min(options.concurrency, options.conversations);
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
+  let started = performance.now();
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, options.conversations) }, worker));
+    await openConnections(agent, targets, workers);
+    started = performance.now();
+    await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     agent.destroy();
   }

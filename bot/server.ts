@@ -42,6 +42,7 @@ import { conversationKeyOf, useSharedMiddleware } from './middleware';
 import { BotStateSet } from './state';
 import { openStateStore, type StateStore } from './storage';
 import { TurnQueue } from './turnQueue';
+import { TurnAdmission } from './turnAdmission';
 import { openCoordination } from './coordination';
 import { openSharedDeps } from './sharedDeps';
 import { openContent, type ContentParts } from './content';
@@ -253,6 +254,7 @@ export function makeServer(deps: ServerDeps): SwitchboardServer {
 
   const middleware = {
     turnQueue,
+    admission: new TurnAdmission(),
     ...(coordination ? { conversationLocks: coordination.locks } : {}),
     ...(metrics ? { metrics } : {}),
     i18n,

@@ -7,6 +7,7 @@ import type { BotStateSet } from '../state';
 import type { ConversationLocks } from '../conversationLocks';
 import { TurnMetrics, type SwitchboardMetrics } from '../metrics';
 import type { TurnQueue } from '../turnQueue';
+import type { TurnAdmission } from '../turnAdmission';
 import { TurnErrorBoundary, turnErrorHandler } from '../turnErrors';
 import { LocaleResolution } from './localeResolution';
 import { SerializeTurns } from './serializeTurns';
@@ -30,6 +31,8 @@ export { TurnLogging } from './turnLogging';
 /** What the shared middleware needs; built once per process and shared by every adapter. */
 export interface SharedMiddlewareDeps {
   turnQueue: TurnQueue;
+  /** Starts turns when the event loop can spare them; every adapter of the process shares one. */
+  admission?: TurnAdmission;
   /** The lock per conversation that instances share; absent with one instance. */
   conversationLocks?: ConversationLocks;
   /** Counts and times turns for `/metrics`; absent when metrics are off. */
@@ -60,7 +63,7 @@ export interface SharedMiddlewareDeps {
 export function useSharedMiddleware(adapter: BotAdapter, deps: SharedMiddlewareDeps): void {
   const onTurnError = turnErrorHandler(deps);
   adapter.onTurnError = onTurnError;
-  adapter.use(new SerializeTurns(deps.turnQueue, deps.conversationLocks));
+  adapter.use(new SerializeTurns(deps.turnQueue, deps.conversationLocks, deps.admission));
   adapter.use(new TurnErrorBoundary(onTurnError));
   if (deps.metrics) adapter.use(new TurnMetrics(deps.metrics));
   adapter.use(new TurnLogging(deps.logger, deps.knownPii));

@@ -1,5 +1,6 @@
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { ConversationLocks } from '../conversationLocks';
+import type { TurnAdmission } from '../turnAdmission';
 import type { TurnQueue } from '../turnQueue';
 
 /** The key under which turns of one conversation are serialized. */
@@ -15,18 +16,23 @@ export function conversationKeyOf(channelId: string, conversationId: string): st
 
 /**
  * Runs turns of one conversation one at a time, in arrival order (see {@link TurnQueue}), and,
- * with several instances, under the conversation's shared lock as well. NOTE: the in-process
- * queue comes first, so an instance waits for the shared lock with one turn per conversation.
+ * with several instances, under the conversation's shared lock as well; then, when given an
+ * admission, starts the turn when the event loop can spare it (see {@link TurnAdmission}).
+ * NOTE: the in-process queue comes first, so an instance waits for the shared lock with one
+ * turn per conversation, and admission comes last, so no turn waiting for its conversation or
+ * its lock holds a place in the admission queue.
  */
 export class SerializeTurns implements Middleware {
   constructor(
     private readonly queue: TurnQueue,
     private readonly locks?: ConversationLocks,
+    private readonly admission?: TurnAdmission,
   ) {}
 
   onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const key = conversationKey(context);
-    const locks = this.locks;
-    return this.queue.run(key, locks ? () => locks.run(key, () => next()) : next);
+    const { locks, admission } = this;
+    const turn = admission ? () => admission.run(next) : next;
+    return this.queue.run(key, locks ? () => locks.run(key, turn) : turn);
   }
 }

@@ -1,0 +1,89 @@
+/** How long turns may hold the event loop before it gets a turn of its own, by default. */
+export const DEFAULT_SLICE_MS = 10;
+
+export interface TurnAdmissionOptions {
+  /** Turns start one after another for up to this long; later ones wait for the next loop turn. */
+  sliceMs?: number;
+  /** Milliseconds, monotonic (`performance.now`). */
+  clock?: () => number;
+}
+
+/**
+ * Lets turns start only while the event loop has not been held for longer than a slice, so
+ * timers, health checks, WebSocket pings and the agents' console are served between turns
+ * however many customers write at once.
+ *
+ * NOTE: a turn runs from its start to its reply as one stretch of microtasks (the SQLite stores
+ * answer synchronously behind their promises), and Node runs every ready I/O callback, with
+ * its microtasks, before it looks at its timers again: 64 messages read at once were 64 turns
+ * in one stretch of 60–300 ms. Here a turn that arrives once the current stretch has used its
+ * slice waits, in arrival order, and the waiting turns start one per event-loop turn
+ * (`setImmediate` from the check phase runs after the next timers and I/O). A stretch is then
+ * at most a slice plus the one turn that started last. Turns are never refused or reordered
+ * within a conversation (the turn queue before this keeps each conversation's order).
+ */
+export class TurnAdmission {
+  private readonly sliceMs: number;
+  private readonly clock: () => number;
+  private readonly waiting: (() => void)[] = [];
+  /** When the current stretch began; undefined once the event loop had its turn. */
+  private stretchStart: number | undefined;
+  private pumpQueued = false;
+
+  constructor(options: TurnAdmissionOptions = {}) {
+    this.sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  /** Turns waiting for an event-loop turn to start in. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Undefined when a turn may start now; otherwise a promise that settles when it may. A turn
+   * never waits behind nothing: with no other turn waiting and the slice not used up, it starts.
+   */
+  enter(): Promise<void> | undefined {
+    if (this.waiting.length === 0) {
+      const now = this.clock();
+      if (this.stretchStart === undefined) {
+        this.stretchStart = now;
+        this.queuePump();
+        return undefined;
+      }
+      if (now - this.stretchStart < this.sliceMs) return undefined;
+    }
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.queuePump();
+    });
+  }
+
+  /** Runs `work` once {@link enter} lets it. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const wait = this.enter();
+    if (wait) await wait;
+    return work();
+  }
+
+  private queuePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(this.pump);
+  }
+
+  /**
+   * Runs in the check phase, after the event loop's timers and I/O: a new stretch begins, with
+   * the turn that waited longest, if any (its work runs in the microtasks right after this).
+   */
+  private readonly pump = (): void => {
+    this.pumpQueued = false;
+    this.stretchStart = undefined;
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.stretchStart = this.clock();
+    next();
+    this.queuePump();
+  };
+}
