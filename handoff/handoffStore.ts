@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, ty
 import type { ConversationReference } from 'botbuilder';
 import { BatchedWriter } from '../bot/batchedWriter';
 import type { SharedDatabase, Tables } from '../bot/database';
+import { ReusableQuery } from '../bot/database/reusableQuery';
 import type {
   HandoffAuditTable,
   HandoffCannedReplyTable,
@@ -256,6 +257,15 @@ const transcriptColumns = [
  */
 const isOpenCase = sql<SqlBool>`state in ('queued', 'withAgent')`;
 
+/** The conversation's open case: every turn asks, so the query is compiled once (see ReusableQuery). */
+const ACTIVE_CASE = new ReusableQuery<Tables, CaseRow, { conversationKey: string }>((db, param) =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('conversation_key', '=', param('conversationKey'))
+    .where(isOpenCase),
+);
+
 /** Queue order: longest (credited) wait first, then first come. */
 const credited = sql<number>`(queued_at - boost_ms)`;
 
@@ -368,13 +378,7 @@ export class HandoffStore {
 
   /** The conversation's open case (queued or with an agent), if any: one indexed query, as every turn asks. */
   async activeCase(conversationKey: string): Promise<HandoffCase | undefined> {
-    const db = await this.db();
-    const row = await db
-      .selectFrom('cases')
-      .selectAll()
-      .where('conversation_key', '=', conversationKey)
-      .where(isOpenCase)
-      .executeTakeFirst();
+    const row = await ACTIVE_CASE.executeTakeFirst(await this.db(), { conversationKey });
     return row ? toCase(row) : undefined;
   }
 
