@@ -1,3 +1,4 @@
+import { BOT_NODE_FLAGS } from '../bot/runtimeFlags';
 import { BotProcess } from './botProcess';
 import { runLoad, type ConversationScript } from './load';
 
@@ -12,8 +13,8 @@ export function botEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /**
- * The full bot as `npm start` runs it, on 127.0.0.1, an ephemeral port and its own DATA_DIR,
- * with SQLite state unless `extraEnv` says otherwise.
+ * The full bot as `npm start` runs it (its node flags, BOT_NODE_FLAGS), on 127.0.0.1, an
+ * ephemeral port and its own DATA_DIR, with SQLite state unless `extraEnv` says otherwise.
  */
 export function fullBot(
   name: string,
@@ -34,7 +35,7 @@ export function fullBot(
     }),
     // NOTE: the bot reads a `.env` file in its working directory; the repository's must not apply.
     cwd: dataDir,
-    nodeFlags,
+    nodeFlags: [...BOT_NODE_FLAGS, ...nodeFlags],
   });
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { STATE_DB_FILE } from '../bot/storage';
 import { BotProcess, killAllBots } from './botProcess';
+import { BOT_NODE_FLAGS } from '../bot/runtimeFlags';
 import { botEnv, fullBot, warmup } from './bots';
 import { runLoad } from './load';
 import { measureLevels, measureWith, type Rounds, type Subject } from './measure';
@@ -445,6 +446,8 @@ async function runOnce(options: Options, index: number) {
           LOG_LEVEL: 'warn',
         }),
         cwd: beforeDir,
+        // The same flags as this bot's, so the two differ by their code only.
+        nodeFlags: [...BOT_NODE_FLAGS],
       })
     : undefined;
   const bots = [echo, small, large, ...(before ? [before] : [])];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../bot/config';
 import { projectRoot } from '../../bot/paths';
+import { BOT_NODE_FLAGS } from '../../bot/runtimeFlags';
 
 const root = projectRoot();
 const read = (file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
@@ -27,6 +28,23 @@ describe('deploy/', () => {
   describe('Dockerfile', () => {
     const dockerfile = read('deploy/Dockerfile');
 
+    it('runs node with the flags of `npm start` and the benchmark (bot/runtimeFlags.ts)', () => {
+      const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+      assert.ok(cmd, 'a CMD in exec form');
+      const argv = JSON.parse(cmd) as string[];
+      const start =
+        (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start ?? '';
+      const startArgv = start.split(' ');
+      assert.equal(argv[0], 'node');
+      assert.equal(startArgv[0], 'node');
+      const flagsOf = (args: string[]) =>
+        args.filter((arg) => arg.startsWith('--max-') || arg.startsWith('--v8-'));
+      assert.deepEqual(flagsOf(argv), [...BOT_NODE_FLAGS]);
+      assert.deepEqual(flagsOf(startArgv), [...BOT_NODE_FLAGS]);
+      assert.equal(argv[argv.length - 1], 'dist/bot/main.js');
+      assert.equal(startArgv[startArgv.length - 1], 'dist/bot/main.js');
+    });
+
     it('copies only files that exist in the repository', () => {
       const sources = [...dockerfile.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)].flatMap((match) =>
         match[1]!.split(' '),
@@ -43,7 +61,7 @@ describe('deploy/', () => {
       assert.match(runtime, /^USER node$/m);
       assert.match(dockerfile, /npm ci --omit=dev/);
       assert.match(runtime, /^HEALTHCHECK .*\n.*\/healthz/m);
-      assert.match(runtime, /^CMD \["node", "--disable-warning=DEP0111", "dist\/bot\/main.js"\]$/m);
+      assert.match(runtime, /^CMD \["node", (?:"--[^"]+", )*"dist\/bot\/main.js"\]$/m);
     });
 
     it('has a Chromium variant for whatsapp-web.js that sets the browser path the config reads', () => {
