@@ -30,6 +30,8 @@ export class TurnAdmission {
   private readonly waiting: (() => void)[] = [];
   /** When the current stretch began; undefined once the event loop had its turn. */
   private stretchStart: number | undefined;
+  /** The current stretch began in the check phase (the pump), so the loop's timers ran before it. */
+  private stretchFromPump = false;
   private pumpQueued = false;
 
   constructor(options: TurnAdmissionOptions = {}) {
@@ -76,6 +78,7 @@ export class TurnAdmission {
     const now = this.clock();
     if (this.stretchStart === undefined) {
       this.stretchStart = now;
+      this.stretchFromPump = false;
       this.queuePump();
       return true;
     }
@@ -89,15 +92,24 @@ export class TurnAdmission {
   }
 
   /**
-   * Runs in the check phase, after the event loop's timers and I/O: a new stretch begins, with
-   * the turn that waited longest, if any (its work runs in the microtasks right after this).
+   * Runs in the check phase: a new stretch begins, with the turn that waited longest, if any (its
+   * work runs in the microtasks right after this). NOTE: a stretch that began in this event-loop
+   * turn's I/O phase and used its slice is followed by no timers before this check phase; its
+   * waiting turns start in the next one, after the timers.
    */
   private readonly pump = (): void => {
     this.pumpQueued = false;
+    const now = this.clock();
+    const usedUp =
+      this.stretchStart !== undefined && !this.stretchFromPump && now - this.stretchStart >= this.sliceMs;
     this.stretchStart = undefined;
     if (this.waiting.length === 0) return;
-    this.stretchStart = this.clock();
-    this.waiting.shift()?.();
+    if (!usedUp) {
+      this.stretchStart = now;
+      this.stretchFromPump = true;
+      this.waiting.shift()?.();
+    }
+    // Queued from the check phase, it runs in the next event-loop turn, after its timers.
     this.queuePump();
   };
 }

@@ -85,7 +85,8 @@ describe('TurnAdmission', () => {
       seenPerLoopTurn.push(started.length);
     }
     assert.deepEqual(started, [0, 1, 2]);
-    assert.deepEqual(seenPerLoopTurn, [1, 2, 3]);
+    // None in the first: the stretch before it used its slice, so the timers come first.
+    assert.deepEqual(seenPerLoopTurn, [0, 1, 2, 3]);
   });
 
   it('begins a new slice once the event loop had its turn', async () => {
@@ -132,5 +133,25 @@ describe('TurnAdmission', () => {
     assert.ok(events.indexOf('end b1') < events.indexOf('start b2'));
     // a1 used the slice up: b1 waited for the next event-loop turn instead of starting with it.
     assert.ok(events.indexOf('end a1') < events.indexOf('start b1'));
+  });
+
+  it('after a stretch that used its slice outside the check phase, waiting turns start an event-loop turn later', async () => {
+    const clock = manualClock();
+    const admission = new TurnAdmission({ sliceMs: 10, clock: clock.now });
+    let started = false;
+    // A stretch begins in a timer (as it would in the I/O phase) and uses its slice up.
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        assert.equal(admission.enter(), undefined);
+        clock.advance(15);
+        void admission.enter()?.then(() => (started = true));
+        resolve();
+      }, 0),
+    );
+    // This event-loop turn's check phase: no turn starts, the next timers phase comes first.
+    await nextLoopTurn();
+    assert.equal(started, false);
+    await nextLoopTurn();
+    assert.equal(started, true);
   });
 });
