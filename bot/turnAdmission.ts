@@ -19,10 +19,11 @@ export interface TurnAdmissionOptions {
  * in one stretch of 60–300 ms. Here a turn that arrives once the current stretch has used its
  * slice waits, in arrival order. Each event-loop turn (the check phase, after timers and I/O)
  * starts the turn that waited longest, and each turn that ends starts the next while the slice
- * lasts, so a stretch is at most a slice plus the one turn that started last, and the turns
- * of one stretch still run back to back (one turn per event-loop turn cost 10–16 % more CPU per
- * turn: a system call and a wake-up of the peer for every reply instead of for a batch). Turns
- * are never refused, and each conversation keeps its order (the turn queue comes before this).
+ * lasts, so a stretch is about a slice plus the one turn that started last, and the turns of
+ * one stretch still run back to back (one turn per event-loop turn cost 10–16 % more CPU per
+ * turn, most likely an event-loop turn and a wake-up of the peer for every reply instead of for
+ * a batch). Turns are never refused, and each conversation keeps its order (the turn queue
+ * comes before this).
  */
 export class TurnAdmission {
   private readonly sliceMs: number;
