@@ -79,9 +79,18 @@ const CHANNELS = ['botframework', 'directline', 'telegram', 'whatsapp'];
 /** The pauses every bot reports: event-loop delay and garbage collection. */
 function assertPauses(pauses: unknown, what: string): void {
   const p = pauses as Record<string, unknown>;
-  for (const key of ['loopMaxMs', 'loopMaxMsMedian', 'loopP99MsMedian', 'gcMaxMs', 'gcMsPerTurn'])
+  for (const key of ['loopMaxMs', 'loopMaxMsMedian', 'loopP99MsMedian'])
     assertFigure(p[key], `${what}.${key}`);
-  assert.ok(Array.isArray(p.gcLongest) && p.gcLongest.length > 0, `${what}: the longest collections`);
+  // NOTE: a short segment may see no garbage collection at all (the bots' young generation is
+  // 32 MB, bot/runtimeFlags.ts): the GC figures are then 0 and the list of collections empty.
+  for (const key of ['gcMaxMs', 'gcMsPerTurn']) {
+    const value = p[key];
+    assert.ok(
+      typeof value === 'number' && Number.isFinite(value) && value >= 0,
+      `${what}.${key} is a finite number, 0 or more (got ${JSON.stringify(value)})`,
+    );
+  }
+  assert.ok(Array.isArray(p.gcLongest), `${what}: the longest collections`);
 }
 
 describe('npm run bench', () => {
