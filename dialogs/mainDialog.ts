@@ -33,6 +33,7 @@ import { FAQ_DIALOG, isNewRequest, type FaqDialog, type FaqOptions } from './faq
 import { HANDOFF_DIALOG, type HandoffOptions } from './handoffDialog';
 import { answersActivePrompt, INTERRUPTION_MIN_SCORE, type TaskOutcome } from './interruptibleDialog';
 import { LANGUAGE_DIALOG } from './languageDialog';
+import { RootDialogContext } from './rootDialogContext';
 import { taskRequestOf } from './taskRequest';
 import type { ReturnsOptions } from './returnsDialog';
 
@@ -151,7 +152,7 @@ export class MainDialog extends ComponentDialog {
   async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
     const dialogSet = new DialogSet(dialogState);
     dialogSet.add(this);
-    const dc = await dialogSet.createContext(context);
+    const dc = await RootDialogContext.of(dialogSet, context, dialogState);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
