@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { DateTime } from 'luxon';
 import { SharedDatabase, type Tables } from '../../bot/database';
 import { migrateToLatest } from '../../bot/database/migrations';
+import { ReusableQuery } from '../../bot/database/reusableQuery';
 import type { ShopBookingTable } from '../../bot/database/schema';
 import { normalizeEmail, samePhone } from '../customerMatch';
 import { BookingNotFoundError, ReturnNotAllowedError, SlotTakenError } from '../errors';
@@ -53,6 +54,50 @@ function randomCode(prefix: string, length: number): string {
 }
 
 type Db = Kysely<Tables>;
+
+/** An order with its customer's contact details, most recently placed first. */
+function orderColumns(db: Db) {
+  return db
+    .selectFrom('shop_orders as o')
+    .innerJoin('shop_customers as c', 'c.id', 'o.customer_id')
+    .select([
+      'o.number',
+      'o.status',
+      'o.placed_at',
+      'o.carrier',
+      'o.tracking_number',
+      'o.expected_delivery',
+      'o.delivered_at',
+      'c.name',
+      'c.email',
+      'c.phone',
+      'c.postcode',
+    ])
+    .orderBy('o.placed_at', 'desc');
+}
+
+/** Order items with the return each is in, by order and position. */
+function itemColumns(db: Db) {
+  return db
+    .selectFrom('shop_order_items as i')
+    .leftJoin('shop_return_items as r', (join) =>
+      join.onRef('r.order_number', '=', 'i.order_number').onRef('r.sku', '=', 'i.sku'),
+    )
+    .select(['i.order_number', 'i.sku', 'i.name', 'i.names_json', 'i.category', 'i.quantity', 'r.rma'])
+    .orderBy('i.order_number')
+    .orderBy('i.position');
+}
+
+type OrderRow = Awaited<ReturnType<ReturnType<typeof orderColumns>['execute']>>[number];
+type ItemRow = Awaited<ReturnType<ReturnType<typeof itemColumns>['execute']>>[number];
+
+const ORDER_BY_NUMBER = new ReusableQuery<Tables, OrderRow, { number: string }>((db, param) =>
+  orderColumns(db).where('o.number', '=', param('number')),
+);
+
+const ITEMS_OF_ORDER = new ReusableQuery<Tables, ItemRow, { number: string }>((db, param) =>
+  itemColumns(db).where('i.order_number', '=', param('number')),
+);
 
 /**
  * The embedded demo shop: orders, returns and appointments in a database of its own
@@ -166,41 +211,25 @@ export class DemoStore implements CommerceBackend, OrderService, ReturnService, 
 
   /** Orders with their items, most recently placed first: one by number, or those of customers. */
   private async ordersWhere(number?: string, customerIds?: string[]): Promise<Order[]> {
-    let query = this.db
-      .selectFrom('shop_orders as o')
-      .innerJoin('shop_customers as c', 'c.id', 'o.customer_id')
-      .select([
-        'o.number',
-        'o.status',
-        'o.placed_at',
-        'o.carrier',
-        'o.tracking_number',
-        'o.expected_delivery',
-        'o.delivered_at',
-        'c.name',
-        'c.email',
-        'c.phone',
-        'c.postcode',
-      ])
-      .orderBy('o.placed_at', 'desc');
-    if (number !== undefined) query = query.where('o.number', '=', number);
-    if (customerIds !== undefined) query = query.where('o.customer_id', 'in', customerIds);
-    const rows = await query.execute();
+    // NOTE: the lookup by number runs for every order a customer asks about: its two queries
+    // are built and compiled once (bot/database/reusableQuery.ts), the customers' ones per call.
+    const rows =
+      number !== undefined
+        ? await ORDER_BY_NUMBER.execute(this.db, { number })
+        : await orderColumns(this.db)
+            .where('o.customer_id', 'in', customerIds ?? [])
+            .execute();
     if (rows.length === 0) return [];
-    const items = await this.db
-      .selectFrom('shop_order_items as i')
-      .leftJoin('shop_return_items as r', (join) =>
-        join.onRef('r.order_number', '=', 'i.order_number').onRef('r.sku', '=', 'i.sku'),
-      )
-      .select(['i.order_number', 'i.sku', 'i.name', 'i.names_json', 'i.category', 'i.quantity', 'r.rma'])
-      .where(
-        'i.order_number',
-        'in',
-        rows.map((row) => row.number),
-      )
-      .orderBy('i.order_number')
-      .orderBy('i.position')
-      .execute();
+    const items =
+      rows.length === 1 && rows[0]
+        ? await ITEMS_OF_ORDER.execute(this.db, { number: rows[0].number })
+        : await itemColumns(this.db)
+            .where(
+              'i.order_number',
+              'in',
+              rows.map((row) => row.number),
+            )
+            .execute();
     return rows.map((row) => ({
       number: row.number,
       status: row.status as OrderStatus,
