@@ -41,6 +41,7 @@ export function openStateStore(
       const storage = new SqliteStorage(path.join(config.dataDir, STATE_DB_FILE), {
         checkpointInBackground: true,
         rememberRows: true,
+        groupCommits: true,
       });
       return { storage, isOpen: () => storage.isOpen, close: () => storage.close() };
     }

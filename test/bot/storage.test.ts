@@ -40,6 +40,17 @@ storageContract("SqliteStorage remembering rows (the server's store)", {
   close: (current) => (current as SqliteStorage).close(),
 });
 
+storageContract("SqliteStorage committing each event-loop turn's writes together (the server's store)", {
+  open: () =>
+    new SqliteStorage(path.join(tempDir(), 'state.sqlite'), { rememberRows: true, groupCommits: true }),
+  reopen: (current) => {
+    const sqlite = current as SqliteStorage;
+    sqlite.close();
+    return new SqliteStorage(sqlite.file, { rememberRows: true, groupCommits: true });
+  },
+  close: (current) => (current as SqliteStorage).close(),
+});
+
 /** Resolves in a later event-loop turn, when a store remembering rows asks SQLite again. */
 const nextLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -159,6 +170,113 @@ describe('SqliteStorage', () => {
     } finally {
       storage.close();
     }
+  });
+
+  describe('groupCommits', () => {
+    const groupStore = (file = path.join(tempDir(), 'state.sqlite')): SqliteStorage =>
+      new SqliteStorage(file, { rememberRows: true, groupCommits: true });
+
+    it('commits the writes of one event-loop turn together, at its end, and resolves each once committed', async () => {
+      const storage = groupStore();
+      const other = new Database(storage.file, { readonly: true });
+      try {
+        const writes = [
+          storage.write({ a: { n: 1 } }),
+          storage.write({ b: { n: 2 } }),
+          storage.write({ c: { n: 3 } }),
+        ];
+        const settled: string[] = [];
+        for (const [i, write] of writes.entries()) void write.then(() => settled.push(`write ${i}`));
+        // Asked, not committed: another connection sees none of them yet.
+        assert.equal((other.prepare('SELECT COUNT(*) AS n FROM state').get() as { n: number }).n, 0);
+        await Promise.all(writes);
+        assert.deepEqual(settled, ['write 0', 'write 1', 'write 2']);
+        assert.equal((other.prepare('SELECT COUNT(*) AS n FROM state').get() as { n: number }).n, 3);
+        assert.deepEqual(
+          Object.values(await storage.read(['a', 'b', 'c'])).map((value) => (value as Item).n),
+          [1, 2, 3],
+        );
+      } finally {
+        other.close();
+        storage.close();
+      }
+    });
+
+    it('an eTag conflict rejects only its own write of the group; the others are committed', async () => {
+      const storage = groupStore();
+      try {
+        await storage.write({ a: { n: 1 }, b: { n: 1 } });
+        const stale = ((await storage.read(['b'])).b as { eTag: string }).eTag;
+        await storage.write({ b: { n: 2 } });
+        const results = await Promise.allSettled([
+          storage.write({ a: { n: 10 } }),
+          storage.write({ a: { n: 20 }, b: { n: 20, eTag: stale } }),
+          storage.write({ c: { n: 30 } }),
+        ]);
+        assert.deepEqual(
+          results.map((result) => result.status),
+          ['fulfilled', 'rejected', 'fulfilled'],
+        );
+        assert.ok((results[1] as PromiseRejectedResult).reason instanceof ETagConflictError);
+        const items = await storage.read(['a', 'b', 'c']);
+        // The rejected write changed neither of its keys.
+        assert.deepEqual([item(items, 'a')?.n, item(items, 'b')?.n, item(items, 'c')?.n], [10, 2, 30]);
+      } finally {
+        storage.close();
+      }
+    });
+
+    it('writes of one key in one turn apply in the order asked: a write with the eTag the first replaced conflicts', async () => {
+      const storage = groupStore();
+      try {
+        await storage.write({ k: { n: 1 } });
+        const read = ((await storage.read(['k'])).k as { eTag: string }).eTag;
+        const first = storage.write({ k: { n: 2, eTag: read } });
+        const second = storage.write({ k: { n: 3, eTag: read } });
+        await first;
+        await assert.rejects(second, ETagConflictError);
+        assert.equal(item(await storage.read(['k']), 'k')?.n, 2);
+      } finally {
+        storage.close();
+      }
+    });
+
+    it('a delete, an erase or the count asked after a write sees the write; close commits what is queued', async () => {
+      const file = path.join(tempDir(), 'state.sqlite');
+      const storage = groupStore(file);
+      const written = storage.write({ gone: { n: 1 }, kept: { n: 1 } });
+      await storage.delete(['gone']);
+      await written;
+      assert.equal(storage.count(), 1);
+      const erasedLater = storage.write({ erased: { n: 1 } });
+      assert.equal(await storage.erase(['erased']), 1);
+      await erasedLater;
+      const last = storage.write({ last: { n: 9 } });
+      storage.close();
+      await last;
+      const reopened = new SqliteStorage(file);
+      try {
+        assert.deepEqual(Object.keys(await reopened.read(['gone', 'kept', 'erased', 'last'])).sort(), [
+          'kept',
+          'last',
+        ]);
+      } finally {
+        reopened.close();
+      }
+    });
+
+    it('a write asked after close() is rejected, with nothing written', async () => {
+      const file = path.join(tempDir(), 'state.sqlite');
+      const storage = groupStore(file);
+      storage.close();
+      await assert.rejects(storage.write({ late: { n: 1 } }));
+      const reopened = new SqliteStorage(file);
+      try {
+        assert.deepEqual(await reopened.read(['late']), {});
+      } finally {
+        reopened.close();
+      }
+    });
   });
 
   it('close() is idempotent and isOpen reports it', () => {
