@@ -3,7 +3,7 @@ import http from 'node:http';
 import { WebSocket } from 'ws';
 import { FAKE_GRAPH_TOKEN, FAKE_PHONE_NUMBER_ID, FakeGraphApi } from '../test/support/fakeGraphApi';
 import { FAKE_BOT_TOKEN, FakeTelegramApi } from '../test/support/fakeTelegramApi';
-import { UnexpectedReplyError, type LoadResult } from './load';
+import { postJson, UnexpectedReplyError, type LoadResult } from './load';
 
 /** One customer message on a channel: what is said, and the text its last reply contains. */
 export interface ChannelTurn {
@@ -85,39 +85,6 @@ const endsTurn =
   (last: string) =>
   (texts: string[]): boolean =>
     texts.some((text) => text.includes(last));
-
-/** POSTs JSON with keep-alive; resolves with the status and body text. */
-function postJson(
-  agent: http.Agent,
-  url: URL,
-  body: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...headers,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 /**
  * NOTE: the fakes record every call in a public array and are made for tests that look through

@@ -51,29 +51,45 @@ interface ExpectRepliesBody {
 }
 
 /**
- * Posts one activity with keep-alive; resolves with the status and the raw body.
+ * POSTs a JSON body with keep-alive; resolves with the status and the raw body. Every driver of
+ * the benchmark (bench/channels.ts too) posts through this.
  *
  * NOTE: a kept-alive connection the bot closed as idle at the moment it was reused fails with
- * ECONNRESET before the request reached the bot; that request (and only that one) is sent
- * again on a new connection, as Node's documentation advises (`request.reusedSocket`).
+ * ECONNRESET ("socket hang up") before the request reached the bot; that request (and only
+ * that one) is sent again on a new connection, as Node's documentation advises
+ * (`request.reusedSocket`).
  */
-function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
-  return postOnce(agent, url, body).catch((error: unknown) => {
-    if (error instanceof ReusedSocketReset) return postOnce(agent, url, body);
+export function postJson(
+  agent: http.Agent,
+  url: URL,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return postOnce(agent, url, body, headers).catch((error: unknown) => {
+    if (error instanceof ReusedSocketReset) return postOnce(agent, url, body, headers);
     throw error;
   });
 }
 
 class ReusedSocketReset extends Error {}
 
-function postOnce(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+function postOnce(
+  agent: http.Agent,
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -117,7 +133,7 @@ export async function sayTurn(
     deliveryMode: 'expectReplies',
   });
   const sent = performance.now();
-  const { status, text } = await post(agent, target, body);
+  const { status, text } = await postJson(agent, target, body);
   const latency = performance.now() - sent;
   const where = `conversation ${conversationId}, turn ${index + 1} ("${turn.text}")`;
   if (status !== 200) throw new UnexpectedReplyError(`${where}: HTTP ${status} ${text.slice(0, 300)}`);
